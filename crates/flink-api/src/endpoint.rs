@@ -1,0 +1,338 @@
+//! The `Endpoint` traits: what one REST call sends and how its answer is read, without IO.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Method, StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use crate::error::BODY_PREFIX_LIMIT;
+use crate::{ApiError, ByteStream};
+
+/// One REST call: method, path, query and body. Building it never does IO.
+pub trait Endpoint {
+    /// A stable name for tracing spans and logs, e.g. `"jobmanager.logs"`.
+    const NAME: &'static str;
+
+    /// The HTTP method.
+    fn method(&self) -> Method {
+        Method::GET
+    }
+
+    /// The path below the REST root (`/jobs/…`), every parameter already percent-encoded.
+    fn path(&self) -> String;
+
+    /// Query parameters, not yet encoded.
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// The JSON request body, if the call has one.
+    fn body(&self) -> Result<Option<Bytes>, ApiError> {
+        Ok(None)
+    }
+
+    /// Whether sending the request twice has the same effect as sending it once.
+    ///
+    /// The transport retries timeouts and proxy errors only for idempotent requests. The
+    /// default follows the HTTP method; endpoints override it where the method misleads.
+    fn idempotent(&self) -> bool {
+        matches!(
+            self.method(),
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
+        )
+    }
+
+    /// A time limit for this call that differs from the client's default, if it needs one.
+    fn timeout(&self) -> Option<Duration> {
+        None
+    }
+}
+
+/// An endpoint whose successful answer is a JSON document.
+pub trait JsonEndpoint: Endpoint {
+    /// The model the answer decodes into.
+    type Output: DeserializeOwned + Send;
+}
+
+/// An endpoint whose successful answer is a file (logs, stdout, profiler output), handed to the
+/// caller as a stream of bytes instead of being buffered.
+pub trait StreamEndpoint: Endpoint {}
+
+/// Anything that can run endpoints: `FlinkClient`, a test double, a user's own HTTP stack.
+pub trait Execute {
+    /// Sends the request and decodes the JSON answer.
+    fn execute<E>(&self, endpoint: E) -> impl Future<Output = Result<E::Output, ApiError>> + Send
+    where
+        E: JsonEndpoint + Send + 'static;
+
+    /// Sends the request and returns the answer's body as a stream, without buffering it.
+    fn open_stream<E>(
+        &self,
+        endpoint: E,
+    ) -> impl Future<Output = Result<ByteStream, ApiError>> + Send
+    where
+        E: StreamEndpoint + Send + 'static;
+}
+
+/// `METHOD /path` of an endpoint, as used in error messages.
+pub fn describe<E: Endpoint + ?Sized>(endpoint: &E) -> String {
+    format!("{} {}", endpoint.method(), endpoint.path())
+}
+
+/// The path and query of an endpoint, encoded (`/jobs/x/metrics?get=a,b`).
+pub fn path_and_query<E: Endpoint + ?Sized>(endpoint: &E) -> String {
+    let mut target = endpoint.path();
+    let query = endpoint.query();
+    for (index, (key, value)) in query.iter().enumerate() {
+        target.push(if index == 0 { '?' } else { '&' });
+        target.push_str(key);
+        target.push('=');
+        target.extend(percent_encoding::utf8_percent_encode(value, QUERY_VALUE));
+    }
+    target
+}
+
+/// Builds the HTTP request of an endpoint, relative to the REST root.
+///
+/// The URI is a path and query only; the transport joins it onto the configured base URL.
+pub fn build_request<E: Endpoint + ?Sized>(endpoint: &E) -> Result<http::Request<Bytes>, ApiError> {
+    let body = endpoint.body()?;
+    let mut builder = http::Request::builder()
+        .method(endpoint.method())
+        .uri(path_and_query(endpoint))
+        .header(header::ACCEPT, "application/json");
+    if body.is_some() {
+        builder = builder.header(header::CONTENT_TYPE, "application/json");
+    }
+    builder
+        .body(body.unwrap_or_default())
+        .map_err(|error| ApiError::invalid("request", &describe(endpoint), error.to_string()))
+}
+
+/// Decodes a buffered answer: the model on 2xx, a typed error otherwise.
+pub fn decode_response<E: JsonEndpoint + ?Sized>(
+    endpoint: &E,
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<E::Output, ApiError> {
+    if !status.is_success() {
+        return Err(error_from_response(
+            &describe(endpoint),
+            status,
+            content_type,
+            body,
+        ));
+    }
+    // Flink answers some 2xx with no body at all; read that as JSON `null` so `Empty` accepts it.
+    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if looks_like_json(content_type, body) {
+            ApiError::Decode {
+                request: describe(endpoint),
+                status,
+                path,
+                message: inner.to_string(),
+                body_prefix: body_prefix(body),
+            }
+        } else {
+            unexpected(describe(endpoint), status, content_type, body)
+        }
+    })
+}
+
+/// Turns a non-2xx answer into an error: Flink's envelope when it is one, else the raw prefix.
+pub fn error_from_response(
+    request: &str,
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> ApiError {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        errors: Vec<String>,
+    }
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(envelope) => ApiError::Flink {
+            request: request.to_owned(),
+            status,
+            errors: envelope.errors,
+        },
+        Err(_) => unexpected(request.to_owned(), status, content_type, body),
+    }
+}
+
+fn unexpected(
+    request: String,
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> ApiError {
+    ApiError::UnexpectedResponse {
+        request,
+        status,
+        content_type: content_type.map(str::to_owned),
+        body_prefix: body_prefix(body),
+    }
+}
+
+fn looks_like_json(content_type: Option<&str>, body: &[u8]) -> bool {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    content_type.is_none_or(|c| c.contains("json")) && matches!(first, Some(b'{' | b'[') | None)
+}
+
+fn body_prefix(body: &[u8]) -> String {
+    let end = body.len().min(BODY_PREFIX_LIMIT);
+    String::from_utf8_lossy(&body[..end]).into_owned()
+}
+
+/// Characters kept as they are in a query value: unreserved ones, plus `,` which Flink splits
+/// lists on (`get=a,b`).
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b',');
+
+/// Characters kept as they are in a path segment: only unreserved ones.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one path segment, so that a parameter can never add or change segments.
+pub fn encode_segment(segment: &str) -> Cow<'_, str> {
+    percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Probe;
+
+    impl Endpoint for Probe {
+        const NAME: &'static str = "test.probe";
+
+        fn path(&self) -> String {
+            format!(
+                "/taskmanagers/{}/metrics",
+                encode_segment("127.0.0.1:41119-e8/b")
+            )
+        }
+
+        fn query(&self) -> Vec<(&'static str, String)> {
+            vec![("get", "Status.JVM.CPU Load,a&b".to_owned())]
+        }
+    }
+
+    impl JsonEndpoint for Probe {
+        type Output = Vec<u32>;
+    }
+
+    #[test]
+    fn path_parameters_stay_in_one_segment_and_queries_are_encoded() {
+        let request = build_request(&Probe).unwrap();
+        assert_eq!(request.method(), Method::GET);
+        assert_eq!(
+            request.uri().to_string(),
+            "/taskmanagers/127.0.0.1%3A41119-e8%2Fb/metrics?get=Status.JVM.CPU%20Load,a%26b"
+        );
+        assert!(request.body().is_empty());
+        assert!(Probe.idempotent());
+    }
+
+    #[test]
+    fn html_from_a_proxy_is_an_unexpected_response() {
+        let html = b"<html><body><h1>502 Bad Gateway</h1></body></html>";
+        let error =
+            decode_response(&Probe, StatusCode::BAD_GATEWAY, Some("text/html"), html).unwrap_err();
+        match &error {
+            ApiError::UnexpectedResponse {
+                status,
+                content_type,
+                body_prefix,
+                ..
+            } => {
+                assert_eq!(*status, StatusCode::BAD_GATEWAY);
+                assert_eq!(content_type.as_deref(), Some("text/html"));
+                assert!(body_prefix.contains("502 Bad Gateway"));
+            }
+            other => panic!("expected UnexpectedResponse, got {other:?}"),
+        }
+        assert!(error.to_string().contains("proxy"), "{error}");
+    }
+
+    #[test]
+    fn html_with_status_200_is_an_unexpected_response_too() {
+        let error = decode_response(
+            &Probe,
+            StatusCode::OK,
+            Some("text/html"),
+            b"<html>login</html>",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(error, ApiError::UnexpectedResponse { .. }),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn wrong_shape_names_the_json_path() {
+        let error = decode_response(
+            &Probe,
+            StatusCode::OK,
+            Some("application/json"),
+            br#"[1, "two"]"#,
+        )
+        .unwrap_err();
+        match error {
+            ApiError::Decode {
+                path, body_prefix, ..
+            } => {
+                assert_eq!(path, "[1]");
+                assert_eq!(body_prefix, r#"[1, "two"]"#);
+            }
+            other => panic!("expected Decode, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn truncated_body_is_a_decode_error_not_a_panic() {
+        let error = decode_response(&Probe, StatusCode::OK, Some("application/json"), b"[1, 2")
+            .unwrap_err();
+        assert!(matches!(error, ApiError::Decode { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn flink_error_envelope_is_parsed() {
+        let body = br#"{"errors":["org.apache.flink.runtime.rest.NotFoundException: Job x not found\n\tat a.b"]}"#;
+        let error = decode_response(
+            &Probe,
+            StatusCode::NOT_FOUND,
+            Some("application/json"),
+            body,
+        )
+        .unwrap_err();
+        assert!(error.is_not_found());
+        assert_eq!(error.flink_errors().len(), 1);
+        assert!(
+            error.to_string().starts_with("GET /taskmanagers/"),
+            "{error}"
+        );
+        assert!(error.to_string().ends_with("Job x not found"), "{error}");
+    }
+}

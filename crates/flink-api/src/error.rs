@@ -1,0 +1,257 @@
+//! The one error type of every call: what failed, for which request, and what to try.
+
+use http::StatusCode;
+
+/// A boxed error from the transport (connect failures, timeouts, I/O errors).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// How much of an unexpected response body an error keeps for diagnosis.
+pub(crate) const BODY_PREFIX_LIMIT: usize = 512;
+
+/// Why a call to Flink's REST API failed.
+///
+/// Match on the variant, or use the helpers ([`ApiError::is_not_found`],
+/// [`ApiError::is_timeout`], …) so that callers never need to downcast.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// The input was rejected before any request was sent.
+    #[error("invalid {what} `{value}`: {reason}")]
+    InvalidInput {
+        /// What kind of value was wrong (`job id`, `file name`, …).
+        what: &'static str,
+        /// The rejected value.
+        value: String,
+        /// Why it was rejected and what a valid value looks like.
+        reason: String,
+    },
+
+    /// No response arrived in time (after retries, where the request allowed them).
+    #[error(
+        "{request}: Flink did not answer in time; raise the timeout, or check that the JobManager is reachable and not overloaded"
+    )]
+    Timeout {
+        /// The request, as `METHOD /path`.
+        request: String,
+        /// The timeout reported by the transport.
+        #[source]
+        source: BoxError,
+    },
+
+    /// The request could not be sent or its response could not be read (after retries).
+    #[error(
+        "{request}: could not talk to Flink; check the URL, TLS settings and that the JobManager is running"
+    )]
+    Transport {
+        /// The request, as `METHOD /path`.
+        request: String,
+        /// The underlying connect, TLS or I/O failure.
+        #[source]
+        source: BoxError,
+    },
+
+    /// Flink answered with an error status and its `{"errors": [...]}` envelope.
+    #[error("{request}: Flink answered {status}: {}", summarize(errors))]
+    Flink {
+        /// The request, as `METHOD /path`.
+        request: String,
+        /// The HTTP status Flink answered with.
+        status: StatusCode,
+        /// Flink's error strings, in full (they often carry a server-side stack trace).
+        errors: Vec<String>,
+    },
+
+    /// The response was not what Flink sends: a proxy's HTML page, plain text, a truncated body.
+    #[error(
+        "{request}: got {status} with a body that is not Flink's JSON (content type {}): {body_prefix:?}; is a proxy or another server answering at this URL?",
+        content_type.as_deref().unwrap_or("none")
+    )]
+    UnexpectedResponse {
+        /// The request, as `METHOD /path`.
+        request: String,
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The response's `Content-Type`, if any.
+        content_type: Option<String>,
+        /// The start of the body (at most 512 bytes, lossily decoded).
+        body_prefix: String,
+    },
+
+    /// A successful response did not match the expected model.
+    #[error(
+        "{request}: could not decode the {status} response at `{path}`: {message}; body starts with {body_prefix:?}. Is this a Flink version flink-rs supports?"
+    )]
+    Decode {
+        /// The request, as `METHOD /path`.
+        request: String,
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The JSON path of the value that failed (`taskmanagers[0].slotsNumber`), `.` for the root.
+        path: String,
+        /// What was wrong with the value there.
+        message: String,
+        /// The start of the body (at most 512 bytes, lossily decoded).
+        body_prefix: String,
+    },
+}
+
+impl ApiError {
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Flink { status, .. }
+            | Self::UnexpectedResponse { status, .. }
+            | Self::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Flink's error strings, when Flink answered with its error envelope.
+    pub fn flink_errors(&self) -> &[String] {
+        match self {
+            Self::Flink { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+
+    /// The most telling line of Flink's errors (the root cause, without the stack trace).
+    pub fn flink_message(&self) -> Option<String> {
+        match self {
+            Self::Flink { errors, .. } => Some(summarize(errors)),
+            _ => None,
+        }
+    }
+
+    /// Whether the thing asked for does not exist (a job, a TaskManager, a file, a trigger).
+    ///
+    /// Flink answers 404 for most of these, but 500 for an unknown TaskManager id or jar;
+    /// both count.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Self::Flink { status, errors, .. } => {
+                *status == StatusCode::NOT_FOUND
+                    || (*status == StatusCode::INTERNAL_SERVER_ERROR
+                        && errors
+                            .iter()
+                            .any(|e| NOT_FOUND_MARKERS.iter().any(|m| e.contains(m))))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether Flink refused because of a conflicting state (409).
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// Whether Flink (or a proxy) was temporarily unavailable (503, e.g. during leader election).
+    pub fn is_unavailable(&self) -> bool {
+        self.status() == Some(StatusCode::SERVICE_UNAVAILABLE)
+    }
+
+    /// Whether Flink rejected the request as malformed (400).
+    pub fn is_bad_request(&self) -> bool {
+        self.status() == Some(StatusCode::BAD_REQUEST)
+    }
+
+    /// Whether the call timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout { .. })
+    }
+
+    /// Whether the input was rejected before sending.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::InvalidInput { .. })
+    }
+
+    pub(crate) fn invalid(what: &'static str, value: &str, reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            what,
+            value: value.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Exception names Flink uses for "no such thing" when it answers 500 instead of 404.
+const NOT_FOUND_MARKERS: &[&str] = &[
+    "UnknownTaskExecutorException",
+    "FlinkJobNotFoundException",
+    "NotFoundException",
+    "does not exist",
+];
+
+/// The root cause line of Flink's error strings.
+///
+/// Flink sends either one string (message + stack trace) or, for unexpected 500s,
+/// `["Internal server error.", "<Exception on server side:\n...stack...>"]`. The line worth
+/// showing is the deepest `Caused by:` or, failing that, the first line of the message.
+fn summarize(errors: &[String]) -> String {
+    let meaningful = errors
+        .iter()
+        .rev()
+        .find(|e| e.trim() != "Internal server error.")
+        .or_else(|| errors.first());
+    let Some(text) = meaningful else {
+        return "no error details".to_owned();
+    };
+    let text = text
+        .trim()
+        .trim_start_matches("<Exception on server side:")
+        .trim();
+    let root = text
+        .lines()
+        .rev()
+        .find_map(|line| line.trim().strip_prefix("Caused by: "))
+        .or_else(|| text.lines().map(str::trim).find(|l| !l.is_empty()));
+    root.unwrap_or("no error details").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_of_a_handler_error_is_its_first_line() {
+        let errors = vec![
+            "org.apache.flink.runtime.rest.NotFoundException: Job 00 not found\n\tat org.apache.X.y(X.java:1)"
+                .to_owned(),
+        ];
+        assert_eq!(
+            summarize(&errors),
+            "org.apache.flink.runtime.rest.NotFoundException: Job 00 not found"
+        );
+    }
+
+    #[test]
+    fn summary_of_an_internal_error_is_the_deepest_cause() {
+        let errors = vec![
+            "Internal server error.".to_owned(),
+            "<Exception on server side:\njava.util.concurrent.CompletionException: wrapped\n\tat a.b(C.java:1)\nCaused by: org.apache.flink.runtime.resourcemanager.exceptions.UnknownTaskExecutorException: No TaskExecutor registered under tm-1.\n\t... 3 more\n\nEnd of exception on server side>".to_owned(),
+        ];
+        assert_eq!(
+            summarize(&errors),
+            "org.apache.flink.runtime.resourcemanager.exceptions.UnknownTaskExecutorException: No TaskExecutor registered under tm-1."
+        );
+    }
+
+    #[test]
+    fn unknown_taskmanager_500_counts_as_not_found() {
+        let error = ApiError::Flink {
+            request: "GET /taskmanagers/x".to_owned(),
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            errors: vec![
+                "Internal server error.".to_owned(),
+                "<Exception on server side:\nUnknownTaskExecutorException: No TaskExecutor registered under x.>".to_owned(),
+            ],
+        };
+        assert!(error.is_not_found());
+        assert!(!error.is_conflict());
+        assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+    }
+
+    #[test]
+    fn empty_errors_have_a_readable_summary() {
+        assert_eq!(summarize(&[]), "no error details");
+    }
+}

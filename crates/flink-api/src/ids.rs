@@ -1,0 +1,264 @@
+//! Validated identifiers: a bad id is rejected when it is made, never sent to Flink.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::ApiError;
+
+/// Declares a newtype over a 32-hex-character Flink id (Flink's `AbstractID` wire form).
+macro_rules! hex_id {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The id as Flink writes it: 32 lower-case hexadecimal characters.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ApiError;
+
+            fn from_str(value: &str) -> Result<Self, ApiError> {
+                parse_hex_id(value, $what).map(Self)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = ApiError;
+
+            fn try_from(value: &str) -> Result<Self, ApiError> {
+                value.parse()
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = ApiError;
+
+            fn try_from(value: String) -> Result<Self, ApiError> {
+                value.parse()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+hex_id!(
+    /// A job's id: 32 hexadecimal characters, as in `/jobs/:jobid`.
+    JobId,
+    "job id"
+);
+hex_id!(
+    /// The id of an asynchronous operation (savepoint, checkpoint, disposal, dataset deletion).
+    TriggerId,
+    "trigger id"
+);
+hex_id!(
+    /// A cluster dataset's id (an intermediate result kept by the cluster), as in `/datasets/:datasetid`.
+    DataSetId,
+    "dataset id"
+);
+
+fn parse_hex_id(value: &str, what: &'static str) -> Result<String, ApiError> {
+    if value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(value.to_ascii_lowercase())
+    } else {
+        Err(ApiError::invalid(
+            what,
+            value,
+            format!(
+                "a {what} is 32 hexadecimal characters (like `a1b2c3d4e5f60718293a4b5c6d7e8f90`), this has {} characters",
+                value.chars().count()
+            ),
+        ))
+    }
+}
+
+/// A TaskManager's id, as listed by `GET /taskmanagers` (e.g. `127.0.0.1:41119-e8b103`).
+///
+/// Any non-empty text without control characters; it is percent-encoded into one path segment.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskManagerId(String);
+
+impl TaskManagerId {
+    /// The id as Flink reports it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for TaskManagerId {
+    type Err = ApiError;
+
+    fn from_str(value: &str) -> Result<Self, ApiError> {
+        if value.trim().is_empty() || value.chars().any(char::is_control) {
+            return Err(ApiError::invalid(
+                "TaskManager id",
+                value,
+                "a TaskManager id is the non-empty `id` of an entry of `GET /taskmanagers`",
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl TryFrom<&str> for TaskManagerId {
+    type Error = ApiError;
+
+    fn try_from(value: &str) -> Result<Self, ApiError> {
+        value.parse()
+    }
+}
+
+impl TryFrom<String> for TaskManagerId {
+    type Error = ApiError;
+
+    fn try_from(value: String) -> Result<Self, ApiError> {
+        value.parse()
+    }
+}
+
+impl fmt::Display for TaskManagerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for TaskManagerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TaskManagerId({})", self.0)
+    }
+}
+
+/// The name of a file in a JobManager's or TaskManager's log directory or profiler output.
+///
+/// A plain file name: not empty, not `.` or `..`, no `/`, `\` or control characters, so it can
+/// never point outside the directory Flink serves.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileName(String);
+
+impl FileName {
+    /// The file name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for FileName {
+    type Err = ApiError;
+
+    fn from_str(value: &str) -> Result<Self, ApiError> {
+        let reason = if value.is_empty() {
+            Some("a file name cannot be empty")
+        } else if value == "." || value == ".." {
+            Some("`.` and `..` are not file names")
+        } else if value.contains(['/', '\\']) {
+            Some(
+                "a file name cannot contain `/` or `\\`; list the files first (`logs`) and use a name from there",
+            )
+        } else if value.chars().any(char::is_control) {
+            Some("a file name cannot contain control characters")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(ApiError::invalid("file name", value, reason)),
+            None => Ok(Self(value.to_owned())),
+        }
+    }
+}
+
+impl TryFrom<&str> for FileName {
+    type Error = ApiError;
+
+    fn try_from(value: &str) -> Result<Self, ApiError> {
+        value.parse()
+    }
+}
+
+impl fmt::Display for FileName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for FileName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FileName({})", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_id_accepts_32_hex_and_normalizes_case() {
+        let id: JobId = "A1B2C3D4E5F60718293A4B5C6D7E8F90".parse().unwrap();
+        assert_eq!(id.as_str(), "a1b2c3d4e5f60718293a4b5c6d7e8f90");
+    }
+
+    #[test]
+    fn job_id_rejects_wrong_length_and_non_hex() {
+        for bad in [
+            "",
+            "abc",
+            "not-a-job-id",
+            "g1b2c3d4e5f60718293a4b5c6d7e8f90",
+            "a1b2c3d4e5f60718293a4b5c6d7e8f9000",
+        ] {
+            let error = bad.parse::<JobId>().unwrap_err();
+            assert!(error.is_invalid_input(), "{bad}");
+            assert!(error.to_string().contains("32 hexadecimal"), "{error}");
+        }
+    }
+
+    #[test]
+    fn taskmanager_id_rejects_empty_and_control_characters() {
+        assert!("".parse::<TaskManagerId>().is_err());
+        assert!("  ".parse::<TaskManagerId>().is_err());
+        assert!("a\nb".parse::<TaskManagerId>().is_err());
+        assert_eq!(
+            "127.0.0.1:41119-e8b103"
+                .parse::<TaskManagerId>()
+                .unwrap()
+                .as_str(),
+            "127.0.0.1:41119-e8b103"
+        );
+    }
+
+    #[test]
+    fn file_name_rejects_paths() {
+        for bad in ["", ".", "..", "../etc/passwd", "a/b", "a\\b", "a\0b"] {
+            assert!(
+                bad.parse::<FileName>().unwrap_err().is_invalid_input(),
+                "{bad:?}"
+            );
+        }
+        assert!(
+            "flink-root-taskexecutor-0-host.log.1"
+                .parse::<FileName>()
+                .is_ok()
+        );
+    }
+}

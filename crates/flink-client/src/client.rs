@@ -1,0 +1,189 @@
+//! `FlinkClient`: runs flink-api endpoints over a flink-transport `Transport`.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use flink_api::{
+    ApiError, BoxError, ByteStream, Endpoint, Execute, JsonEndpoint, StreamEndpoint, build_request,
+    decode_response, describe, error_from_response,
+};
+use flink_transport::{
+    Body, Idempotency, OperationName, RequestTimeout, ResponseBody, Transport, TransportConfig,
+    read_body_limited,
+};
+use futures_core::Stream;
+use http::header::CONTENT_TYPE;
+use http_body::Body as _;
+
+use crate::BuildError;
+use crate::config::config_from_env;
+
+/// The default cap on a buffered (JSON) answer: thread dumps of big TaskManagers run to megabytes.
+const DEFAULT_MAX_RESPONSE_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// A client of one Flink cluster's REST API. Cheap to clone; clones share connections.
+///
+/// Every endpoint is a method of the category traits in [`crate::prelude`].
+#[derive(Clone)]
+pub struct FlinkClient {
+    transport: Transport,
+    max_response_body_bytes: usize,
+}
+
+impl FlinkClient {
+    /// A client for the REST API at `url` (`http://127.0.0.1:8081`, `https://gw.example/flink/`)
+    /// with default timeouts, retries and TLS roots.
+    pub fn new(url: &str) -> Result<Self, BuildError> {
+        Self::from_config(&TransportConfig::new(url)?)
+    }
+
+    /// A client from a full transport configuration (timeouts, retries, TLS, headers).
+    pub fn from_config(config: &TransportConfig) -> Result<Self, BuildError> {
+        Ok(Self {
+            transport: config.build()?,
+            max_response_body_bytes: config.max_response_body_bytes,
+        })
+    }
+
+    /// A client configured from the environment: `FLINK_REST_URL` plus the optional TLS and
+    /// header variables listed in the crate documentation.
+    pub fn from_env() -> Result<Self, BuildError> {
+        Self::from_config(&config_from_env(|name| std::env::var(name).ok())?)
+    }
+
+    /// A client over any transport: a custom tower stack, or a mock in tests.
+    pub fn from_transport(transport: Transport) -> Self {
+        Self {
+            transport,
+            max_response_body_bytes: DEFAULT_MAX_RESPONSE_BODY_BYTES,
+        }
+    }
+
+    /// The transport this client sends through.
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// Sends an endpoint's request with the hints the transport reads (idempotency, timeout,
+    /// name). The request is built before the first await, so the future never borrows the
+    /// endpoint.
+    fn send<E: Endpoint>(
+        &self,
+        endpoint: &E,
+    ) -> impl Future<Output = Result<http::Response<ResponseBody>, ApiError>> + Send + use<'_, E>
+    {
+        let request = build_request(endpoint).map(|request| {
+            let (parts, body) = request.into_parts();
+            let mut request = http::Request::from_parts(parts, Body::from(body));
+            let extensions = request.extensions_mut();
+            extensions.insert(OperationName(E::NAME));
+            extensions.insert(if endpoint.idempotent() {
+                Idempotency::Idempotent
+            } else {
+                Idempotency::NotIdempotent
+            });
+            if let Some(timeout) = endpoint.timeout() {
+                extensions.insert(RequestTimeout(timeout));
+            }
+            request
+        });
+        let description = describe(endpoint);
+        async move {
+            self.transport
+                .send(request?)
+                .await
+                .map_err(|source| transport_error(description, source))
+        }
+    }
+}
+
+impl Execute for FlinkClient {
+    async fn execute<E>(&self, endpoint: E) -> Result<E::Output, ApiError>
+    where
+        E: JsonEndpoint + Send + 'static,
+    {
+        let (parts, body) = self.send(&endpoint).await?.into_parts();
+        let bytes = read_body_limited(body, self.max_response_body_bytes)
+            .await
+            .map_err(|source| transport_error(describe(&endpoint), source))?;
+        decode_response(
+            &endpoint,
+            parts.status,
+            content_type(&parts.headers),
+            &bytes,
+        )
+    }
+
+    async fn open_stream<E>(&self, endpoint: E) -> Result<ByteStream, ApiError>
+    where
+        E: StreamEndpoint + Send + 'static,
+    {
+        let (parts, body) = self.send(&endpoint).await?.into_parts();
+        let request = describe(&endpoint);
+        if !parts.status.is_success() {
+            let bytes = read_body_limited(body, self.max_response_body_bytes)
+                .await
+                .map_err(|source| transport_error(request.clone(), source))?;
+            return Err(error_from_response(
+                &request,
+                parts.status,
+                content_type(&parts.headers),
+                &bytes,
+            ));
+        }
+        let length = body.size_hint().exact();
+        Ok(ByteStream::new(BodyChunks { body, request }, length))
+    }
+}
+
+impl fmt::Debug for FlinkClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FlinkClient")
+            .field("transport", &self.transport)
+            .field("max_response_body_bytes", &self.max_response_body_bytes)
+            .finish()
+    }
+}
+
+fn content_type(headers: &http::HeaderMap) -> Option<&str> {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+}
+
+fn transport_error(request: String, source: BoxError) -> ApiError {
+    if flink_transport::is_timeout(source.as_ref()) {
+        ApiError::Timeout { request, source }
+    } else {
+        ApiError::Transport { request, source }
+    }
+}
+
+/// The data frames of a response body, as a stream of chunks (trailers are skipped).
+struct BodyChunks {
+    body: ResponseBody,
+    request: String,
+}
+
+impl Stream for BodyChunks {
+    type Item = Result<Bytes, ApiError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            return match Pin::new(&mut self.body).poll_frame(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(None) => Poll::Ready(None),
+                Poll::Ready(Some(Err(source))) => {
+                    Poll::Ready(Some(Err(transport_error(self.request.clone(), source))))
+                }
+                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(data) => Poll::Ready(Some(Ok(data))),
+                    Err(_trailers) => continue,
+                },
+            };
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! The Rust client for Apache Flink's REST API.
+//!
+//! [`FlinkClient`] runs the typed endpoints of [`flink_api`] over the retrying, TLS-capable
+//! transport of [`flink_transport`]. Import the [`prelude`] to get every endpoint as a method.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use flink_client::prelude::*;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = FlinkClient::new("http://127.0.0.1:8081")?;
+//! let overview = client.overview().await?;
+//! println!("Flink {} with {} TaskManagers", overview.flink_version, overview.taskmanagers);
+//!
+//! for taskmanager in client.taskmanagers().await?.taskmanagers {
+//!     println!("{}: {} free slots", taskmanager.id, taskmanager.free_slots);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Configuration from the environment
+//!
+//! [`FlinkClient::from_env`] reads:
+//!
+//! | variable | meaning |
+//! | --- | --- |
+//! | `FLINK_REST_URL` | the REST URL (required), may carry a path prefix for reverse proxies |
+//! | `FLINK_REST_TOKEN` | a bearer token sent as `Authorization` |
+//! | `FLINK_REST_USERNAME`, `FLINK_REST_PASSWORD` | basic authentication |
+//! | `FLINK_REST_CLIENT_HEADERS` | extra headers, one `Name: value` per line (as Flink's own tools read it) |
+//! | `FLINK_TLS_CA` | a PEM file of extra CA certificates to trust |
+//! | `FLINK_TLS_CLIENT_CERT`, `FLINK_TLS_CLIENT_KEY` | PEM client certificate and key for mutual TLS |
+//! | `FLINK_TLS_INSECURE` | `true` to skip certificate verification (tests only) |
+//!
+//! # Errors
+//!
+//! Every call returns [`ApiError`]; its helpers (`is_not_found`, `is_timeout`, …) answer the
+//! common questions without matching on variants.
+
+mod client;
+mod config;
+mod error;
+
+pub use client::FlinkClient;
+pub use error::BuildError;
+
+pub use flink_api::{self as api, ApiError, ByteStream};
+pub use flink_models as models;
+pub use flink_transport::{self as transport, Transport, TransportConfig};
+
+/// Everything needed to call Flink: the client, the category traits, ids and the error type.
+pub mod prelude {
+    pub use crate::{BuildError, FlinkClient};
+    pub use flink_api::logs::LogFile;
+    pub use flink_api::metrics::Aggregation;
+    pub use flink_api::{
+        ApiError, ByteStream, ClusterApi, ClusterProcess, DataSetId, Execute, FileName, JobId,
+        JobManagerApi, TaskManagerId, TaskManagersApi, TriggerId,
+    };
+}
+
+// The README's Rust snippets are compiled as doctests of this crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

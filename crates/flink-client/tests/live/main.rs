@@ -1,0 +1,84 @@
+//! Live tests: every endpoint against a real Flink cluster.
+//!
+//! They are ignored by a plain `cargo test`; `cargo xtask test` starts Flink 2.3.0 and 1.20.5
+//! and runs them once per version with `FLINK_REST_URL` (and `FLINK_TEST_VERSION`) set.
+
+mod cluster;
+mod jobmanager;
+mod shutdown;
+mod taskmanagers;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use flink_client::prelude::*;
+
+/// The client for the cluster under test; panics with what to do when there is none.
+pub(crate) fn client() -> FlinkClient {
+    match FlinkClient::from_env() {
+        Ok(client) => client,
+        Err(error) => panic!(
+            "live tests need a Flink cluster: {error}. Run `cargo xtask test`, or set FLINK_REST_URL"
+        ),
+    }
+}
+
+/// The Flink version the cluster must report, when the runner said which one it started.
+pub(crate) fn expected_version() -> Option<String> {
+    std::env::var("FLINK_TEST_VERSION")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+/// Whether the cluster is Flink 2 or newer (some fields exist only there).
+pub(crate) async fn is_flink_2(client: &FlinkClient) -> bool {
+    let version = client
+        .dashboard_config()
+        .await
+        .expect("GET /config")
+        .flink_version;
+    !version.starts_with("1.")
+}
+
+/// The id of the first registered TaskManager.
+pub(crate) async fn first_taskmanager(client: &FlinkClient) -> TaskManagerId {
+    let list = client.taskmanagers().await.expect("GET /taskmanagers");
+    let first = list
+        .taskmanagers
+        .first()
+        .expect("the cluster has a TaskManager");
+    first
+        .id
+        .parse()
+        .expect("Flink's TaskManager ids are valid ids")
+}
+
+/// Reads a streamed file to the end; returns its bytes and how many chunks they came in.
+pub(crate) async fn read_all(mut stream: ByteStream) -> (Vec<u8>, usize) {
+    let mut bytes = Vec::new();
+    let mut chunks = 0;
+    while let Some(chunk) = stream.next_chunk().await {
+        bytes.extend_from_slice(&chunk.expect("a chunk of the file"));
+        chunks += 1;
+    }
+    (bytes, chunks)
+}
+
+/// Polls `attempt` every 250 ms until it returns `Some`, or panics after `limit`.
+pub(crate) async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut attempt: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = attempt().await {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}

@@ -1,0 +1,29 @@
+//! Serde types of every request and answer of Apache Flink's REST API. No IO.
+//!
+//! The models are forward-compatible: unknown fields never make decoding fail and are kept in
+//! each struct's `extra` map (so re-encoding loses nothing the server sent); fields that not
+//! every supported Flink version sends are `Option`; enums keep values they do not know in an
+//! `Unknown` variant. Rust names are snake_case; the wire names are Flink's.
+//!
+//! ```
+//! use flink_models::cluster::ClusterOverview;
+//!
+//! let json = r#"{"taskmanagers":1,"slots-total":4,"slots-available":3,"jobs-running":1,
+//!     "jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0,"flink-version":"2.3.0",
+//!     "flink-commit":"c0f8d1a","some-future-field":true}"#;
+//! let overview: ClusterOverview = serde_json::from_str(json)?;
+//! assert_eq!(overview.slots_total - overview.slots_available, 1);
+//! assert_eq!(overview.extra["some-future-field"], true);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+mod enums;
+
+pub mod cluster;
+pub mod common;
+pub mod jobmanager;
+pub mod metrics;
+pub mod taskmanagers;
+
+/// Fields of a JSON object that this version of flink-models does not know, kept as sent.
+pub type Extra = serde_json::Map<String, serde_json::Value>;

@@ -1,0 +1,105 @@
+//! Errors the stack produces, and helpers that recognise them anywhere in a source chain.
+
+use std::error::Error;
+use std::io;
+use std::time::Duration;
+
+/// One attempt got no response head within its timeout
+/// ([`TransportConfig::attempt_timeout`](crate::TransportConfig::attempt_timeout) or
+/// [`RequestTimeout`](crate::RequestTimeout)).
+#[derive(Debug, thiserror::Error)]
+#[error("no response within {after:?}; raise the timeout or check the server")]
+pub struct AttemptTimedOut {
+    /// The timeout that elapsed.
+    pub after: Duration,
+}
+
+/// Whether `error`, or any error in its source chain, is a timeout: an [`AttemptTimedOut`], a
+/// connect timeout, or a tower or hyper timeout.
+pub fn is_timeout(error: &(dyn Error + 'static)) -> bool {
+    let timed_out = chain(error).any(|e| {
+        e.is::<AttemptTimedOut>()
+            || e.is::<tower::timeout::error::Elapsed>()
+            || e.downcast_ref::<hyper::Error>()
+                .is_some_and(hyper::Error::is_timeout)
+    });
+    // hyper-util reports its connect timeout as an io::Error of kind TimedOut.
+    timed_out
+        || (is_connect(error) && chain(error).any(|e| io_kind(e) == Some(io::ErrorKind::TimedOut)))
+}
+
+/// Whether `error`, or any error in its source chain, means no connection could be opened, so
+/// the request never left the client: hyper-util's connect errors (refused, DNS, connect
+/// timeout, TLS handshake) and any `io::Error` of kind `ConnectionRefused`.
+pub fn is_connect(error: &(dyn Error + 'static)) -> bool {
+    chain(error).any(|e| {
+        e.downcast_ref::<hyper_util::client::legacy::Error>()
+            .is_some_and(hyper_util::client::legacy::Error::is_connect)
+            || io_kind(e) == Some(io::ErrorKind::ConnectionRefused)
+    })
+}
+
+/// An error and its sources. Unlike `Error::source`, this also steps into the error an
+/// `io::Error` wraps (its `source()` skips that error and returns the wrapped one's source).
+pub(crate) fn chain<'a>(
+    error: &'a (dyn Error + 'static),
+) -> impl Iterator<Item = &'a (dyn Error + 'static)> {
+    std::iter::successors(Some(error), |&e| {
+        if let Some(io) = e.downcast_ref::<io::Error>()
+            && let Some(inner) = io.get_ref()
+        {
+            return Some(inner as &(dyn Error + 'static));
+        }
+        e.source()
+    })
+}
+
+fn io_kind(error: &(dyn Error + 'static)) -> Option<io::ErrorKind> {
+    error.downcast_ref::<io::Error>().map(io::Error::kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BoxError;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("wrapper")]
+    struct Wrapper(#[source] BoxError);
+
+    #[test]
+    fn finds_attempt_timeouts_anywhere_in_the_chain() {
+        let error: BoxError = Box::new(Wrapper(Box::new(AttemptTimedOut {
+            after: Duration::from_secs(1),
+        })));
+        assert!(is_timeout(&*error));
+        assert!(!is_connect(&*error));
+        assert_eq!(
+            AttemptTimedOut {
+                after: Duration::from_secs(1)
+            }
+            .to_string(),
+            "no response within 1s; raise the timeout or check the server"
+        );
+    }
+
+    #[test]
+    fn steps_into_io_errors() {
+        let refused = io::Error::other(Wrapper(Box::new(io::Error::from(
+            io::ErrorKind::ConnectionRefused,
+        ))));
+        assert!(is_connect(&refused));
+        assert!(!is_timeout(&refused));
+        assert_eq!(chain(&refused).count(), 3);
+    }
+
+    #[test]
+    fn other_errors_are_neither() {
+        let error = io::Error::from(io::ErrorKind::TimedOut);
+        assert!(
+            !is_timeout(&error),
+            "an I/O timeout outside a connect attempt is not ours"
+        );
+        assert!(!is_connect(&error));
+    }
+}

@@ -1,0 +1,87 @@
+//! A Flink-agnostic HTTP transport for flink-rs: a tower [`Service`](tower::Service) over hyper 1
+//! and hyper-util that adds what every call to a Flink REST endpoint needs, and nothing that knows
+//! about Flink paths or models.
+//!
+//! # The stack
+//!
+//! [`TransportConfig::build`] assembles, outermost first:
+//!
+//! 1. **default headers**: `User-Agent`, [`TransportConfig::headers`] when not already present,
+//!    and `Authorization` from [`Auth`] (marked sensitive); any `Expect` header is dropped;
+//! 2. **tracing**: one span per logical call with `operation` (from [`OperationName`]),
+//!    `method`, `path` and `status`, never header values;
+//! 3. **retry**: exponential backoff with full jitter, bounded attempts and a retry budget, with
+//!    rules from [`classify`];
+//! 4. **per-attempt timeout**: [`TransportConfig::attempt_timeout`], overridden per request by
+//!    [`RequestTimeout`]; fails with [`AttemptTimedOut`];
+//! 5. **base URL join**: relative request paths such as `/jobs` are joined onto
+//!    [`TransportConfig::base_url`], keeping a path prefix and the query;
+//! 6. the hyper-util client over rustls (HTTP/1.1 only, with a connect timeout).
+//!
+//! Everything is wrapped in [`Transport`], the one swap point: [`Transport::new`] accepts any
+//! tower service, so tests can use a closure, a `tower-test` mock, or the scripted mock of the
+//! `test-util` feature (`mock` module), and [`TransportConfig::build_with_service`] runs the same
+//! layers over a service of your choice.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use flink_transport::{Body, OperationName, TransportConfig, read_body_limited};
+//!
+//! # async fn example() -> Result<(), flink_transport::BoxError> {
+//! let config = TransportConfig::new("http://localhost:8081")?;
+//! let transport = config.build()?;
+//!
+//! let mut request = http::Request::get("/overview").body(Body::empty())?;
+//! request.extensions_mut().insert(OperationName("cluster.overview"));
+//!
+//! let response = transport.send(request).await?;
+//! let status = response.status();
+//! let body = read_body_limited(response.into_body(), config.max_response_body_bytes).await?;
+//! println!("{status}: {}", String::from_utf8_lossy(&body));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! [`Transport::send`] returns a [`BoxError`]; inspect it with [`is_timeout`] and [`is_connect`]
+//! rather than by downcasting.
+//!
+//! # Features
+//!
+//! - `test-util`: the `mock` module, a scripted transport for tests of code built on flink-rs.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod body;
+mod classify;
+mod config;
+mod error;
+mod extensions;
+mod layers;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod mock;
+mod retry;
+mod stack;
+mod tls;
+mod transport;
+
+pub use body::{Body, BodyTooLarge, ResponseBody, read_body_limited};
+pub use classify::{Outcome, Verdict, classify};
+pub use config::{
+    Auth, ClientIdentity, ConfigError, RetryBudget, RetryConfig, RootCertificates, Secret,
+    TlsConfig, TransportConfig,
+};
+pub use error::{AttemptTimedOut, is_connect, is_timeout};
+pub use extensions::{Idempotency, OperationName, RequestTimeout};
+pub use transport::Transport;
+
+/// The error type of the transport: any error, boxed. Inspect it with [`is_timeout`] and
+/// [`is_connect`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The future type of the crate's own services.
+type BoxFuture<T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, BoxError>> + Send + 'static>>;

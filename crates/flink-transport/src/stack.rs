@@ -1,0 +1,183 @@
+//! Assembles the default stack.
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, USER_AGENT};
+use http::{HeaderMap, HeaderValue, Request, Response};
+use http_body_util::BodyExt;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use tower::retry::Retry;
+use tower::{Service, ServiceExt};
+
+use crate::config::validate_base_url;
+use crate::layers::{AttemptTimeout, BaseUrl, DefaultHeaders, Trace};
+use crate::retry::RetryPolicy;
+use crate::{Body, BoxError, ConfigError, Transport, TransportConfig, tls};
+
+impl TransportConfig {
+    /// Builds the default stack over hyper-util and rustls. Needs no network and no runtime;
+    /// sending does need a Tokio runtime.
+    pub fn build(&self) -> Result<Transport, ConfigError> {
+        // Validate first so a bad URL is reported before TLS material.
+        validate_base_url(&self.base_url)?;
+        let tls = if self.base_url.scheme_str() == Some("https") {
+            tls::client_config(&self.tls)?
+        } else {
+            tls::unused_client_config()?
+        };
+        let mut http = HttpConnector::new();
+        http.enforce_http(false); // the TLS connector above handles https
+        http.set_connect_timeout(Some(self.connect_timeout));
+        http.set_nodelay(true);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build(https);
+        self.build_with_service(client)
+    }
+
+    /// Builds the same stack (headers, tracing, retry, per-attempt timeout, base URL) over
+    /// `service` instead of hyper: a mock, a recording proxy, or another HTTP client. The service
+    /// receives absolute URIs joined onto [`base_url`](Self::base_url); TLS settings are unused.
+    pub fn build_with_service<S, B>(&self, service: S) -> Result<Transport, ConfigError>
+    where
+        S: Service<Request<Body>, Response = Response<B>> + Clone + Send + Sync + 'static,
+        S::Future: Send + 'static,
+        S::Error: Into<BoxError>,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        validate_base_url(&self.base_url)?;
+        self.retry.validate()?;
+        let headers = self.default_headers()?;
+        let service = service
+            .map_response(|response: Response<B>| {
+                response.map(|body| body.map_err(Into::into).boxed_unsync())
+            })
+            .map_err(Into::into);
+        let service = BaseUrl::new(service, &self.base_url);
+        let service = AttemptTimeout::new(service, self.attempt_timeout);
+        let service = Retry::new(RetryPolicy::new(self.retry), service);
+        let service = Trace::new(service);
+        let service = DefaultHeaders::new(service, headers);
+        Ok(Transport::from_boxed(service))
+    }
+
+    fn default_headers(&self) -> Result<HeaderMap, ConfigError> {
+        let mut headers = HeaderMap::with_capacity(self.headers.len() + 2);
+        for (name, value) in &self.headers {
+            let mut value = value.clone();
+            if crate::config::is_secret_header(name) {
+                value.set_sensitive(true);
+            }
+            headers.append(name.clone(), value);
+        }
+        if !headers.contains_key(USER_AGENT) {
+            let agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
+                ConfigError::InvalidHeader {
+                    name: "User-Agent",
+                    reason: format!(
+                        "{:?} contains characters HTTP headers cannot carry; use visible ASCII",
+                        self.user_agent
+                    ),
+                }
+            })?;
+            headers.insert(USER_AGENT, agent);
+        }
+        if let Some(auth) = &self.auth {
+            headers.insert(AUTHORIZATION, auth.header_value()?);
+        }
+        Ok(headers)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Auth, RootCertificates, TlsConfig};
+
+    #[test]
+    fn builds_offline() {
+        TransportConfig::new("http://localhost:8081")
+            .unwrap()
+            .build()
+            .unwrap();
+        TransportConfig::new("https://flink.example")
+            .unwrap()
+            .build()
+            .unwrap();
+    }
+
+    #[test]
+    fn tls_settings_are_unused_for_http() {
+        let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+        config.tls = TlsConfig {
+            roots: RootCertificates::None,
+            ..TlsConfig::default()
+        };
+        config.build().unwrap();
+        config.base_url = "https://localhost:8081".parse().unwrap();
+        assert!(matches!(
+            config.build().unwrap_err(),
+            ConfigError::Tls { .. }
+        ));
+    }
+
+    #[test]
+    fn invalid_settings_are_reported() {
+        let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+        config.base_url = "/relative".parse().unwrap();
+        assert!(matches!(
+            config.build().unwrap_err(),
+            ConfigError::InvalidUrl { .. }
+        ));
+
+        let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+        config.user_agent = "bad\nagent".to_owned();
+        assert!(
+            config
+                .build()
+                .unwrap_err()
+                .to_string()
+                .contains("User-Agent")
+        );
+
+        let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+        config.auth = Some(Auth::bearer("a\u{7f}b"));
+        assert!(matches!(
+            config.build().unwrap_err(),
+            ConfigError::InvalidHeader { .. }
+        ));
+    }
+
+    #[test]
+    fn default_headers() {
+        let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+        config.headers.insert(
+            AUTHORIZATION,
+            HeaderValue::from_static("Bearer from-headers"),
+        );
+        config
+            .headers
+            .insert("cookie", HeaderValue::from_static("a=b"));
+        let headers = config.default_headers().unwrap();
+        assert!(
+            headers[USER_AGENT]
+                .to_str()
+                .unwrap()
+                .starts_with("flink-rs/")
+        );
+        assert!(headers[AUTHORIZATION].is_sensitive());
+        assert!(headers["cookie"].is_sensitive());
+
+        config.auth = Some(Auth::bearer("from-auth"));
+        config.user_agent = "custom/1".to_owned();
+        let headers = config.default_headers().unwrap();
+        assert_eq!(headers[AUTHORIZATION], "Bearer from-auth");
+        assert_eq!(headers.get_all(AUTHORIZATION).iter().count(), 1);
+        assert_eq!(headers[USER_AGENT], "custom/1");
+    }
+}

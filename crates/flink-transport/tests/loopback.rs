@@ -1,0 +1,116 @@
+//! The real default stack against a loopback hyper server.
+
+// A panic is how a test reports failure.
+#![allow(clippy::unwrap_used)]
+
+#[path = "common/capture.rs"]
+mod capture;
+#[path = "common/server.rs"]
+mod server;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::stream;
+use http::Request;
+use http::header::{CONTENT_LENGTH, EXPECT, TRANSFER_ENCODING, USER_AGENT};
+use http_body::Frame;
+use http_body_util::StreamBody;
+
+use flink_transport::{
+    Body, Idempotency, Outcome, TransportConfig, Verdict, classify, is_connect, is_timeout,
+    read_body_limited,
+};
+
+#[tokio::test]
+async fn streamed_upload_has_content_length_and_no_chunking() {
+    let server = server::spawn(None).await;
+    let config = TransportConfig::new(&format!("http://{}/v1/", server.addr)).unwrap();
+    let transport = config.build().unwrap();
+
+    let file = vec![7_u8; 100_000];
+    let chunks = [
+        &b"--boundary\r\n"[..],
+        &file[..],
+        &b"\r\n--boundary--\r\n"[..],
+    ];
+    let total: usize = chunks.iter().map(|c| c.len()).sum();
+    let frames = chunks
+        .iter()
+        .map(|c| Ok::<_, std::io::Error>(Frame::data(Bytes::copy_from_slice(c))))
+        .collect::<Vec<_>>();
+    let request = Request::post("/jars/upload")
+        .header(CONTENT_LENGTH, total)
+        .header(EXPECT, "100-continue")
+        .body(Body::streaming(StreamBody::new(stream::iter(frames))))
+        .unwrap();
+
+    let response = transport.send(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        read_body_limited(response.into_body(), 16).await.unwrap(),
+        "ok"
+    );
+
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    let seen = &seen[0];
+    assert_eq!(seen.uri, "/v1/jars/upload");
+    assert_eq!(seen.headers[CONTENT_LENGTH], total.to_string().as_str());
+    assert!(
+        !seen.headers.contains_key(TRANSFER_ENCODING),
+        "{:?}",
+        seen.headers
+    );
+    assert!(!seen.headers.contains_key(EXPECT), "{:?}", seen.headers);
+    assert!(
+        seen.headers[USER_AGENT]
+            .to_str()
+            .unwrap()
+            .starts_with("flink-rs/")
+    );
+    assert_eq!(seen.body.len(), total);
+}
+
+#[tokio::test]
+async fn buffered_get_keeps_the_query() {
+    let server = server::spawn(None).await;
+    let transport = TransportConfig::new(&format!("http://{}", server.addr))
+        .unwrap()
+        .build()
+        .unwrap();
+    let request = Request::get("/jobs/overview?x=1")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(transport.send(request).await.unwrap().status(), 200);
+    assert_eq!(server.seen()[0].uri, "/jobs/overview?x=1");
+}
+
+#[tokio::test]
+async fn connect_errors_are_retried_for_post() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    }; // dropped: nothing listens there now
+    let mut config = TransportConfig::new(&format!("http://127.0.0.1:{port}")).unwrap();
+    config.retry.initial_backoff = Duration::from_millis(1);
+    config.retry.max_backoff = Duration::from_millis(5);
+    let transport = config.build().unwrap();
+
+    let capture = capture::Capture::default();
+    let _guard = capture.install();
+    let request = Request::post("/jars/1/run").body(Body::from("{}")).unwrap();
+    let error = transport.send(request).await.unwrap_err();
+
+    assert!(is_connect(&*error), "{error:?}");
+    assert!(!is_timeout(&*error), "{error:?}");
+    assert_eq!(
+        classify(Idempotency::NotIdempotent, Outcome::Error(&*error)),
+        Verdict::Retry
+    );
+    assert_eq!(
+        capture.retries().len(),
+        3,
+        "max_retries retries, then the error"
+    );
+}
