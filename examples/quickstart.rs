@@ -60,6 +60,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let metrics = client
         .jobmanager_metrics(&["Status.JVM.Memory.Heap.Used", "numRegisteredTaskManagers"])
         .await?;
+    if metrics.is_empty() {
+        println!(
+            "metrics: none collected yet (Flink's metric fetcher fills them a few seconds after start)"
+        );
+    }
     for metric in metrics {
         println!(
             "metric {} = {}",

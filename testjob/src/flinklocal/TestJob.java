@@ -1,0 +1,172 @@
+package flinklocal;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * Tiny streaming job for exercising the Flink REST API (compiles against Flink 1.20.x and 2.x).
+ *
+ * <p>Topology: rate-limited DataGeneratorSource (with watermarks) -> keyBy(v % 8) -> stateful
+ * counting map -> DiscardingSink. Checkpointing is always enabled.
+ *
+ * <p>Arguments (all optional):
+ *
+ * <pre>
+ *   --count N                bounded: emit N records then FINISH (default: unbounded, runs until cancelled)
+ *   --rate R                 records per second over all source subtasks (default 10; 0 = unlimited)
+ *   --fail-after N           throw a RuntimeException when the record with value N is processed -> FAILED
+ *   --restarts K             fixed-delay restart attempts (1 s delay); default 0 when --fail-after is given,
+ *                            otherwise the cluster default restart strategy is used
+ *   --checkpoint-interval MS checkpoint interval in ms (default 2000)
+ *   --name NAME              job name (default flink-rs-testjob)
+ *   --print                  also print every record to the TaskManager's stdout (.out file)
+ * </pre>
+ */
+public final class TestJob {
+
+    private TestJob() {}
+
+    public static void main(String[] args) throws Exception {
+        long count = Long.MAX_VALUE;
+        double rate = 10.0;
+        long failAfter = -1L;
+        int restarts = -1;
+        long checkpointInterval = 2000L;
+        String name = "flink-rs-testjob";
+        boolean print = false;
+
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--count":
+                    count = Long.parseLong(args[++i]);
+                    break;
+                case "--rate":
+                    rate = Double.parseDouble(args[++i]);
+                    break;
+                case "--fail-after":
+                    failAfter = Long.parseLong(args[++i]);
+                    break;
+                case "--restarts":
+                    restarts = Integer.parseInt(args[++i]);
+                    break;
+                case "--checkpoint-interval":
+                    checkpointInterval = Long.parseLong(args[++i]);
+                    break;
+                case "--name":
+                    name = args[++i];
+                    break;
+                case "--print":
+                    print = true;
+                    break;
+                default:
+                    throw new IllegalArgumentException("Unknown argument: " + a);
+            }
+        }
+        if (failAfter >= 0 && restarts < 0) {
+            restarts = 0;
+        }
+
+        Configuration conf = new Configuration();
+        if (restarts == 0) {
+            conf.set(ConfigOptions.key("restart-strategy.type").stringType().noDefaultValue(), "none");
+        } else if (restarts > 0) {
+            conf.set(ConfigOptions.key("restart-strategy.type").stringType().noDefaultValue(), "fixed-delay");
+            conf.set(
+                    ConfigOptions.key("restart-strategy.fixed-delay.attempts").intType().noDefaultValue(),
+                    restarts);
+            conf.set(
+                    ConfigOptions.key("restart-strategy.fixed-delay.delay").stringType().noDefaultValue(),
+                    "1 s");
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.enableCheckpointing(checkpointInterval);
+
+        RateLimiterStrategy limiter =
+                rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp();
+        DataGeneratorSource<Long> source =
+                new DataGeneratorSource<>(new Identity(), count, limiter, Types.LONG);
+
+        WatermarkStrategy<Long> watermarks =
+                WatermarkStrategy.<Long>forMonotonousTimestamps()
+                        .withTimestampAssigner((value, ts) -> System.currentTimeMillis());
+
+        DataStream<Long> numbers =
+                env.fromSource(source, watermarks, "numbers").uid("numbers");
+
+        DataStream<String> counted =
+                numbers.keyBy(new ModKey())
+                        .map(new CountPerKey(failAfter))
+                        .name("count-per-key")
+                        .uid("count-per-key");
+
+        if (print) {
+            counted.print().name("print");
+        }
+        counted.sinkTo(new DiscardingSink<>()).name("discard").uid("discard");
+
+        env.execute(name);
+    }
+
+    /** Generator: emits the sequence index itself. */
+    public static final class Identity implements GeneratorFunction<Long, Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long map(Long value) {
+            return value;
+        }
+    }
+
+    /** Key: value modulo 8. */
+    public static final class ModKey implements KeySelector<Long, Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long getKey(Long value) {
+            return value % 8;
+        }
+    }
+
+    /** Keyed state: number of records seen per key. Optionally fails on a given value. */
+    public static final class CountPerKey extends RichMapFunction<Long, String> {
+        private static final long serialVersionUID = 1L;
+
+        private final long failAfter;
+        private transient ValueState<Long> seen;
+
+        public CountPerKey(long failAfter) {
+            this.failAfter = failAfter;
+        }
+
+        @Override
+        public String map(Long value) throws Exception {
+            if (failAfter >= 0 && value >= failAfter) {
+                throw new RuntimeException(
+                        "flink-rs-testjob: intentional failure at record " + value);
+            }
+            if (seen == null) {
+                // Lazily obtained so that no open(...) override is needed (its signature
+                // differs between Flink 1.x and 2.x).
+                seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seen", Types.LONG));
+            }
+            Long current = seen.value();
+            long next = current == null ? 1L : current + 1L;
+            seen.update(next);
+            return "key=" + (value % 8) + " value=" + value + " seen=" + next;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! `cargo xtask`: maintainer workflows of flink-rs.
+//!
+//! - `flink up|down|status`: real Flink clusters on loopback, from PyPI, with plain `java`;
+//! - `testjob`: the test job's jar;
+//! - `test`: everything CI runs (the README's test command);
+//! - `demo`: a local Flink and the quick-start example against it.
+
+// xtask is a terminal program: printing is its job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod demo;
+mod flink;
+mod paths;
+mod test;
+mod testjob;
+mod tools;
+
+use clap::{Parser, Subcommand};
+
+/// Maintainer workflows of flink-rs.
+#[derive(Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start, stop or inspect local Flink clusters.
+    #[command(subcommand)]
+    Flink(flink::FlinkCommand),
+    /// Build the test job's jar and print its path.
+    Testjob(testjob::TestjobArgs),
+    /// Run everything CI runs: fmt, clippy, unit and doc tests, live tests on real Flink.
+    Test(test::TestArgs),
+    /// Start a local Flink, run the quick-start example against it, stop Flink.
+    Demo(demo::DemoArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Flink(command) => flink::run(command),
+        Command::Testjob(args) => testjob::run(&args),
+        Command::Test(args) => test::run(&args),
+        Command::Demo(args) => demo::run(&args),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! Where things live: the workspace, the download cache, the clusters' state.
+
+use std::path::PathBuf;
+
+/// The workspace root (xtask lives one level below it).
+pub(crate) fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map_or_else(|| manifest_dir.clone(), std::path::Path::to_path_buf)
+}
+
+/// Downloads and unpacked Flink distributions: `${XDG_CACHE_HOME:-~/.cache}/flink-rs`.
+/// Outside `target/`, so `cargo clean` does not throw away 600 MB of downloads.
+pub(crate) fn cache_dir() -> PathBuf {
+    std::env::var_os("FLINK_RS_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("flink-rs")))
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/flink-rs")))
+        .unwrap_or_else(|| std::env::temp_dir().join("flink-rs-cache"))
+}
+
+/// Per-cluster runtime directories: `${TMPDIR:-/tmp}/flink-rs/PORT`.
+pub(crate) fn state_dir() -> PathBuf {
+    std::env::var_os("FLINK_RS_STATE")
+        .map_or_else(|| std::env::temp_dir().join("flink-rs"), PathBuf::from)
+}

@@ -1,0 +1,314 @@
+//! `cargo xtask test`: everything CI runs, in order, with a summary of what ran and how long
+//! it took. Static checks, unit and doc tests, then the live tests against real Flink clusters
+//! that it starts and stops itself (or against `FLINK_REST_URL`, starting nothing).
+
+use std::cell::OnceCell;
+use std::io::{BufRead as _, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use crate::flink::{self, Cluster, UpArgs};
+use crate::paths::workspace_root;
+use crate::testjob;
+
+/// Live tests that may stop the cluster; they run alone, after the others.
+const DESTRUCTIVE: &str = "test(/^shutdown::/)";
+
+/// Arguments of `cargo xtask test`.
+#[derive(Args)]
+pub(crate) struct TestArgs {
+    /// Flink versions to run the live tests against (ignored when `FLINK_REST_URL` is set).
+    #[arg(long, value_delimiter = ',', default_value = "2.3.0,1.20.5")]
+    versions: Vec<String>,
+    /// Versions whose cluster serves its REST API over mutual TLS, so that the live tests also
+    /// prove TLS and client certificates against real Flink.
+    #[arg(long, value_delimiter = ',', default_value = "1.20.5")]
+    mtls: Vec<String>,
+    /// Skip fmt and clippy.
+    #[arg(long)]
+    skip_static: bool,
+    /// Leave the clusters running afterwards.
+    #[arg(long)]
+    keep: bool,
+}
+
+/// One line of the summary.
+struct Step {
+    name: String,
+    took: Duration,
+    result: Result<String>,
+}
+
+pub(crate) fn run(args: &TestArgs) -> Result<()> {
+    let started = Instant::now();
+    let mut steps = Vec::new();
+    let mut record = |name: &str, step: &dyn Fn() -> Result<String>| {
+        eprintln!("\n==> {name}");
+        let begin = Instant::now();
+        let result = step();
+        if let Err(error) = &result {
+            eprintln!("xtask: {name} failed: {error:#}");
+        }
+        steps.push(Step {
+            name: name.to_owned(),
+            took: begin.elapsed(),
+            result,
+        });
+    };
+
+    if !args.skip_static {
+        record("cargo fmt --check", &|| {
+            cargo(&["fmt", "--all", "--check"], &[]).map(|()| String::new())
+        });
+        record("cargo clippy -D warnings", &|| {
+            cargo(
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--all-features",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+                &[],
+            )
+            .map(|()| String::new())
+        });
+    }
+    record("unit tests", &|| nextest(&[], &[]));
+    record("doc tests", &|| {
+        cargo(&["test", "--workspace", "--all-features", "--doc"], &[])
+            .map(|()| "passed".to_owned())
+    });
+
+    match std::env::var("FLINK_REST_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(url) => record(&format!("live tests against {url}"), &|| {
+            // Someone else's cluster: never run the tests that shut it down.
+            nextest(
+                &["--run-ignored", "only", "-E", &format!("not {DESTRUCTIVE}")],
+                &[],
+            )
+        }),
+        None => live_on_local_clusters(args, &mut record),
+    }
+
+    eprintln!(
+        "\n==> summary ({:.0}s in all)",
+        started.elapsed().as_secs_f64()
+    );
+    let mut failed = 0;
+    for step in &steps {
+        let (mark, detail) = match &step.result {
+            Ok(detail) => ("ok  ", detail.clone()),
+            Err(error) => {
+                failed += 1;
+                (
+                    "FAIL",
+                    format!("{error:#}")
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+            }
+        };
+        eprintln!(
+            "  {mark} {:>6.1}s  {:<44} {detail}",
+            step.took.as_secs_f64(),
+            step.name
+        );
+    }
+    if failed > 0 {
+        bail!("{failed} step(s) failed");
+    }
+    Ok(())
+}
+
+type Record<'a> = dyn FnMut(&str, &dyn Fn() -> Result<String>) + 'a;
+
+fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
+    let clusters: OnceCell<Vec<Result<Cluster>>> = OnceCell::new();
+    record("start Flink clusters", &|| {
+        let started = clusters.get_or_init(|| start_clusters(args));
+        match started.iter().find_map(|c| c.as_ref().err()) {
+            Some(error) => bail!("{error:#}"),
+            None => Ok(started
+                .iter()
+                .filter_map(|c| c.as_ref().ok())
+                .map(|c| format!("{} on :{}{}", c.version, c.port, transport_of(c)))
+                .collect::<Vec<_>>()
+                .join(", ")),
+        }
+    });
+    let clusters = clusters.into_inner().unwrap_or_default();
+    let jar: OnceCell<Result<PathBuf>> = OnceCell::new();
+    record(
+        "build the test job",
+        &|| match jar.get_or_init(|| testjob::build("2.3.0")) {
+            Ok(path) => Ok(path.display().to_string()),
+            Err(error) => bail!("{error:#}"),
+        },
+    );
+    let jar = jar.into_inner().and_then(Result::ok);
+
+    for cluster in clusters.iter().filter_map(|c| c.as_ref().ok()) {
+        let mut env: Vec<(String, String)> = cluster.env.clone();
+        env.push(("FLINK_TEST_VERSION".to_owned(), cluster.version.clone()));
+        env.push((
+            "FLINK_TEST_STATE_DIR".to_owned(),
+            cluster.state.display().to_string(),
+        ));
+        if let Some(path) = &jar {
+            env.push(("FLINK_TEST_JAR".to_owned(), path.display().to_string()));
+        }
+        record(
+            &format!(
+                "live tests on Flink {}{}",
+                cluster.version,
+                transport_of(cluster)
+            ),
+            &|| {
+                nextest(
+                    &["--run-ignored", "only", "-E", &format!("not {DESTRUCTIVE}")],
+                    &env,
+                )
+            },
+        );
+        record(
+            &format!("cluster shutdown test on Flink {}", cluster.version),
+            &|| nextest(&["--run-ignored", "only", "-E", DESTRUCTIVE], &env),
+        );
+    }
+    if args.keep {
+        eprintln!("xtask: clusters left running (--keep); stop them with `cargo xtask flink down`");
+    } else {
+        for cluster in clusters.iter().filter_map(|c| c.as_ref().ok()) {
+            if let Err(error) = flink::down(Some(cluster.port)) {
+                eprintln!(
+                    "xtask: could not stop the cluster on :{}: {error:#}",
+                    cluster.port
+                );
+            }
+        }
+    }
+}
+
+/// Starts a cluster per version at once: startup (~6 s each) overlaps, memory stays under 2 GB.
+fn start_clusters(args: &TestArgs) -> Vec<Result<Cluster>> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = args
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(index, version)| {
+                let port = 18081 + u16::try_from(index).unwrap_or(0);
+                let mut up = UpArgs::plain(version, port);
+                up.mtls = args.mtls.contains(version);
+                scope.spawn(move || flink::up(&up))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("cluster start panicked")))
+            })
+            .collect()
+    })
+}
+
+/// How the cluster's REST API is reached, for the summary.
+fn transport_of(cluster: &Cluster) -> &'static str {
+    if cluster.var("FLINK_TLS_CLIENT_CERT").is_some() {
+        " (mutual TLS)"
+    } else {
+        ""
+    }
+}
+
+/// Runs cargo in the workspace root; fails when it fails.
+fn cargo(args: &[&str], env: &[(String, String)]) -> Result<()> {
+    let status = cargo_command(args, env).status()?;
+    if !status.success() {
+        bail!("cargo {} failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn cargo_command(args: &[&str], env: &[(String, String)]) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command
+        .args(args)
+        .current_dir(workspace_root())
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    command
+}
+
+/// Runs the workspace's tests with cargo-nextest (or `cargo test` without it) and returns the
+/// runner's summary line, e.g. `18 tests run: 18 passed, 12 skipped`.
+fn nextest(filter: &[&str], env: &[(String, String)]) -> Result<String> {
+    let have_nextest = cargo_command(&["nextest", "--version"], &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut args = vec![
+        "nextest",
+        "run",
+        "--workspace",
+        "--all-features",
+        "--no-fail-fast",
+    ];
+    if !have_nextest {
+        args = vec!["test", "--workspace", "--all-features", "--no-fail-fast"];
+    }
+    let libtest_filter;
+    if have_nextest {
+        args.extend_from_slice(filter);
+    } else if filter.contains(&"--run-ignored") {
+        // Without nextest, live tests are selected by libtest's `--ignored`.
+        libtest_filter = if filter.contains(&DESTRUCTIVE) {
+            "shutdown::"
+        } else {
+            ""
+        };
+        args.extend_from_slice(&["--", "--ignored", libtest_filter]);
+    }
+    let mut child = cargo_command(&args, env).stderr(Stdio::piped()).spawn()?;
+    let mut summary = String::new();
+    if let Some(stderr) = child.stderr.take() {
+        for line in BufReader::new(stderr).lines() {
+            let line = line?;
+            eprintln!("{line}");
+            if let Some(found) = line
+                .split_once("] ")
+                .map(|(_, rest)| rest)
+                .filter(|r| r.contains(" run: "))
+            {
+                found.trim().clone_into(&mut summary);
+            } else if line.starts_with("test result:") {
+                line.clone_into(&mut summary);
+            }
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!(
+            "tests failed: {}",
+            if summary.is_empty() {
+                status.to_string()
+            } else {
+                summary
+            }
+        );
+    }
+    Ok(summary)
+}

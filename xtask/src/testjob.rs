@@ -1,0 +1,97 @@
+//! `cargo xtask testjob`: the test job's jar, compiled with `javac` against a cached Flink.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use crate::flink::dist;
+use crate::paths::workspace_root;
+use crate::tools::{jdk_tool, run_checked};
+
+/// Arguments of `cargo xtask testjob`.
+#[derive(Args)]
+pub(crate) struct TestjobArgs {
+    /// The Flink version to compile against (the jar runs on 1.20 and 2.x alike).
+    #[arg(long, default_value = "2.3.0")]
+    version: String,
+}
+
+pub(crate) fn run(args: &TestjobArgs) -> Result<()> {
+    println!("{}", build(&args.version)?.display());
+    Ok(())
+}
+
+/// Builds `target/testjob/flink-rs-testjob.jar` unless it is newer than every source file.
+pub(crate) fn build(version: &str) -> Result<PathBuf> {
+    let root = workspace_root();
+    let sources = root.join("testjob/src");
+    let out = root.join("target/testjob");
+    let jar = out.join("flink-rs-testjob.jar");
+    let java_files = java_sources(&sources)?;
+    if is_up_to_date(&jar, &java_files) {
+        return Ok(jar);
+    }
+    let javac = jdk_tool("javac")?;
+    let jar_tool = jdk_tool("jar")?;
+    let home = dist::ensure(version)?;
+    let classes = out.join("classes");
+    if classes.exists() {
+        fs::remove_dir_all(&classes)?;
+    }
+    fs::create_dir_all(&classes)?;
+    // --release 11: Flink 2.x needs Java 11 or newer, and 1.20 runs on 11 too.
+    run_checked(
+        Command::new(javac)
+            .args(["-nowarn", "--release", "11", "-cp"])
+            .arg(dist::dist_jar(&home)?)
+            .arg("-d")
+            .arg(&classes)
+            .args(&java_files),
+        "javac (the test job)",
+    )?;
+    let manifest = out.join("manifest.txt");
+    fs::write(&manifest, "Main-Class: flinklocal.TestJob\n")?;
+    run_checked(
+        Command::new(jar_tool)
+            .arg("--create")
+            .arg("--file")
+            .arg(&jar)
+            .arg("--manifest")
+            .arg(&manifest)
+            .arg("-C")
+            .arg(&classes)
+            .arg("."),
+        "jar (the test job)",
+    )?;
+    eprintln!("xtask: built {}", jar.display());
+    Ok(jar)
+}
+
+fn java_sources(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in
+        fs::read_dir(dir).with_context(|| format!("no test job sources in {}", dir.display()))?
+    {
+        let path = entry?.path();
+        if path.is_dir() {
+            found.extend(java_sources(&path)?);
+        } else if path.extension().is_some_and(|e| e == "java") {
+            found.push(path);
+        }
+    }
+    Ok(found)
+}
+
+fn is_up_to_date(jar: &Path, sources: &[PathBuf]) -> bool {
+    let modified = |path: &Path| fs::metadata(path).and_then(|m| m.modified()).ok();
+    let Some(built) = modified(jar) else {
+        return false;
+    };
+    sources
+        .iter()
+        .all(|source| modified(source).is_some_and(|m: SystemTime| m <= built))
+}
