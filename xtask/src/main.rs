@@ -3,12 +3,14 @@
 //! - `flink up|down|status`: real Flink clusters on loopback, from PyPI, with plain `java`;
 //! - `testjob`: the test job's jar;
 //! - `test`: everything CI runs (the README's test command);
-//! - `demo`: a local Flink and the quick-start example against it.
+//! - `demo`: a local Flink and the quick-start example against it;
+//! - `fixtures`: real Flink answers recorded as the model tests' fixtures.
 
 // xtask is a terminal program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod demo;
+mod fixtures;
 mod flink;
 mod paths;
 mod test;
@@ -36,6 +38,8 @@ enum Command {
     Test(test::TestArgs),
     /// Start a local Flink, run the quick-start example against it, stop Flink.
     Demo(demo::DemoArgs),
+    /// Record real Flink answers as the model tests' JSON fixtures.
+    Fixtures(fixtures::FixturesArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -45,6 +49,7 @@ fn main() -> std::process::ExitCode {
         Command::Testjob(args) => testjob::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Fixtures(args) => fixtures::run(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

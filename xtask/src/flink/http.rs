@@ -20,7 +20,7 @@ impl Endpoint {
     /// The body of `GET /overview`, or an error when the cluster does not answer (yet).
     pub(crate) fn overview(&self) -> Result<String> {
         match &self.ca {
-            None => plain_get(self.port, "/overview"),
+            None => get(self.port, "/overview"),
             Some(ca) => {
                 let mut curl = Command::new("curl");
                 curl.args(["-s", "-f", "--max-time", "2", "--cacert"])
@@ -41,7 +41,8 @@ impl Endpoint {
     }
 }
 
-fn plain_get(port: u16, path: &str) -> Result<String> {
+/// The body of a plain-HTTP `GET` on loopback; fails on any status but 200.
+pub(crate) fn get(port: u16, path: &str) -> Result<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(2)))?;
     write!(

@@ -4,12 +4,13 @@
 
 mod conf;
 pub(crate) mod dist;
-mod http;
+pub(crate) mod http;
 mod process;
 mod tls;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -185,7 +186,7 @@ pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
     }
     let tls = args.tls_mode();
     write_state(args, &state, tls)?;
-    start_processes(&java, &home, &state)?;
+    let mut children = start_processes(&java, &home, &state)?;
 
     let cluster = Cluster {
         version: args.version.clone(),
@@ -200,7 +201,7 @@ pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
             .iter()
             .fold(String::new(), |text, (k, v)| text + k + "=" + v + "\n"),
     )?;
-    wait_until_ready(&cluster, tls)?;
+    wait_until_ready(&cluster, tls, &mut children)?;
     let rss = |role| {
         process::running_pid(&cluster.state, role)
             .and_then(process::rss_mib)
@@ -239,7 +240,7 @@ fn write_state(args: &UpArgs, state: &Path, tls: Tls) -> Result<()> {
 }
 
 /// Starts the JobManager and the TaskManager of a prepared state directory.
-fn start_processes(java: &Path, home: &Path, state: &Path) -> Result<()> {
+fn start_processes(java: &Path, home: &Path, state: &Path) -> Result<Vec<(Role, Child)>> {
     let conf_dir = state.join("conf");
     let classpath = process::classpath(home)?;
     let java17_opts = process::java17_opts(home)?;
@@ -253,6 +254,7 @@ fn start_processes(java: &Path, home: &Path, state: &Path) -> Result<()> {
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("BashJavaUtils thread panicked"))),
         )
     });
+    let mut children = Vec::new();
     for (role, (memory, dynamic)) in [
         (Role::JobManager, jm_params?),
         (Role::TaskManager, tm_params?),
@@ -266,9 +268,9 @@ fn start_processes(java: &Path, home: &Path, state: &Path) -> Result<()> {
             memory: &memory,
             dynamic: &dynamic,
         };
-        process::start(role, &launch)?;
+        children.push((role, process::start(role, &launch)?));
     }
-    Ok(())
+    Ok(children)
 }
 
 fn env_of(args: &UpArgs, state: &Path, home: &Path) -> Vec<(String, String)> {
@@ -330,7 +332,7 @@ fn endpoint_of(cluster: &Cluster, tls: Tls) -> http::Endpoint {
     }
 }
 
-fn wait_until_ready(cluster: &Cluster, tls: Tls) -> Result<()> {
+fn wait_until_ready(cluster: &Cluster, tls: Tls, children: &mut [(Role, Child)]) -> Result<()> {
     let limit = std::env::var("FLINK_RS_UP_TIMEOUT")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -338,8 +340,13 @@ fn wait_until_ready(cluster: &Cluster, tls: Tls) -> Result<()> {
     let deadline = Instant::now() + limit;
     let endpoint = endpoint_of(cluster, tls);
     loop {
-        for role in Role::BOTH {
-            if process::running_pid(&cluster.state, role).is_none() {
+        for (role, child) in children.iter_mut() {
+            if let Some(status) = child.try_wait()? {
+                let role = *role;
+                eprintln!(
+                    "xtask: the {} exited during startup ({status})",
+                    role.name()
+                );
                 let tail = process::log_tail(&cluster.state, role, 30);
                 process::stop(&cluster.state)?;
                 bail!(

@@ -6,7 +6,7 @@ use std::fs;
 use std::io::Read as _;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -160,7 +160,10 @@ pub(crate) struct Launch<'a> {
 
 /// Starts a process in the background, in its own process group (so that a Ctrl-C or a test
 /// runner's timeout on the caller does not take the cluster down), and records its pid.
-pub(crate) fn start(role: Role, launch: &Launch<'_>) -> Result<u32> {
+///
+/// The child handle tells reliably whether the process died during startup; dropping it
+/// leaves the process running.
+pub(crate) fn start(role: Role, launch: &Launch<'_>) -> Result<Child> {
     let conf = launch.state.join("conf");
     let log_dir = launch.state.join("log");
     let user = std::env::var("USER").unwrap_or_else(|_| "flink".to_owned());
@@ -211,11 +214,8 @@ pub(crate) fn start(role: Role, launch: &Launch<'_>) -> Result<u32> {
         .process_group(0)
         .spawn()
         .with_context(|| format!("could not start the {}", role.name()))?;
-    let pid = child.id();
-    fs::write(role.pid_file(launch.state), pid.to_string())?;
-    // The child is left running on purpose; `flink down` stops it by pid.
-    drop(child);
-    Ok(pid)
+    fs::write(role.pid_file(launch.state), child.id().to_string())?;
+    Ok(child)
 }
 
 /// The recorded pid of `role`, if that process still runs and is the one we started: its
