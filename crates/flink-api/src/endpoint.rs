@@ -9,7 +9,7 @@ use http::{Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use crate::error::BODY_PREFIX_LIMIT;
-use crate::{ApiError, ByteStream};
+use crate::{ApiError, ByteStream, FlinkVersion};
 
 /// One REST call: method, path, query and body. Building it never does IO.
 pub trait Endpoint {
@@ -48,6 +48,23 @@ pub trait Endpoint {
     /// A time limit for this call that differs from the client's default, if it needs one.
     fn timeout(&self) -> Option<Duration> {
         None
+    }
+
+    /// Whether the request depends on the server's Flink version; the executor then learns the
+    /// version (once, cached) and calls [`Endpoint::adapt_to`] before building the request.
+    const VERSION_DEPENDENT: bool = false;
+
+    /// Fits the request to the server's version, or refuses with [`ApiError::Unsupported`]
+    /// when the server lacks the endpoint or a field that was set. Called before any IO.
+    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        let _ = version;
+        Ok(())
+    }
+
+    /// Turns an error answer into a more telling error where this endpoint knows what it means
+    /// (a 404 for an expired trigger, the 503 of a disabled endpoint).
+    fn map_error(&self, error: ApiError) -> ApiError {
+        error
     }
 }
 
@@ -120,12 +137,12 @@ pub fn decode_response<E: JsonEndpoint + ?Sized>(
     body: &[u8],
 ) -> Result<E::Output, ApiError> {
     if !status.is_success() {
-        return Err(error_from_response(
+        return Err(endpoint.map_error(error_from_response(
             &describe(endpoint),
             status,
             content_type,
             body,
-        ));
+        )));
     }
     // Flink answers some 2xx with no body at all; read that as JSON `null` so `Empty` accepts it.
     let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {

@@ -93,6 +93,60 @@ pub enum ApiError {
         /// The start of the body (at most 512 bytes, lossily decoded).
         body_prefix: String,
     },
+
+    /// The server's Flink version lacks an endpoint or a request field; nothing was sent.
+    #[error(
+        "{feature} needs Flink {since} or newer, but the server runs Flink {server_version}; upgrade the cluster or leave the feature out"
+    )]
+    Unsupported {
+        /// The endpoint or field, e.g. `POST /jars/:jarid/run-application`.
+        feature: String,
+        /// The version the server reported.
+        server_version: String,
+        /// The first version that has it, as `major.minor`.
+        since: String,
+    },
+
+    /// An asynchronous operation (savepoint, checkpoint, disposal, …) completed with a failure.
+    ///
+    /// Flink reports these inside a successful status answer; the cause is its exception.
+    #[error("{operation} failed: {message}")]
+    OperationFailed {
+        /// What failed, with its ids: `savepoint of job … (trigger …)`.
+        operation: String,
+        /// The Java exception class, when Flink sent it.
+        class: Option<String>,
+        /// The root cause line of the exception.
+        message: String,
+        /// The full stack trace Flink sent.
+        stack_trace: Option<String>,
+    },
+
+    /// Flink no longer knows the result of an asynchronous operation (it keeps results for
+    /// `rest.async.store-duration`, 5 minutes by default), or never knew the trigger.
+    #[error(
+        "{operation}: Flink has no result for this trigger; results are kept about 5 minutes (rest.async.store-duration) and a trigger belongs to one JobManager run. Check the job's checkpoints or savepoint directory for the outcome"
+    )]
+    OperationExpired {
+        /// The operation, with its ids.
+        operation: String,
+        /// Flink's 404 for the status request.
+        #[source]
+        source: Box<ApiError>,
+    },
+
+    /// A wait (for an operation, a job state, a checkpoint) passed its deadline.
+    #[error(
+        "gave up waiting for {what} after {waited:?} (last seen: {last_seen}); wait longer, or look at the job's exceptions"
+    )]
+    WaitTimedOut {
+        /// What was awaited, with its ids.
+        what: String,
+        /// How long it waited.
+        waited: std::time::Duration,
+        /// The last state seen.
+        last_seen: String,
+    },
 }
 
 impl ApiError {
@@ -159,6 +213,21 @@ impl ApiError {
         matches!(self, Self::Timeout { .. })
     }
 
+    /// Whether the server's Flink version lacks what was asked for.
+    pub fn is_unsupported(&self) -> bool {
+        matches!(self, Self::Unsupported { .. })
+    }
+
+    /// Whether an asynchronous operation completed with a failure.
+    pub fn is_operation_failed(&self) -> bool {
+        matches!(self, Self::OperationFailed { .. })
+    }
+
+    /// Whether a wait passed its deadline, or a call timed out.
+    pub fn is_deadline(&self) -> bool {
+        matches!(self, Self::WaitTimedOut { .. } | Self::Timeout { .. })
+    }
+
     /// Whether the input was rejected before sending.
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, Self::InvalidInput { .. })
@@ -180,6 +249,11 @@ const NOT_FOUND_MARKERS: &[&str] = &[
     "NotFoundException",
     "does not exist",
 ];
+
+/// The root cause line of a Java stack trace, as Flink sends it in a `failure-cause`.
+pub fn root_cause(stack_trace: &str) -> String {
+    summarize(std::slice::from_ref(&stack_trace.to_owned()))
+}
 
 /// The root cause line of Flink's error strings.
 ///

@@ -17,6 +17,12 @@ macro_rules! hex_id {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            /// A new random id, for ids the client chooses itself (so a retried request
+            /// names the same thing twice instead of creating a second one).
+            pub fn generate() -> Self {
+                Self(random_hex_id())
+            }
         }
 
         impl FromStr for $name {
@@ -78,6 +84,34 @@ hex_id!(
     DataSetId,
     "dataset id"
 );
+
+hex_id!(
+    /// A job vertex's id (32 hexadecimal characters), as in `/jobs/:jobid/vertices/:vertexid`.
+    VertexId,
+    "vertex id"
+);
+
+/// 32 random lower-case hex characters.
+///
+/// Randomness comes from the standard library's per-process random hash keys mixed with the
+/// time and a counter: unique enough for trigger and job ids, without a `rand` dependency.
+fn random_hex_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let half = |salt: u64| {
+        let mut hasher = std::hash::RandomState::new().build_hasher();
+        hasher.write_u128(nanos);
+        hasher.write_u64(count);
+        hasher.write_u64(salt);
+        hasher.finish()
+    };
+    format!("{:016x}{:016x}", half(1), half(2))
+}
 
 fn parse_hex_id(value: &str, what: &'static str) -> Result<String, ApiError> {
     if value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -147,6 +181,72 @@ impl fmt::Display for TaskManagerId {
 impl fmt::Debug for TaskManagerId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "TaskManagerId({})", self.0)
+    }
+}
+
+/// The id of an uploaded jar, as `GET /jars` lists it and `POST /jars/upload` returns it at the
+/// end of its `filename` (e.g. `8e5e…_my-job.jar`).
+///
+/// A plain file name ending in `.jar`; it is percent-encoded into one path segment.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JarId(String);
+
+impl JarId {
+    /// The id as Flink reports it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The jar id inside the `filename` that `POST /jars/upload` answers with (its last path
+    /// segment).
+    pub fn from_upload_filename(filename: &str) -> Result<Self, ApiError> {
+        filename
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(filename)
+            .parse()
+    }
+}
+
+impl FromStr for JarId {
+    type Err = ApiError;
+
+    fn from_str(value: &str) -> Result<Self, ApiError> {
+        let file: FileName = value.parse().map_err(|_| {
+            ApiError::invalid(
+                "jar id",
+                value,
+                "a jar id is the `id` of an entry of `GET /jars` (like `8e5e…_job.jar`), without `/`",
+            )
+        })?;
+        if !file.as_str().ends_with(".jar") {
+            return Err(ApiError::invalid(
+                "jar id",
+                value,
+                "a jar id ends in `.jar`; list the uploaded jars (`GET /jars`) for valid ids",
+            ));
+        }
+        Ok(Self(file.0))
+    }
+}
+
+impl TryFrom<&str> for JarId {
+    type Error = ApiError;
+
+    fn try_from(value: &str) -> Result<Self, ApiError> {
+        value.parse()
+    }
+}
+
+impl fmt::Display for JarId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for JarId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "JarId({})", self.0)
     }
 }
 
@@ -245,6 +345,28 @@ mod tests {
                 .as_str(),
             "127.0.0.1:41119-e8b103"
         );
+    }
+
+    #[test]
+    fn generated_ids_are_valid_and_distinct() {
+        let a = JobId::generate();
+        let b = JobId::generate();
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().parse::<JobId>().unwrap(), a);
+        assert_eq!(TriggerId::generate().as_str().len(), 32);
+    }
+
+    #[test]
+    fn jar_ids_are_file_names_ending_in_jar() {
+        let id = JarId::from_upload_filename("/tmp/flink-web-upload/8e5e0c_flink-rs-testjob.jar")
+            .unwrap();
+        assert_eq!(id.as_str(), "8e5e0c_flink-rs-testjob.jar");
+        for bad in ["", "x.txt", "a/b.jar", ".."] {
+            assert!(
+                bad.parse::<JarId>().unwrap_err().is_invalid_input(),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -29,9 +29,12 @@ mod error;
 mod ids;
 mod process;
 mod stream;
+mod version;
 
 pub mod cluster;
+pub mod jars;
 pub mod jobmanager;
+pub mod jobs;
 pub mod logs;
 pub mod metrics;
 pub mod profiler;
@@ -43,12 +46,17 @@ pub use endpoint::{
     Endpoint, Execute, JsonEndpoint, StreamEndpoint, build_request, decode_response, describe,
     encode_segment, error_from_response, path_and_query,
 };
-pub use error::{ApiError, BoxError};
-pub use ids::{DataSetId, FileName, JobId, TaskManagerId, TriggerId};
+pub use error::{ApiError, BoxError, root_cause};
+pub use ids::{DataSetId, FileName, JarId, JobId, TaskManagerId, TriggerId, VertexId};
+pub use jars::JarsApi;
 pub use jobmanager::JobManagerApi;
+pub use jobs::JobsApi;
+pub use jobs::checkpoints::CheckpointsApi;
+pub use jobs::savepoints::SavepointsApi;
 pub use process::ClusterProcess;
 pub use stream::ByteStream;
 pub use taskmanagers::TaskManagersApi;
+pub use version::FlinkVersion;
 
 /// Re-export of the models crate, so users of this crate name one dependency.
 pub use flink_models as models;

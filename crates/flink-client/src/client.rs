@@ -3,12 +3,14 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use flink_api::cluster::GetDashboardConfig;
 use flink_api::{
-    ApiError, BoxError, ByteStream, Endpoint, Execute, JsonEndpoint, StreamEndpoint, build_request,
-    decode_response, describe, error_from_response,
+    ApiError, BoxError, ByteStream, Endpoint, Execute, FlinkVersion, JsonEndpoint, StreamEndpoint,
+    build_request, decode_response, describe, error_from_response,
 };
 use flink_transport::{
     Body, Idempotency, OperationName, RequestTimeout, ResponseBody, Transport, TransportConfig,
@@ -31,6 +33,8 @@ const DEFAULT_MAX_RESPONSE_BODY_BYTES: usize = 64 * 1024 * 1024;
 pub struct FlinkClient {
     transport: Transport,
     max_response_body_bytes: usize,
+    /// The server's version, learned from `GET /config` on first need (or set by the user).
+    server_version: Arc<OnceLock<FlinkVersion>>,
 }
 
 impl FlinkClient {
@@ -45,6 +49,7 @@ impl FlinkClient {
         Ok(Self {
             transport: config.build()?,
             max_response_body_bytes: config.max_response_body_bytes,
+            server_version: Arc::default(),
         })
     }
 
@@ -59,7 +64,54 @@ impl FlinkClient {
         Self {
             transport,
             max_response_body_bytes: DEFAULT_MAX_RESPONSE_BODY_BYTES,
+            server_version: Arc::default(),
         }
+    }
+
+    /// This client, taking the server's Flink version as given instead of asking `GET /config`
+    /// (for servers that hide it, or to save the request).
+    #[must_use]
+    pub fn with_server_version(self, version: FlinkVersion) -> Self {
+        Self {
+            server_version: Arc::new(OnceLock::from(version)),
+            ..self
+        }
+    }
+
+    /// The server's Flink version: asked once with `GET /config`, then cached in this client
+    /// and its clones.
+    pub async fn server_version(&self) -> Result<FlinkVersion, ApiError> {
+        if let Some(version) = self.server_version.get() {
+            return Ok(version.clone());
+        }
+        let config = self.execute_as_built(GetDashboardConfig).await?;
+        let version: FlinkVersion = config.flink_version.parse()?;
+        Ok(self.server_version.get_or_init(|| version).clone())
+    }
+
+    /// Sends a JSON endpoint as it is (already fitted to the server's version) and decodes it.
+    async fn execute_as_built<E>(&self, endpoint: E) -> Result<E::Output, ApiError>
+    where
+        E: JsonEndpoint + Send + 'static,
+    {
+        let (parts, body) = self.send(&endpoint).await?.into_parts();
+        let bytes = read_body_limited(body, self.max_response_body_bytes)
+            .await
+            .map_err(|source| transport_error(describe(&endpoint), source))?;
+        decode_response(
+            &endpoint,
+            parts.status,
+            content_type(&parts.headers),
+            &bytes,
+        )
+    }
+
+    /// Fits a version-dependent endpoint to the server before it is built.
+    async fn adapt<E: Endpoint>(&self, endpoint: &mut E) -> Result<(), ApiError> {
+        if E::VERSION_DEPENDENT {
+            endpoint.adapt_to(&self.server_version().await?)?;
+        }
+        Ok(())
     }
 
     /// The transport this client sends through.
@@ -101,38 +153,31 @@ impl FlinkClient {
 }
 
 impl Execute for FlinkClient {
-    async fn execute<E>(&self, endpoint: E) -> Result<E::Output, ApiError>
+    async fn execute<E>(&self, mut endpoint: E) -> Result<E::Output, ApiError>
     where
         E: JsonEndpoint + Send + 'static,
     {
-        let (parts, body) = self.send(&endpoint).await?.into_parts();
-        let bytes = read_body_limited(body, self.max_response_body_bytes)
-            .await
-            .map_err(|source| transport_error(describe(&endpoint), source))?;
-        decode_response(
-            &endpoint,
-            parts.status,
-            content_type(&parts.headers),
-            &bytes,
-        )
+        self.adapt(&mut endpoint).await?;
+        self.execute_as_built(endpoint).await
     }
 
-    async fn open_stream<E>(&self, endpoint: E) -> Result<ByteStream, ApiError>
+    async fn open_stream<E>(&self, mut endpoint: E) -> Result<ByteStream, ApiError>
     where
         E: StreamEndpoint + Send + 'static,
     {
+        self.adapt(&mut endpoint).await?;
         let (parts, body) = self.send(&endpoint).await?.into_parts();
         let request = describe(&endpoint);
         if !parts.status.is_success() {
             let bytes = read_body_limited(body, self.max_response_body_bytes)
                 .await
                 .map_err(|source| transport_error(request.clone(), source))?;
-            return Err(error_from_response(
+            return Err(endpoint.map_error(error_from_response(
                 &request,
                 parts.status,
                 content_type(&parts.headers),
                 &bytes,
-            ));
+            )));
         }
         let length = body.size_hint().exact();
         Ok(ByteStream::new(BodyChunks { body, request }, length))
@@ -144,6 +189,7 @@ impl fmt::Debug for FlinkClient {
         f.debug_struct("FlinkClient")
             .field("transport", &self.transport)
             .field("max_response_body_bytes", &self.max_response_body_bytes)
+            .field("server_version", &self.server_version.get())
             .finish()
     }
 }

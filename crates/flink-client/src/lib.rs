@@ -42,6 +42,10 @@
 mod client;
 mod config;
 mod error;
+pub mod operation;
+mod upload;
+pub mod wait;
+mod workflows;
 
 pub use client::FlinkClient;
 pub use error::BuildError;
@@ -56,8 +60,9 @@ pub mod prelude {
     pub use flink_api::logs::LogFile;
     pub use flink_api::metrics::Aggregation;
     pub use flink_api::{
-        ApiError, ByteStream, ClusterApi, ClusterProcess, DataSetId, Execute, FileName, JobId,
-        JobManagerApi, TaskManagerId, TaskManagersApi, TriggerId,
+        ApiError, ByteStream, CheckpointsApi, ClusterApi, ClusterProcess, DataSetId, Execute,
+        FileName, FlinkVersion, JarId, JarsApi, JobId, JobManagerApi, JobsApi, SavepointsApi,
+        TaskManagerId, TaskManagersApi, TriggerId, VertexId,
     };
 }
 

@@ -21,7 +21,9 @@ mod enums;
 
 pub mod cluster;
 pub mod common;
+pub mod jars;
 pub mod jobmanager;
+pub mod jobs;
 pub mod metrics;
 pub mod taskmanagers;
 

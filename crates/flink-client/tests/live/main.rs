@@ -3,10 +3,16 @@
 //! They are ignored by a plain `cargo test`; `cargo xtask test` starts Flink 2.3.0 and 1.20.5
 //! and runs them once per version with `FLINK_REST_URL` (and `FLINK_TEST_VERSION`) set.
 
+mod checkpoints;
 mod cluster;
+mod jars;
 mod jobmanager;
+mod jobs;
+mod savepoints;
 mod shutdown;
 mod taskmanagers;
+mod testjob;
+mod workflows;
 
 use std::future::Future;
 use std::time::{Duration, Instant};

@@ -1,0 +1,1 @@
+//! One handle for every asynchronous operation: trigger with a client-chosen id, poll, wait.

@@ -1,0 +1,1 @@
+//! Streamed multipart upload of jars (`POST /jars/upload`): constant memory, progress reports.

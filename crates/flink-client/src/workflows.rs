@@ -1,0 +1,1 @@
+//! Workflows over several calls: submit a jar, upgrade a job through a savepoint.

@@ -1,0 +1,1 @@
+//! Jars: upload, list, plan and run answers and request bodies.

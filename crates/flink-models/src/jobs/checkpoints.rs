@@ -1,0 +1,1 @@
+//! Checkpoints of a job: statistics, configuration, details, and the trigger request.

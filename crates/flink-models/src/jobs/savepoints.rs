@@ -1,0 +1,1 @@
+//! Savepoints: trigger, stop-with-savepoint and disposal requests, and their outcomes.
