@@ -219,6 +219,8 @@ impl FromStr for JarId {
                 "a jar id is the `id` of an entry of `GET /jars` (like `8e5e…_job.jar`), without `/`",
             )
         })?;
+        // Flink's upload handler compares case-sensitively, so `X.JAR` was never uploaded.
+        #[allow(clippy::case_sensitive_file_extension_comparisons)]
         if !file.as_str().ends_with(".jar") {
             return Err(ApiError::invalid(
                 "jar id",
