@@ -2,4 +2,5 @@
 //! checkpoints and savepoints.
 
 pub mod checkpoints;
+pub mod plan;
 pub mod savepoints;
