@@ -28,6 +28,10 @@ pub(crate) struct TestArgs {
     /// prove TLS and client certificates against real Flink.
     #[arg(long, value_delimiter = ',', default_value = "1.20.5")]
     mtls: Vec<String>,
+    /// Do not start the adaptive-scheduler clusters (their tests then run only on the default
+    /// scheduler's clusters).
+    #[arg(long)]
+    no_adaptive: bool,
     /// Skip fmt and clippy.
     #[arg(long)]
     skip_static: bool,
@@ -135,9 +139,10 @@ pub(crate) fn run(args: &TestArgs) -> Result<()> {
 type Record<'a> = dyn FnMut(&str, &dyn Fn() -> Result<String>) + 'a;
 
 fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
+    let planned = plan_clusters(args);
     let clusters: OnceCell<Vec<Result<Cluster>>> = OnceCell::new();
     record("start Flink clusters", &|| {
-        let started = clusters.get_or_init(|| start_clusters(args));
+        let started = clusters.get_or_init(|| start_clusters(&planned));
         match started.iter().find_map(|c| c.as_ref().err()) {
             Some(error) => bail!("{error:#}"),
             None => Ok(started
@@ -159,7 +164,8 @@ fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
     );
     let jar = jar.into_inner().and_then(Result::ok);
 
-    for cluster in clusters.iter().filter_map(|c| c.as_ref().ok()) {
+    for (plan, cluster) in planned.iter().zip(&clusters) {
+        let Ok(cluster) = cluster else { continue };
         let mut env: Vec<(String, String)> = cluster.env.clone();
         env.push(("FLINK_TEST_VERSION".to_owned(), cluster.version.clone()));
         env.push((
@@ -169,23 +175,36 @@ fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
         if let Some(path) = &jar {
             env.push(("FLINK_TEST_JAR".to_owned(), path.display().to_string()));
         }
-        record(
-            &format!(
-                "live tests on Flink {}{}",
-                cluster.version,
-                transport_of(cluster)
-            ),
-            &|| {
-                nextest(
-                    &["--run-ignored", "only", "-E", &format!("not {DESTRUCTIVE}")],
-                    &env,
-                )
-            },
+        let label = format!(
+            "Flink {}{}{}",
+            cluster.version,
+            transport_of(cluster),
+            if plan.up.adaptive {
+                ", adaptive scheduler"
+            } else {
+                ""
+            }
         );
-        record(
-            &format!("cluster shutdown test on Flink {}", cluster.version),
-            &|| nextest(&["--run-ignored", "only", "-E", DESTRUCTIVE], &env),
-        );
+        let filter = format!("({}) and not {DESTRUCTIVE}", plan.tests);
+        record(&format!("live tests on {label}"), &|| {
+            // Live tests mostly wait on Flink, so more of them than cores run at once.
+            nextest(
+                &[
+                    "--run-ignored",
+                    "only",
+                    "--test-threads",
+                    "4",
+                    "-E",
+                    &filter,
+                ],
+                &env,
+            )
+        });
+        if !plan.up.adaptive {
+            record(&format!("cluster shutdown test on {label}"), &|| {
+                nextest(&["--run-ignored", "only", "-E", DESTRUCTIVE], &env)
+            });
+        }
     }
     if args.keep {
         eprintln!("xtask: clusters left running (--keep); stop them with `cargo xtask flink down`");
@@ -201,19 +220,44 @@ fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
     }
 }
 
-/// Starts a cluster per version at once: startup (~6 s each) overlaps, memory stays under 2 GB.
-fn start_clusters(args: &TestArgs) -> Vec<Result<Cluster>> {
+/// What one cluster of the live test run is for.
+struct Planned {
+    up: UpArgs,
+    /// The live tests it runs (a nextest filter expression).
+    tests: &'static str,
+}
+
+/// Live tests that need the adaptive scheduler; they also run on the default clusters, where
+/// they check the error Flink gives there.
+const ADAPTIVE: &str = "test(/resource_requirements/)";
+
+/// One cluster per version with the default scheduler (all live tests), and one per version
+/// with the adaptive scheduler (only the tests that need it).
+fn plan_clusters(args: &TestArgs) -> Vec<Planned> {
+    let mut planned = Vec::new();
+    for (index, version) in args.versions.iter().enumerate() {
+        let offset = u16::try_from(index).unwrap_or(0);
+        let mut up = UpArgs::plain(version, 18081 + offset);
+        up.mtls = args.mtls.contains(version);
+        planned.push(Planned { up, tests: "all()" });
+        if !args.no_adaptive {
+            let mut up = UpArgs::plain(version, 18181 + offset);
+            up.adaptive = true;
+            planned.push(Planned {
+                up,
+                tests: ADAPTIVE,
+            });
+        }
+    }
+    planned
+}
+
+/// Starts the planned clusters at once: startup (~6 s each) overlaps, memory stays under 3 GB.
+fn start_clusters(planned: &[Planned]) -> Vec<Result<Cluster>> {
     std::thread::scope(|scope| {
-        let handles: Vec<_> = args
-            .versions
+        let handles: Vec<_> = planned
             .iter()
-            .enumerate()
-            .map(|(index, version)| {
-                let port = 18081 + u16::try_from(index).unwrap_or(0);
-                let mut up = UpArgs::plain(version, port);
-                up.mtls = args.mtls.contains(version);
-                scope.spawn(move || flink::up(&up))
-            })
+            .map(|plan| scope.spawn(move || flink::up(&plan.up)))
             .collect();
         handles
             .into_iter()

@@ -42,7 +42,8 @@ pub(crate) fn config_text(inputs: &ConfigInputs<'_>) -> String {
         ),
         ("taskmanager.host", "127.0.0.1".to_owned()),
         ("taskmanager.bind-host", "127.0.0.1".to_owned()),
-        ("taskmanager.numberOfTaskSlots", "4".to_owned()),
+        // Live tests run several small jobs at once; each takes one slot.
+        ("taskmanager.numberOfTaskSlots", "8".to_owned()),
         ("taskmanager.memory.process.size", "1536m".to_owned()),
         ("parallelism.default", "1".to_owned()),
         // A TaskManager that starts before the JobManager's RPC is up retries after this delay
@@ -77,6 +78,14 @@ pub(crate) fn config_text(inputs: &ConfigInputs<'_>) -> String {
     .collect();
     if inputs.adaptive {
         entries.push(("jobmanager.scheduler".to_owned(), "adaptive".to_owned()));
+        // A rescale waits out this cooldown (30 s by default) after the job starts running;
+        // the key was renamed in 1.20, and Flink ignores the name it does not know.
+        for key in [
+            "jobmanager.adaptive-scheduler.scaling-interval.min",
+            "jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling",
+        ] {
+            entries.push((key.to_owned(), "1 s".to_owned()));
+        }
     }
     if inputs.tls != Tls::None {
         let tls = inputs.state.join("tls");
@@ -176,12 +185,12 @@ mod tests {
     #[test]
     fn extra_settings_replace_keys_in_place_and_add_new_ones() {
         let extra = vec![
-            "taskmanager.numberOfTaskSlots: 8".to_owned(),
+            "taskmanager.numberOfTaskSlots: 3".to_owned(),
             "a.b: c".to_owned(),
         ];
         let text = config_text(&inputs(&extra, Tls::None));
-        assert!(text.contains("taskmanager.numberOfTaskSlots: 8\n"));
-        assert!(!text.contains("taskmanager.numberOfTaskSlots: 4"));
+        assert!(text.contains("taskmanager.numberOfTaskSlots: 3\n"));
+        assert!(!text.contains("taskmanager.numberOfTaskSlots: 8"));
         assert!(text.ends_with("a.b: c\n"));
         assert!(text.contains("rest.port: 18081\n"));
         assert!(text.contains("jobmanager.scheduler: adaptive\n"));
