@@ -1,14 +1,17 @@
 //! `cargo xtask demo`: what a newcomer runs first. Starts a local Flink, runs the quick-start
-//! example against it, and stops Flink again unless asked to keep it.
+//! example and a job's whole lifecycle (with the test job) against it, and stops Flink again
+//! unless asked to keep it.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use crate::flink::{self, UpArgs};
 use crate::paths::workspace_root;
+use crate::testjob;
 
 /// Port of the demo cluster's REST API (and web UI).
 const DEMO_PORT: u16 = 18080;
@@ -33,22 +36,25 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     let cluster = flink::up(&UpArgs::plain(&args.version, DEMO_PORT))?;
     println!("    ready after {:.1}s", started.elapsed().as_secs_f64());
 
-    println!("==> running the quick-start example (examples/quickstart.rs) against it");
-    let example = Instant::now();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
-        .args([
-            "run",
-            "-q",
-            "-p",
-            "flink-examples",
-            "--example",
-            "quickstart",
-        ])
-        .current_dir(workspace_root())
-        .envs(cluster.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .status();
-    println!("    finished after {:.1}s", example.elapsed().as_secs_f64());
+    let status = testjob::build(&args.version).and_then(|jar| {
+        for (example, what) in [
+            (
+                "quickstart",
+                "the quick-start example (examples/quickstart.rs)",
+            ),
+            (
+                "lifecycle",
+                "a job's lifecycle (examples/lifecycle.rs) with the test job",
+            ),
+        ] {
+            println!("==> running {what}");
+            let begin = Instant::now();
+            let status = run_example(example, &cluster.env, &jar);
+            println!("    finished after {:.1}s", begin.elapsed().as_secs_f64());
+            status?;
+        }
+        Ok(())
+    });
 
     if args.keep {
         println!(
@@ -59,12 +65,23 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
         println!("==> stopping Flink");
         flink::down(Some(DEMO_PORT))?;
     }
-    match status {
-        Ok(status) if status.success() => {
-            println!("==> demo done in {:.1}s", started.elapsed().as_secs_f64());
-            Ok(())
-        }
-        Ok(status) => bail!("the quick-start example failed ({status})"),
-        Err(error) => bail!("could not run cargo: {error}"),
+    status?;
+    println!("==> demo done in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Runs one of the examples against the cluster described by `env`.
+fn run_example(example: &str, env: &[(String, String)], jar: &Path) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .args(["run", "-q", "-p", "flink-examples", "--example", example])
+        .current_dir(workspace_root())
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .env("FLINK_DEMO_JAR", jar)
+        .status()
+        .context("could not run cargo")?;
+    if !status.success() {
+        bail!("the {example} example failed ({status})");
     }
+    Ok(())
 }

@@ -107,6 +107,23 @@ pub enum ApiError {
         since: String,
     },
 
+    /// The server has the endpoint but refuses it by design or because of its configuration
+    /// (legacy rescaling, resource requirements on the default scheduler); retrying will not help.
+    #[error("{request}: {feature} is not available on this cluster: {reason}; {hint}")]
+    Disabled {
+        /// The request, as `METHOD /path`.
+        request: String,
+        /// What was refused, e.g. `legacy rescaling (PATCH /jobs/:jobid/rescaling)`.
+        feature: &'static str,
+        /// Why the cluster refuses it.
+        reason: &'static str,
+        /// What to do instead.
+        hint: &'static str,
+        /// Flink's answer.
+        #[source]
+        source: Box<ApiError>,
+    },
+
     /// An asynchronous operation (savepoint, checkpoint, disposal, …) completed with a failure.
     ///
     /// Flink reports these inside a successful status answer; the cause is its exception.
@@ -216,6 +233,11 @@ impl ApiError {
     /// Whether the server's Flink version lacks what was asked for.
     pub fn is_unsupported(&self) -> bool {
         matches!(self, Self::Unsupported { .. })
+    }
+
+    /// Whether the server refused a feature it has but keeps disabled ([`ApiError::Disabled`]).
+    pub fn is_disabled(&self) -> bool {
+        matches!(self, Self::Disabled { .. })
     }
 
     /// Whether an asynchronous operation completed with a failure.

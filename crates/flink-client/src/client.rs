@@ -152,6 +152,28 @@ impl FlinkClient {
     }
 }
 
+impl FlinkClient {
+    /// Sends a request built outside an endpoint (the streamed jar upload) as it is, and reads
+    /// the whole answer: status, content type and body. `request` names it in errors.
+    pub(crate) async fn send_prebuilt(
+        &self,
+        request: http::Request<Body>,
+        description: &str,
+    ) -> Result<(http::StatusCode, Option<String>, Bytes), ApiError> {
+        let (parts, body) = self
+            .transport
+            .send(request)
+            .await
+            .map_err(|source| transport_error(description.to_owned(), source))?
+            .into_parts();
+        let bytes = read_body_limited(body, self.max_response_body_bytes)
+            .await
+            .map_err(|source| transport_error(description.to_owned(), source))?;
+        let content_type = content_type(&parts.headers).map(str::to_owned);
+        Ok((parts.status, content_type, bytes))
+    }
+}
+
 impl Execute for FlinkClient {
     async fn execute<E>(&self, mut endpoint: E) -> Result<E::Output, ApiError>
     where

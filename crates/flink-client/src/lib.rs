@@ -49,6 +49,8 @@ mod workflows;
 
 pub use client::FlinkClient;
 pub use error::BuildError;
+pub use upload::{JarUploaded, UploadOptions, UploadProgress};
+pub use workflows::{SubmitJar, SubmittedJar, UpgradedJob};
 
 pub use flink_api::{self as api, ApiError, ByteStream};
 pub use flink_models as models;
@@ -56,7 +58,13 @@ pub use flink_transport::{self as transport, Transport, TransportConfig};
 
 /// Everything needed to call Flink: the client, the category traits, ids and the error type.
 pub mod prelude {
-    pub use crate::{BuildError, FlinkClient};
+    pub use crate::operation::{Operation, SavepointLocation, SavepointOptions, StopOptions};
+    pub use crate::{
+        BuildError, FlinkClient, SubmitJar, UpgradedJob, UploadOptions, UploadProgress,
+    };
+    pub use flink_api::jars::{
+        GetJarPlan, PostJarPlan, RunJar, RunJarApplication, is_already_submitted,
+    };
     pub use flink_api::logs::LogFile;
     pub use flink_api::metrics::Aggregation;
     pub use flink_api::{
@@ -64,6 +72,11 @@ pub mod prelude {
         FileName, FlinkVersion, JarId, JarsApi, JobId, JobManagerApi, JobsApi, SavepointsApi,
         TaskManagerId, TaskManagersApi, TriggerId, VertexId,
     };
+    pub use flink_models::jars::ClaimMode;
+    pub use flink_models::jobs::checkpoints::CheckpointType;
+    pub use flink_models::jobs::result::ApplicationStatus;
+    pub use flink_models::jobs::savepoints::SavepointFormat;
+    pub use flink_models::jobs::state::JobState;
 }
 
 // The README's Rust snippets are compiled as doctests of this crate.

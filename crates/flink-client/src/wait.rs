@@ -1,1 +1,453 @@
-//! Waiting for jobs: a state, all tasks running, the next checkpoint, the final result.
+//! Waiting for jobs: a state, all tasks running, the final result.
+//!
+//! Every wait polls with a backoff that starts at 10 ms and doubles up to 1 s, so short waits
+//! end quickly and long ones stay cheap. A wait ends with [`ApiError::WaitTimedOut`] at its
+//! deadline, with the last thing it saw.
+
+use std::future::Future;
+use std::time::Duration;
+
+use flink_api::{ApiError, JobId, JobsApi};
+use flink_models::common::OperationState;
+use flink_models::jobs::details::JobDetailsInfo;
+use flink_models::jobs::result::JobExecutionResult;
+use flink_models::jobs::state::JobState;
+use tokio::time::Instant;
+
+use crate::FlinkClient;
+
+/// The first pause between two polls.
+const FIRST_DELAY: Duration = Duration::from_millis(10);
+/// The longest pause between two polls.
+const MAX_DELAY: Duration = Duration::from_secs(1);
+
+/// Pauses between polls: 10 ms, doubling up to 1 s, never past the deadline.
+#[derive(Debug)]
+pub(crate) struct Backoff {
+    started: Instant,
+    deadline: Instant,
+    next: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    /// A backoff that gives up `limit` from now.
+    pub(crate) fn new(limit: Duration) -> Self {
+        let started = Instant::now();
+        Self {
+            started,
+            deadline: started + limit,
+            next: FIRST_DELAY,
+            max: MAX_DELAY,
+        }
+    }
+
+    /// How long it has been waiting.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Sleeps until the next poll. Returns `false`, without sleeping, once the deadline has
+    /// passed; the last sleep is cut short so that one more poll happens right at the deadline.
+    pub(crate) async fn pause(&mut self) -> bool {
+        let now = Instant::now();
+        if now >= self.deadline {
+            return false;
+        }
+        let delay = self.next.min(self.deadline - now);
+        self.next = (self.next * 2).min(self.max);
+        tokio::time::sleep(delay).await;
+        true
+    }
+}
+
+/// What one poll found.
+pub(crate) enum Poll<T> {
+    /// The wait is over.
+    Ready(T),
+    /// Not yet; this is what was seen (for the timeout error).
+    Pending(String),
+}
+
+/// Calls `attempt` with backoff until it is [`Poll::Ready`] or fails, or `limit` passes
+/// ([`ApiError::WaitTimedOut`] naming `what` and the last state seen). Polls at least once.
+pub(crate) async fn poll_until<T, F, Fut>(
+    what: impl FnOnce() -> String,
+    limit: Duration,
+    mut attempt: F,
+) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Poll<T>, ApiError>>,
+{
+    let mut backoff = Backoff::new(limit);
+    loop {
+        let last_seen = match attempt().await? {
+            Poll::Ready(value) => return Ok(value),
+            Poll::Pending(seen) => seen,
+        };
+        if !backoff.pause().await {
+            return Err(ApiError::WaitTimedOut {
+                what: what(),
+                waited: backoff.elapsed(),
+                last_seen,
+            });
+        }
+    }
+}
+
+/// `RUNNING or FINISHED`.
+fn describe_states(states: &[JobState]) -> String {
+    let names: Vec<&str> = states.iter().map(JobState::as_str).collect();
+    names.join(" or ")
+}
+
+/// The error for a job that ended in a state the wait did not ask for.
+fn ended_elsewhere(job: &JobId, reached: &JobState, wanted: &str) -> ApiError {
+    ApiError::OperationFailed {
+        operation: format!("waiting for job {job} to reach {wanted}"),
+        class: None,
+        message: format!(
+            "the job reached {reached}, a final state, so it will not get there; see GET /jobs/{job}/exceptions for why"
+        ),
+        stack_trace: None,
+    }
+}
+
+impl FlinkClient {
+    /// Polls `GET /jobs/:jobid/status` until the job is in one of `states`, and returns that
+    /// state.
+    ///
+    /// Fails at once when the job reaches a final state that is not among `states` (so
+    /// waiting for `RUNNING` on a job that failed does not sit out the deadline), when Flink
+    /// does not know the job (`is_not_found`), and with [`ApiError::WaitTimedOut`] after
+    /// `deadline`.
+    pub async fn wait_for_job_state(
+        &self,
+        job: &JobId,
+        states: &[JobState],
+        deadline: Duration,
+    ) -> Result<JobState, ApiError> {
+        if states.is_empty() {
+            return Err(ApiError::InvalidInput {
+                what: "job states",
+                value: "[]".to_owned(),
+                reason: format!("waiting for job {job} needs at least one state to wait for"),
+            });
+        }
+        let wanted = describe_states(states);
+        poll_until(
+            || format!("job {job} to reach {wanted}"),
+            deadline,
+            || async {
+                let state = self.job_status(job.clone()).await?.status;
+                if states.contains(&state) {
+                    Ok(Poll::Ready(state))
+                } else if state.is_terminal() {
+                    Err(ended_elsewhere(job, &state, &wanted))
+                } else {
+                    Ok(Poll::Pending(state.to_string()))
+                }
+            },
+        )
+        .await
+    }
+
+    /// Polls `GET /jobs/:jobid` until the job is `RUNNING` and every task of every vertex is
+    /// `RUNNING`, and returns those details.
+    ///
+    /// A job in `RUNNING` may still be deploying tasks; this waits until the job really
+    /// processes data. Fails like [`FlinkClient::wait_for_job_state`]. A task that has
+    /// `FINISHED` while the job runs (a source subtask without input) keeps this from ever
+    /// succeeding; check [`JobDetailsInfo::vertices`] with `eventually`-style polling then.
+    pub async fn wait_until_all_tasks_running(
+        &self,
+        job: &JobId,
+        deadline: Duration,
+    ) -> Result<JobDetailsInfo, ApiError> {
+        poll_until(
+            || format!("all tasks of job {job} to run"),
+            deadline,
+            || async {
+                let details = self.job(job.clone()).await?;
+                if details.state == JobState::Running && details.all_tasks_running() {
+                    return Ok(Poll::Ready(details));
+                }
+                if details.state.is_terminal() {
+                    return Err(ended_elsewhere(job, &details.state, "all tasks RUNNING"));
+                }
+                let (running, total) = details.running_tasks();
+                Ok(Poll::Pending(format!(
+                    "job {}, {running} of {total} tasks running",
+                    details.state
+                )))
+            },
+        )
+        .await
+    }
+
+    /// Polls `GET /jobs/:jobid/execution-result` until the job has ended, and returns its
+    /// result.
+    ///
+    /// A failed or cancelled job is a result too: look at its `application_status` and
+    /// `failure_cause`. Waiting on a job that never ends (an unbounded stream) ends with
+    /// [`ApiError::WaitTimedOut`].
+    pub async fn wait_for_job_result(
+        &self,
+        job: &JobId,
+        deadline: Duration,
+    ) -> Result<JobExecutionResult, ApiError> {
+        poll_until(
+            || format!("the result of job {job}"),
+            deadline,
+            || async {
+                let body = self.job_execution_result(job.clone()).await?;
+                match (body.status.id, body.job_execution_result) {
+                    (OperationState::Completed, Some(result)) => Ok(Poll::Ready(result)),
+                    (OperationState::Completed, None) => Err(ApiError::Decode {
+                        request: format!("GET /jobs/{job}/execution-result"),
+                        status: http::StatusCode::OK,
+                        path: "job-execution-result".to_owned(),
+                        message: "missing although the status is COMPLETED".to_owned(),
+                        body_prefix: String::new(),
+                    }),
+                    (state, _) => Ok(Poll::Pending(format!("execution result {state}"))),
+                }
+            },
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn backoff_doubles_up_to_a_second_and_stops_at_the_deadline() {
+        let mut backoff = Backoff::new(Duration::from_secs(3));
+        let mut pauses = Vec::new();
+        let mut last = Instant::now();
+        while backoff.pause().await {
+            let now = Instant::now();
+            pauses.push(now - last);
+            last = now;
+        }
+        assert_eq!(pauses[0], Duration::from_millis(10));
+        assert_eq!(pauses[1], Duration::from_millis(20));
+        assert!(pauses.iter().all(|p| *p <= MAX_DELAY), "{pauses:?}");
+        assert_eq!(backoff.elapsed(), Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn poll_until_times_out_with_the_last_state() {
+        let mut polls = 0;
+        let error = poll_until(
+            || "job x to reach RUNNING".to_owned(),
+            Duration::from_millis(100),
+            || {
+                polls += 1;
+                let seen = format!("CREATED ({polls})");
+                async move { Ok::<Poll<()>, ApiError>(Poll::Pending(seen)) }
+            },
+        )
+        .await
+        .unwrap_err();
+        match &error {
+            ApiError::WaitTimedOut {
+                what, last_seen, ..
+            } => {
+                assert_eq!(what, "job x to reach RUNNING");
+                assert!(last_seen.starts_with("CREATED"), "{last_seen}");
+            }
+            other => panic!("expected WaitTimedOut, got {other:?}"),
+        }
+        assert!(error.is_deadline());
+        assert!(polls >= 4, "{polls}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn poll_until_returns_a_ready_value_and_passes_errors_on() {
+        let mut polls = 0;
+        let value = poll_until(
+            || "x".to_owned(),
+            Duration::from_secs(5),
+            || {
+                polls += 1;
+                let ready = polls == 3;
+                async move {
+                    Ok::<_, ApiError>(if ready {
+                        Poll::Ready(7)
+                    } else {
+                        Poll::Pending(String::new())
+                    })
+                }
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!((value, polls), (7, 3));
+
+        let error = poll_until(
+            || "x".to_owned(),
+            Duration::ZERO,
+            || async {
+                Err::<Poll<()>, _>(ApiError::InvalidInput {
+                    what: "x",
+                    value: String::new(),
+                    reason: String::new(),
+                })
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(error.is_invalid_input());
+    }
+
+    #[test]
+    fn an_unexpected_final_state_names_job_state_and_wanted_states() {
+        let job: JobId = "d7b2518b7cc9b04478ed2eb249c5b9a0".parse().unwrap();
+        let wanted = describe_states(&[JobState::Running, JobState::Finished]);
+        let text = ended_elsewhere(&job, &JobState::Failed, &wanted).to_string();
+        assert!(
+            text.contains(job.as_str())
+                && text.contains("FAILED")
+                && text.contains("RUNNING or FINISHED"),
+            "{text}"
+        );
+    }
+
+    mod over_a_mock {
+        use super::*;
+        use flink_transport::TransportConfig;
+        use flink_transport::mock::{self, MockHandle, ScriptedResponse};
+
+        const JOB: &str = "d7b2518b7cc9b04478ed2eb249c5b9a0";
+
+        fn client_over(
+            script: impl IntoIterator<Item = ScriptedResponse>,
+        ) -> (FlinkClient, MockHandle) {
+            let config = TransportConfig::new("http://flink.test:8081/").unwrap();
+            let (transport, handle) = mock::scripted_with(&config, script).unwrap();
+            (FlinkClient::from_transport(transport), handle)
+        }
+
+        fn status(state: &str) -> ScriptedResponse {
+            ScriptedResponse::json(200, format!(r#"{{"status":"{state}"}}"#))
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn waits_through_intermediate_states() {
+            let (client, handle) =
+                client_over([status("INITIALIZING"), status("CREATED"), status("RUNNING")]);
+            let state = client
+                .wait_for_job_state(
+                    &JOB.parse().unwrap(),
+                    &[JobState::Running],
+                    Duration::from_secs(5),
+                )
+                .await
+                .unwrap();
+            assert_eq!(state, JobState::Running);
+            assert_eq!(handle.request_count(), 3);
+            assert!(
+                handle.requests()[0]
+                    .uri
+                    .to_string()
+                    .ends_with(&format!("/jobs/{JOB}/status"))
+            );
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn an_unwanted_final_state_fails_at_once() {
+            let (client, _) = client_over([status("RUNNING"), status("FAILED")]);
+            let error = client
+                .wait_for_job_state(
+                    &JOB.parse().unwrap(),
+                    &[JobState::Canceled],
+                    Duration::from_secs(60),
+                )
+                .await
+                .unwrap_err();
+            let text = error.to_string();
+            assert!(
+                text.contains(JOB) && text.contains("FAILED") && text.contains("CANCELED"),
+                "{text}"
+            );
+            assert!(error.is_operation_failed());
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn an_unknown_job_is_not_found() {
+            let (client, handle) = client_over([ScriptedResponse::json(
+                404,
+                format!(
+                    r#"{{"errors":["org.apache.flink.runtime.rest.NotFoundException: Job {JOB} not found"]}}"#
+                ),
+            )]);
+            let error = client
+                .wait_for_job_state(
+                    &JOB.parse().unwrap(),
+                    &[JobState::Running],
+                    Duration::from_secs(60),
+                )
+                .await
+                .unwrap_err();
+            assert!(error.is_not_found(), "{error:?}");
+            assert!(error.to_string().contains(JOB), "{error}");
+            assert_eq!(handle.request_count(), 1);
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn no_states_is_invalid_input() {
+            let (client, handle) = client_over([]);
+            let error = client
+                .wait_for_job_state(&JOB.parse().unwrap(), &[], Duration::from_secs(1))
+                .await
+                .unwrap_err();
+            assert!(error.is_invalid_input());
+            assert_eq!(handle.request_count(), 0);
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn the_deadline_ends_the_wait_with_the_last_state() {
+            let (client, _) = client_over(std::iter::repeat_with(|| status("CREATED")).take(200));
+            let error = client
+                .wait_for_job_state(
+                    &JOB.parse().unwrap(),
+                    &[JobState::Running],
+                    Duration::from_secs(3),
+                )
+                .await
+                .unwrap_err();
+            match error {
+                ApiError::WaitTimedOut {
+                    what, last_seen, ..
+                } => {
+                    assert!(what.contains(JOB) && what.contains("RUNNING"), "{what}");
+                    assert_eq!(last_seen, "CREATED");
+                }
+                other => panic!("expected WaitTimedOut, got {other:?}"),
+            }
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn a_failed_result_is_returned_as_data() {
+            let (client, _) = client_over([
+                ScriptedResponse::json(200, r#"{"status":{"id":"IN_PROGRESS"}}"#),
+                ScriptedResponse::json(
+                    200,
+                    format!(
+                        r#"{{"status":{{"id":"COMPLETED"}},"job-execution-result":{{"id":"{JOB}","application-status":"FAILED","accumulator-results":{{}},"net-runtime":5,"failure-cause":{{"class":"org.apache.flink.runtime.JobException","stack-trace":"JobException: boom"}}}}}}"#
+                    ),
+                ),
+            ]);
+            let result = client
+                .wait_for_job_result(&JOB.parse().unwrap(), Duration::from_secs(5))
+                .await
+                .unwrap();
+            assert!(!result.is_success());
+            assert!(result.failure_cause.is_some());
+        }
+    }
+}

@@ -1,1 +1,343 @@
 //! Live tests: savepoints.
+//!
+//! Trigger, status, stop-with-savepoint and disposal, through the raw endpoints and through
+//! the `Operation` handle. Savepoints go to a fresh directory under the system temp dir
+//! (the cluster runs on this machine), so the tests can count and check the files.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use flink_client::api::jobs::savepoints::{StopWithSavepoint, TriggerSavepoint};
+use flink_client::models::common::OperationState;
+use flink_client::models::jobs::savepoints::SavepointFormat;
+use flink_client::models::jobs::state::JobState;
+use flink_client::operation::{Operation, Savepoint, SavepointOptions, StopOptions};
+use flink_client::prelude::*;
+
+use crate::client;
+use crate::testjob::run_test_job;
+
+/// How long a job may take to start, a savepoint to be taken, or a job to end on a busy
+/// machine.
+pub(crate) const LIMIT: Duration = Duration::from_secs(90);
+
+/// Runs the test job with `args`, hands it to `body`, and cancels it afterwards, also when
+/// `body` panics (the TaskManager has few slots, and tests run concurrently).
+pub(crate) async fn with_job<F, Fut>(args: &[&str], body: F)
+where
+    F: FnOnce(FlinkClient, JobId) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let client = client();
+    let job = run_test_job(&client, args).await;
+    let outcome = tokio::spawn(body(client.clone(), job.clone())).await;
+    // A job that already finished (stopped, bounded) answers 409: nothing left to cancel.
+    let cancelled = match client.cancel_job(job.clone()).await {
+        Err(error) if error.is_conflict() => Ok(()),
+        other => other.map(drop),
+    };
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+    cancelled.unwrap_or_else(|error| panic!("cancelling job {job}: {error}"));
+}
+
+/// A fresh, empty directory for one test's savepoints; removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("flink-rs-test-{}", TriggerId::generate()));
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|error| panic!("creating {}: {error}", dir.display()));
+        Self(dir)
+    }
+
+    /// The directory as a `file://` URI, as Flink takes a target directory.
+    fn uri(&self) -> String {
+        format!("file://{}", self.0.display())
+    }
+
+    /// The `savepoint-*` entries in the directory.
+    fn savepoints(&self) -> Vec<PathBuf> {
+        let entries = std::fs::read_dir(&self.0)
+            .unwrap_or_else(|error| panic!("listing {}: {error}", self.0.display()));
+        entries
+            .map(|entry| entry.expect("a directory entry").path())
+            .filter(|path| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with("savepoint-"))
+            })
+            .collect()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn local_path(location: &flink_client::operation::SavepointLocation) -> PathBuf {
+    location
+        .local_path()
+        .unwrap_or_else(|| panic!("{location} is a local file: location"))
+}
+
+fn assert_inside(path: &Path, dir: &TempDir) {
+    assert!(
+        path.starts_with(&dir.0),
+        "{} is not below {}",
+        path.display(),
+        dir.0.display()
+    );
+    assert!(path.exists(), "{} exists", path.display());
+}
+
+#[tokio::test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+async fn a_savepoint_trigger_sent_twice_makes_one_savepoint_that_can_be_disposed() {
+    with_job(&["--rate", "10"], |client, job| async move {
+        client
+            .wait_until_all_tasks_running(&job, LIMIT)
+            .await
+            .unwrap();
+        let dir = TempDir::new();
+        let trigger = TriggerId::generate();
+        let endpoint = TriggerSavepoint {
+            target_directory: Some(dir.uri()),
+            format: Some(SavepointFormat::Canonical),
+            trigger: Some(trigger.clone()),
+            ..TriggerSavepoint::new(job.clone())
+        };
+        // The same trigger twice, as a retry after a lost answer would send it.
+        let first = client.request_savepoint(endpoint.clone()).await.unwrap();
+        let second = client.request_savepoint(endpoint).await.unwrap();
+        assert_eq!(first.request_id, trigger.as_str());
+        assert_eq!(second.request_id, trigger.as_str());
+
+        let savepoint = Operation::<Savepoint>::resume(&client, job.clone(), trigger.clone());
+        let location = savepoint.wait(LIMIT).await.unwrap();
+        let path = local_path(&location);
+        assert_inside(&path, &dir);
+        assert_eq!(
+            dir.savepoints(),
+            vec![path.clone()],
+            "one savepoint for one trigger id"
+        );
+
+        let status = client
+            .savepoint_status(job.clone(), trigger.clone())
+            .await
+            .unwrap();
+        assert_eq!(status.status.id, OperationState::Completed);
+        assert_eq!(
+            status.operation.and_then(|o| o.location).as_deref(),
+            Some(location.as_str())
+        );
+
+        let disposal = client.dispose_savepoint(location.clone()).await.unwrap();
+        disposal.wait(LIMIT).await.unwrap();
+        assert!(!path.exists(), "{} was disposed", path.display());
+        assert!(dir.savepoints().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+async fn a_savepoint_through_the_handle_reports_its_location() {
+    with_job(&["--rate", "10"], |client, job| async move {
+        client
+            .wait_until_all_tasks_running(&job, LIMIT)
+            .await
+            .unwrap();
+        let dir = TempDir::new();
+        let savepoint = client
+            .trigger_savepoint(
+                job.clone(),
+                SavepointOptions::new().target_directory(dir.uri()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(savepoint.job_id(), &job);
+        let location = savepoint.wait(LIMIT).await.unwrap();
+        assert_inside(&local_path(&location), &dir);
+        assert_eq!(dir.savepoints().len(), 1);
+        // A handle rebuilt from the stored ids reads the same result.
+        let resumed =
+            Operation::<Savepoint>::resume(&client, job.clone(), savepoint.trigger_id().clone());
+        assert_eq!(resumed.wait(LIMIT).await.unwrap(), location);
+
+        let unknown = Operation::<Savepoint>::resume(&client, job.clone(), TriggerId::generate());
+        let error = unknown.status().await.unwrap_err();
+        assert!(
+            matches!(error, ApiError::OperationExpired { .. }),
+            "{error:?}"
+        );
+        client
+            .dispose_savepoint(location)
+            .await
+            .unwrap()
+            .wait(LIMIT)
+            .await
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+async fn stop_with_savepoint_finishes_the_job_and_leaves_the_savepoint() {
+    with_job(&["--rate", "10"], |client, job| async move {
+        client
+            .wait_until_all_tasks_running(&job, LIMIT)
+            .await
+            .unwrap();
+        let dir = TempDir::new();
+        let stop = client
+            .stop_with_savepoint(
+                job.clone(),
+                StopOptions::new()
+                    .target_directory(dir.uri())
+                    .format(SavepointFormat::Canonical)
+                    .drain(false),
+            )
+            .await
+            .unwrap();
+        let location = stop.wait(LIMIT).await.unwrap();
+        let path = local_path(&location);
+        assert_inside(&path, &dir);
+        assert!(path.join("_metadata").exists(), "{}", path.display());
+        let state = client
+            .wait_for_job_state(&job, &[JobState::Finished], LIMIT)
+            .await
+            .unwrap();
+        assert_eq!(state, JobState::Finished);
+        client
+            .dispose_savepoint(location)
+            .await
+            .unwrap()
+            .wait(LIMIT)
+            .await
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+async fn a_raw_stop_with_a_trigger_id_is_polled_as_a_savepoint() {
+    with_job(&["--rate", "10"], |client, job| async move {
+        client
+            .wait_until_all_tasks_running(&job, LIMIT)
+            .await
+            .unwrap();
+        let dir = TempDir::new();
+        let trigger = TriggerId::generate();
+        let response = client
+            .request_stop_with_savepoint(StopWithSavepoint {
+                target_directory: Some(dir.uri()),
+                trigger: Some(trigger.clone()),
+                ..StopWithSavepoint::new(job.clone())
+            })
+            .await
+            .unwrap();
+        assert_eq!(response.request_id, trigger.as_str());
+        // Flink reports a stop's savepoint under the savepoint status endpoint.
+        let location = Operation::<flink_client::operation::StopWithSavepoint>::resume(
+            &client,
+            job.clone(),
+            trigger,
+        )
+        .wait(LIMIT)
+        .await
+        .unwrap();
+        assert_inside(&local_path(&location), &dir);
+        client
+            .wait_for_job_state(&job, &[JobState::Finished], LIMIT)
+            .await
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+async fn a_savepoint_of_a_finished_job_is_operation_failed() {
+    with_job(&["--count", "20"], |client, job| async move {
+        client
+            .wait_for_job_state(&job, &[JobState::Finished], LIMIT)
+            .await
+            .unwrap();
+        let dir = TempDir::new();
+        // Flink accepts the trigger (202) and reports the failure in the status answer.
+        let savepoint = client
+            .trigger_savepoint(
+                job.clone(),
+                SavepointOptions::new().target_directory(dir.uri()),
+            )
+            .await
+            .expect("Flink accepts a savepoint trigger for a finished job");
+        let error = savepoint.wait(LIMIT).await.unwrap_err();
+        match &error {
+            ApiError::OperationFailed {
+                operation,
+                class,
+                message,
+                stack_trace,
+            } => {
+                assert!(operation.contains(job.as_str()), "{operation}");
+                assert!(class.is_some(), "{error:?}");
+                assert!(
+                    message.contains("FlinkJobNotFoundException"),
+                    "the root cause names the missing job: {message}"
+                );
+                assert!(stack_trace.is_some());
+            }
+            other => panic!("expected OperationFailed, got {other:?}"),
+        }
+        assert!(dir.savepoints().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+async fn disposing_a_missing_savepoint_is_operation_failed() {
+    let client = client();
+    let dir = TempDir::new();
+    let missing = format!("{}/savepoint-000000-000000000000", dir.uri());
+    let disposal = client.dispose_savepoint(missing.as_str()).await.unwrap();
+    let status = client
+        .savepoint_disposal_status(disposal.trigger_id().clone())
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            status.status.id,
+            OperationState::InProgress | OperationState::Completed
+        ),
+        "{status:?}"
+    );
+    match disposal.wait(LIMIT).await.unwrap_err() {
+        ApiError::OperationFailed {
+            operation, message, ..
+        } => {
+            assert!(operation.contains("savepoint disposal"), "{operation}");
+            assert!(message.contains("savepoint"), "{message}");
+        }
+        other => panic!("expected OperationFailed, got {other:?}"),
+    }
+
+    let unknown = client
+        .savepoint_disposal_status(TriggerId::generate())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(unknown, ApiError::OperationExpired { .. }),
+        "{unknown:?}"
+    );
+}

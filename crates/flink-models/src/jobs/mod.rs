@@ -2,5 +2,13 @@
 //! checkpoints and savepoints.
 
 pub mod checkpoints;
+pub mod config;
+pub mod coordination;
+pub mod details;
+pub mod exceptions;
+pub mod overview;
 pub mod plan;
+pub mod resources;
+pub mod result;
 pub mod savepoints;
+pub mod state;

@@ -1,0 +1,7 @@
+//! Workflows over several calls: submit a jar, upgrade a job through a savepoint.
+
+mod submit;
+mod upgrade;
+
+pub use submit::{SubmitJar, SubmittedJar};
+pub use upgrade::UpgradedJob;
