@@ -120,6 +120,47 @@ pub struct JarUploaded {
     pub response: JarUploadResponse,
 }
 
+/// A jar file opened for upload, its name checked.
+pub(crate) struct OpenJar {
+    file_name: String,
+    file: tokio::fs::File,
+    length: u64,
+}
+
+/// Opens the jar at `path` for upload: its name must end in `.jar` (checked first, so a wrong
+/// name is reported as such), and it must be a readable regular file.
+pub(crate) async fn open_jar(path: &Path) -> Result<OpenJar, ApiError> {
+    let shown = path.display().to_string();
+    let file_name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .ok_or_else(|| {
+            invalid_path(
+                &shown,
+                "it has no file name in UTF-8 that Flink could check",
+            )
+        })?;
+    JarUpload::new(file_name)?;
+    let file = tokio::fs::File::open(path).await.map_err(|error| {
+        invalid_path(
+            &shown,
+            &format!("cannot open it ({error}); check the path, or build the jar first"),
+        )
+    })?;
+    let metadata = file
+        .metadata()
+        .await
+        .map_err(|error| invalid_path(&shown, &format!("cannot read its size ({error})")))?;
+    if !metadata.is_file() {
+        return Err(invalid_path(&shown, "it is not a regular file"));
+    }
+    Ok(OpenJar {
+        file_name: file_name.to_owned(),
+        file,
+        length: metadata.len(),
+    })
+}
+
 impl FlinkClient {
     /// Uploads the jar at `path` (`POST /jars/upload`) and returns its id.
     ///
@@ -138,33 +179,8 @@ impl FlinkClient {
         path: impl AsRef<Path>,
         options: UploadOptions,
     ) -> Result<JarUploaded, ApiError> {
-        let path = path.as_ref();
-        let shown = path.display().to_string();
-        let file_name = path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .ok_or_else(|| {
-                invalid_path(
-                    &shown,
-                    "it has no file name in UTF-8 that Flink could check",
-                )
-            })?;
-        // Check the name before touching the file, so a wrong name is reported as such.
-        JarUpload::new(file_name)?;
-        let file = tokio::fs::File::open(path).await.map_err(|error| {
-            invalid_path(
-                &shown,
-                &format!("cannot open it ({error}); check the path, or build the jar first"),
-            )
-        })?;
-        let metadata = file
-            .metadata()
-            .await
-            .map_err(|error| invalid_path(&shown, &format!("cannot read its size ({error})")))?;
-        if !metadata.is_file() {
-            return Err(invalid_path(&shown, "it is not a regular file"));
-        }
-        self.upload_jar_from_reader(file_name, file, metadata.len(), options)
+        let jar = open_jar(path.as_ref()).await?;
+        self.upload_jar_from_reader(&jar.file_name, jar.file, jar.length, options)
             .await
     }
 

@@ -18,6 +18,7 @@
 //! ```
 
 mod enums;
+mod lenient_f64;
 
 pub mod cluster;
 pub mod common;

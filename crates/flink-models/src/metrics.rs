@@ -37,19 +37,41 @@ pub struct AggregatedMetric {
     /// The metric's name.
     pub id: String,
     /// The smallest value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::lenient_f64::option"
+    )]
     pub min: Option<f64>,
     /// The largest value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::lenient_f64::option"
+    )]
     pub max: Option<f64>,
     /// The mean value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::lenient_f64::option"
+    )]
     pub avg: Option<f64>,
     /// The sum of the values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::lenient_f64::option"
+    )]
     pub sum: Option<f64>,
     /// How unevenly the values are spread, from 0 (even) to 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ///
+    /// Like the others, `NaN` when Flink has no values to aggregate (it writes `"NaN"`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::lenient_f64::option"
+    )]
     pub skew: Option<f64>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]

@@ -7,6 +7,7 @@ use flink_models::jobs::state::JobState;
 
 use crate::FlinkClient;
 use crate::operation::{SavepointLocation, StopOptions};
+use crate::upload::open_jar;
 use crate::workflows::{SubmitJar, SubmittedJar};
 
 /// What [`FlinkClient::upgrade_with_savepoint`] did.
@@ -65,6 +66,7 @@ impl FlinkClient {
         timeout: Duration,
     ) -> Result<UpgradedJob, ApiError> {
         submit.validate()?;
+        open_jar(submit.path()).await?;
         let stopping = self.stop_with_savepoint(job.clone(), stop).await?;
         let savepoint = match stopping.wait(timeout).await {
             Ok(savepoint) => savepoint,

@@ -10,7 +10,7 @@ use flink_client::models::jobs::checkpoints::{
 use flink_client::operation::{Checkpoint, Operation};
 use flink_client::prelude::*;
 
-use crate::savepoints::{LIMIT, with_job};
+use crate::testjob::{LIMIT, with_job};
 
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]

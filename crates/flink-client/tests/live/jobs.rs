@@ -2,8 +2,7 @@
 //! execution result, per-job JobManager information, log URLs, heartbeats, coordination,
 //! resource requirements, legacy rescaling, cancel) and the job wait helpers.
 
-use std::future::Future;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use flink_client::api::jobs::{GetJobExceptions, needs_adaptive_scheduler};
 use flink_client::models::common::OperationState;
@@ -13,32 +12,8 @@ use flink_client::models::jobs::result::ApplicationStatus;
 use flink_client::models::jobs::state::JobState;
 use flink_client::prelude::*;
 
-use crate::testjob::run_test_job;
+use crate::testjob::{LIMIT, with_job};
 use crate::{client, eventually, first_taskmanager, is_flink_2};
-
-/// How long a test job may take to start, finish or be cancelled on a busy machine.
-const LIMIT: Duration = Duration::from_secs(90);
-
-/// Runs the test job with `args`, hands it to `body`, and cancels it afterwards, also when
-/// `body` panics (the TaskManager has few slots, and tests run concurrently).
-async fn with_job<F, Fut>(args: &[&str], body: F)
-where
-    F: FnOnce(FlinkClient, JobId) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let client = client();
-    let job = run_test_job(&client, args).await;
-    let outcome = tokio::spawn(body(client.clone(), job.clone())).await;
-    // Flink accepts a cancel of a cancelled job, and refuses (409) one of a job that has
-    // finished or failed: both mean the job no longer runs.
-    let cancelled = client.cancel_job(job.clone()).await;
-    if let Err(error) = outcome {
-        std::panic::resume_unwind(error.into_panic());
-    }
-    if let Err(error) = cancelled {
-        assert!(error.is_conflict(), "cancelling job {job}: {error}");
-    }
-}
 
 fn now_millis() -> i64 {
     let since_epoch = SystemTime::now()

@@ -4,9 +4,7 @@
 //! the `Operation` handle. Savepoints go to a fresh directory under the system temp dir
 //! (the cluster runs on this machine), so the tests can count and check the files.
 
-use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use flink_client::api::jobs::savepoints::{StopWithSavepoint, TriggerSavepoint};
 use flink_client::models::common::OperationState;
@@ -16,32 +14,7 @@ use flink_client::operation::{Operation, Savepoint, SavepointOptions, StopOption
 use flink_client::prelude::*;
 
 use crate::client;
-use crate::testjob::run_test_job;
-
-/// How long a job may take to start, a savepoint to be taken, or a job to end on a busy
-/// machine.
-pub(crate) const LIMIT: Duration = Duration::from_secs(90);
-
-/// Runs the test job with `args`, hands it to `body`, and cancels it afterwards, also when
-/// `body` panics (the TaskManager has few slots, and tests run concurrently).
-pub(crate) async fn with_job<F, Fut>(args: &[&str], body: F)
-where
-    F: FnOnce(FlinkClient, JobId) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let client = client();
-    let job = run_test_job(&client, args).await;
-    let outcome = tokio::spawn(body(client.clone(), job.clone())).await;
-    // A job that already finished (stopped, bounded) answers 409: nothing left to cancel.
-    let cancelled = match client.cancel_job(job.clone()).await {
-        Err(error) if error.is_conflict() => Ok(()),
-        other => other.map(drop),
-    };
-    if let Err(error) = outcome {
-        std::panic::resume_unwind(error.into_panic());
-    }
-    cancelled.unwrap_or_else(|error| panic!("cancelling job {job}: {error}"));
-}
+use crate::testjob::{LIMIT, with_job};
 
 /// A fresh, empty directory for one test's savepoints; removed when dropped.
 struct TempDir(PathBuf);

@@ -1,9 +1,17 @@
 //! Live-test support: the test job jar, uploaded and run on the cluster under test.
 
+use std::future::Future;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use flink_client::api::jars::RunJar;
 use flink_client::prelude::*;
+
+use crate::client;
+
+/// How long a test job may take to start, take a savepoint, finish or be cancelled on a busy
+/// machine.
+pub(crate) const LIMIT: Duration = Duration::from_secs(90);
 
 /// The entry class of the test job.
 pub(crate) const TEST_JOB_CLASS: &str = "flinklocal.TestJob";
@@ -43,4 +51,25 @@ pub(crate) async fn run_test_job(client: &FlinkClient, args: &[&str]) -> JobId {
     deleted.unwrap_or_else(|error| panic!("deleting jar {jar}: {error}"));
     assert_eq!(response.jobid, job.as_str(), "Flink used the chosen job id");
     job
+}
+
+/// Runs the test job with `args`, hands it to `body`, and cancels it afterwards, also when
+/// `body` panics (the TaskManager has few slots, and tests run concurrently).
+pub(crate) async fn with_job<F, Fut>(args: &[&str], body: F)
+where
+    F: FnOnce(FlinkClient, JobId) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let client = client();
+    let job = run_test_job(&client, args).await;
+    let outcome = tokio::spawn(body(client.clone(), job.clone())).await;
+    // Flink accepts a cancel of a cancelled job, and refuses (409) one of a job that has
+    // finished or failed: both mean the job no longer runs.
+    let cancelled = client.cancel_job(job.clone()).await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+    if let Err(error) = cancelled {
+        assert!(error.is_conflict(), "cancelling job {job}: {error}");
+    }
 }

@@ -56,19 +56,19 @@ pub struct StatsSummary {
     /// The mean, rounded down.
     pub avg: i64,
     /// The median.
-    #[serde(with = "lenient_f64")]
+    #[serde(with = "crate::lenient_f64")]
     pub p50: f64,
     /// The 90th percentile.
-    #[serde(with = "lenient_f64")]
+    #[serde(with = "crate::lenient_f64")]
     pub p90: f64,
     /// The 95th percentile.
-    #[serde(with = "lenient_f64")]
+    #[serde(with = "crate::lenient_f64")]
     pub p95: f64,
     /// The 99th percentile.
-    #[serde(with = "lenient_f64")]
+    #[serde(with = "crate::lenient_f64")]
     pub p99: f64,
     /// The 99.9th percentile.
-    #[serde(with = "lenient_f64")]
+    #[serde(with = "crate::lenient_f64")]
     pub p999: f64,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
@@ -565,48 +565,6 @@ pub struct CheckpointTriggerOutcome {
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-/// Percentiles as Flink writes them: a number, or `"NaN"`/`"Infinity"` as a string.
-mod lenient_f64 {
-    use serde::{Deserialize, Deserializer, Serializer, de};
-
-    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's `with` passes a reference
-    pub(super) fn serialize<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
-        if value.is_nan() {
-            serializer.serialize_str("NaN")
-        } else if value.is_infinite() {
-            serializer.serialize_str(if *value > 0.0 {
-                "Infinity"
-            } else {
-                "-Infinity"
-            })
-        } else {
-            serializer.serialize_f64(*value)
-        }
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Wire {
-            Number(f64),
-            Text(String),
-            Null(()),
-        }
-        match Wire::deserialize(deserializer)? {
-            Wire::Number(number) => Ok(number),
-            Wire::Null(()) => Ok(f64::NAN),
-            Wire::Text(text) => match text.as_str() {
-                "NaN" => Ok(f64::NAN),
-                "Infinity" => Ok(f64::INFINITY),
-                "-Infinity" => Ok(f64::NEG_INFINITY),
-                other => other.parse().map_err(|_| {
-                    de::Error::invalid_value(de::Unexpected::Str(other), &"a number or \"NaN\"")
-                }),
-            },
-        }
-    }
 }
 
 #[cfg(test)]

@@ -187,8 +187,12 @@ pub struct IoMetrics {
     /// Milliseconds spent idle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accumulated_idle_time: Option<i64>,
-    /// Milliseconds spent busy (a fraction is possible).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Milliseconds spent busy (a fraction is possible; `NaN` while tasks have not reported).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::lenient_f64::option"
+    )]
     pub accumulated_busy_time: Option<f64>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
@@ -198,6 +202,18 @@ pub struct IoMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NAN_METRICS: &str = r#"{"read-bytes":0,"read-bytes-complete":false,"write-bytes":0,"write-bytes-complete":false,"read-records":0,"read-records-complete":false,"write-records":0,"write-records-complete":false,"accumulated-backpressured-time":0,"accumulated-idle-time":0,"accumulated-busy-time":"NaN"}"#;
+
+    #[test]
+    fn busy_time_of_tasks_that_have_not_reported_is_nan() {
+        let metrics: IoMetrics = serde_json::from_str(NAN_METRICS).unwrap();
+        assert!(metrics.accumulated_busy_time.unwrap().is_nan());
+        assert_eq!(
+            serde_json::to_value(&metrics).unwrap(),
+            serde_json::from_str::<serde_json::Value>(NAN_METRICS).unwrap()
+        );
+    }
 
     const METRICS: &str = r#"{"read-bytes":0,"read-bytes-complete":true,"write-bytes":1024,"write-bytes-complete":true,"read-records":0,"read-records-complete":true,"write-records":28,"write-records-complete":true,"accumulated-backpressured-time":0,"accumulated-idle-time":4743,"accumulated-busy-time":339.0}"#;
 
