@@ -4,11 +4,13 @@
 //! - `testjob`: the test job's jar;
 //! - `test`: everything CI runs (the README's test command);
 //! - `demo`: a local Flink and the quick-start example against it;
-//! - `fixtures`: real Flink answers recorded as the model tests' fixtures.
+//! - `fixtures`: real Flink answers recorded as the model tests' fixtures;
+//! - `compat`: the live tests against every supported Flink version, as a table.
 
 // xtask is a terminal program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod compat;
 mod demo;
 mod fixtures;
 mod flink;
@@ -40,6 +42,8 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Record real Flink answers as the model tests' JSON fixtures.
     Fixtures(fixtures::FixturesArgs),
+    /// Run the live tests against every supported Flink version; table in target/compat.md.
+    Compat(compat::CompatArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -50,6 +54,7 @@ fn main() -> std::process::ExitCode {
         Command::Test(args) => test::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Fixtures(args) => fixtures::run(&args),
+        Command::Compat(args) => compat::run(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

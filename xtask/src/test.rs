@@ -4,7 +4,7 @@
 
 use std::cell::OnceCell;
 use std::io::{BufRead as _, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,7 +16,7 @@ use crate::paths::workspace_root;
 use crate::testjob;
 
 /// Live tests that may stop the cluster; they run alone, after the others.
-const DESTRUCTIVE: &str = "test(/^shutdown::/)";
+pub(crate) const DESTRUCTIVE: &str = "test(/^shutdown::/)";
 
 /// Arguments of `cargo xtask test`.
 #[derive(Args)]
@@ -95,11 +95,19 @@ pub(crate) fn run(args: &TestArgs) -> Result<()> {
         .filter(|u| !u.is_empty())
     {
         Some(url) => record(&format!("live tests against {url}"), &|| {
-            // Someone else's cluster: never run the tests that shut it down.
-            nextest(
-                &["--run-ignored", "only", "-E", &format!("not {DESTRUCTIVE}")],
-                &[],
-            )
+            // Someone else's cluster: never run the tests that shut it down, nor those whose
+            // inputs were not given.
+            let mut filter = format!("not {DESTRUCTIVE}");
+            for (variable, tests) in [
+                ("FLINK_HISTORY_URL", "history"),
+                ("FLINK_TEST_JOB_GRAPH", "submission"),
+            ] {
+                if std::env::var_os(variable).is_none_or(|v| v.is_empty()) {
+                    eprintln!("xtask: {variable} is not set, so the {tests}:: tests do not run");
+                    filter = format!("{filter} and not test(/^{tests}::/)");
+                }
+            }
+            nextest(&["--run-ignored", "only", "-E", &filter], &[])
         }),
         None => live_on_local_clusters(args, &mut record),
     }
@@ -166,15 +174,7 @@ fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
 
     for (plan, cluster) in planned.iter().zip(&clusters) {
         let Ok(cluster) = cluster else { continue };
-        let mut env: Vec<(String, String)> = cluster.env.clone();
-        env.push(("FLINK_TEST_VERSION".to_owned(), cluster.version.clone()));
-        env.push((
-            "FLINK_TEST_STATE_DIR".to_owned(),
-            cluster.state.display().to_string(),
-        ));
-        if let Some(path) = &jar {
-            env.push(("FLINK_TEST_JAR".to_owned(), path.display().to_string()));
-        }
+        let env = live_env(cluster, jar.as_deref());
         let label = format!(
             "Flink {}{}{}",
             cluster.version,
@@ -220,6 +220,33 @@ fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
     }
 }
 
+/// The environment of the live tests against `cluster`: its env file, the version it must
+/// report, its state directory and the test job's jar.
+pub(crate) fn live_env(cluster: &Cluster, jar: Option<&Path>) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = cluster.env.clone();
+    env.push(("FLINK_TEST_VERSION".to_owned(), cluster.version.clone()));
+    env.push((
+        "FLINK_TEST_STATE_DIR".to_owned(),
+        cluster.state.display().to_string(),
+    ));
+    if let Some(path) = jar {
+        env.push(("FLINK_TEST_JAR".to_owned(), path.display().to_string()));
+        // A graph carries its job's id, so each run submits a fresh one.
+        let graph = testjob::job_graph_path(&cluster.version);
+        match testjob::write_job_graph(&cluster.version, path, &graph) {
+            Ok(_) => env.push((
+                "FLINK_TEST_JOB_GRAPH".to_owned(),
+                graph.display().to_string(),
+            )),
+            Err(error) => eprintln!(
+                "xtask: could not write the test job's graph for Flink {}: {error:#}",
+                cluster.version
+            ),
+        }
+    }
+    env
+}
+
 /// What one cluster of the live test run is for.
 struct Planned {
     up: UpArgs,
@@ -229,7 +256,7 @@ struct Planned {
 
 /// Live tests that need the adaptive scheduler; they also run on the default clusters, where
 /// they check the error Flink gives there.
-const ADAPTIVE: &str = "test(/resource_requirements/)";
+pub(crate) const ADAPTIVE: &str = "test(/resource_requirements/)";
 
 /// One cluster per version with the default scheduler (all live tests), and one per version
 /// with the adaptive scheduler (only the tests that need it).
@@ -239,6 +266,8 @@ fn plan_clusters(args: &TestArgs) -> Vec<Planned> {
         let offset = u16::try_from(index).unwrap_or(0);
         let mut up = UpArgs::plain(version, 18081 + offset);
         up.mtls = args.mtls.contains(version);
+        // The HistoryServer (REST port + 200) serves the jobs this cluster archives.
+        up.history = true;
         planned.push(Planned { up, tests: "all()" });
         if !args.no_adaptive {
             let mut up = UpArgs::plain(version, 18181 + offset);
@@ -279,7 +308,7 @@ fn transport_of(cluster: &Cluster) -> &'static str {
 }
 
 /// Runs cargo in the workspace root; fails when it fails.
-fn cargo(args: &[&str], env: &[(String, String)]) -> Result<()> {
+pub(crate) fn cargo(args: &[&str], env: &[(String, String)]) -> Result<()> {
     let status = cargo_command(args, env).status()?;
     if !status.success() {
         bail!("cargo {} failed ({status})", args.join(" "));
@@ -299,11 +328,25 @@ fn cargo_command(args: &[&str], env: &[(String, String)]) -> Command {
 /// Runs the workspace's tests with cargo-nextest (or `cargo test` without it) and returns the
 /// runner's summary line, e.g. `18 tests run: 18 passed, 12 skipped`.
 fn nextest(filter: &[&str], env: &[(String, String)]) -> Result<String> {
-    let have_nextest = cargo_command(&["nextest", "--version"], &[])
+    nextest_with(filter, env, &mut |line| eprintln!("{line}"))
+}
+
+/// Whether cargo-nextest is installed.
+pub(crate) fn have_nextest() -> bool {
+    cargo_command(&["nextest", "--version"], &[])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|s| s.success());
+        .is_ok_and(|s| s.success())
+}
+
+/// [`nextest`], handing each line of the runner's output to `on_line` instead of printing it.
+pub(crate) fn nextest_with(
+    filter: &[&str],
+    env: &[(String, String)],
+    on_line: &mut dyn FnMut(&str),
+) -> Result<String> {
+    let have_nextest = have_nextest();
     let mut args = vec![
         "nextest",
         "run",
@@ -331,7 +374,7 @@ fn nextest(filter: &[&str], env: &[(String, String)]) -> Result<String> {
     if let Some(stderr) = child.stderr.take() {
         for line in BufReader::new(stderr).lines() {
             let line = line?;
-            eprintln!("{line}");
+            on_line(&line);
             if let Some(found) = line
                 .split_once("] ")
                 .map(|(_, rest)| rest)

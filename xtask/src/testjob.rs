@@ -1,11 +1,12 @@
-//! `cargo xtask testjob`: the test job's jar, compiled with `javac` against a cached Flink.
+//! `cargo xtask testjob`: the test job's jar, compiled with `javac` against a cached Flink, and
+//! its serialized job graph for `POST /jobs`, written by the Flink version that will read it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use crate::flink::dist;
@@ -18,11 +19,66 @@ pub(crate) struct TestjobArgs {
     /// The Flink version to compile against (the jar runs on 1.20 and 2.x alike).
     #[arg(long, default_value = "2.3.0")]
     version: String,
+    /// Also write the job's serialized job graph for this Flink version (a fresh job id each
+    /// time) to `target/testjob/job-graph-VERSION.bin`, and print its path.
+    #[arg(long, value_name = "VERSION")]
+    job_graph: Option<String>,
 }
 
 pub(crate) fn run(args: &TestjobArgs) -> Result<()> {
-    println!("{}", build(&args.version)?.display());
+    let jar = build(&args.version)?;
+    println!("{}", jar.display());
+    if let Some(version) = &args.job_graph {
+        let out = job_graph_path(version);
+        let job = write_job_graph(version, &jar, &out)?;
+        eprintln!("xtask: job graph of job {job} for Flink {version}");
+        println!("{}", out.display());
+    }
     Ok(())
+}
+
+/// Where `cargo xtask testjob --job-graph VERSION` writes the job graph of `version`.
+pub(crate) fn job_graph_path(version: &str) -> PathBuf {
+    workspace_root().join(format!("target/testjob/job-graph-{version}.bin"))
+}
+
+/// Writes the test job's compiled `JobGraph` (default arguments: runs until cancelled) to
+/// `out`, Java-serialized by Flink `version` as `POST /jobs` on that version reads it, and
+/// returns the id of the job inside (a fresh random id on every call, so a graph can be
+/// submitted once per cluster).
+///
+/// Runs `java -cp <version's lib/*>:<jar> flinklocal.TestJob --write-job-graph OUT`. The
+/// serialized form differs between Flink versions, so write one graph per version under test.
+pub(crate) fn write_job_graph(version: &str, jar: &Path, out: &Path) -> Result<String> {
+    let home = dist::ensure(version)?;
+    let java = jdk_tool("java")?;
+    if let Some(dir) = out.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    // Only the serialization runs here, no job: it needs none of the `--add-opens` flags the
+    // cluster's processes get.
+    let output = run_checked(
+        Command::new(java)
+            .arg("-cp")
+            .arg(format!("{}/lib/*:{}", home.display(), jar.display()))
+            .arg("flinklocal.TestJob")
+            .arg("--write-job-graph")
+            .arg(out),
+        &format!("writing the test job's job graph for Flink {version}"),
+    )?;
+    let job = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    if job.len() != 32 || !out.is_file() {
+        bail!(
+            "the test job did not write a job graph to {} (it printed {job:?}); rebuild it with `cargo xtask testjob`",
+            out.display()
+        );
+    }
+    Ok(job)
 }
 
 /// Builds `target/testjob/flink-rs-testjob.jar` unless it is newer than every source file.

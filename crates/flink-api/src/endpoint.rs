@@ -150,8 +150,7 @@ pub fn decode_response<E: JsonEndpoint + ?Sized>(
     } else {
         body
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(json);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    deserialize_json(json).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         if looks_like_json(content_type, body) {
@@ -166,6 +165,55 @@ pub fn decode_response<E: JsonEndpoint + ?Sized>(
             unexpected(describe(endpoint), status, content_type, body)
         }
     })
+}
+
+/// How deep `serde_json` nests before it refuses, to keep the stack safe.
+const SERDE_JSON_DEPTH_LIMIT: usize = 128;
+
+/// Decodes JSON of any depth, naming the path of a value that does not fit.
+///
+/// Flame graphs nest two levels per stack frame, up to `rest.flamegraph.stack-depth` frames
+/// (100 by default), past `serde_json`'s limit. Such documents are decoded on a stack that grows
+/// on the heap as needed; everything else takes the plain path.
+fn deserialize_json<T: DeserializeOwned>(
+    json: &[u8],
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    if nesting_depth(json) < SERDE_JSON_DEPTH_LIMIT {
+        return serde_path_to_error::deserialize(&mut deserializer);
+    }
+    deserializer.disable_recursion_limit();
+    serde_path_to_error::deserialize(serde_stacker::Deserializer::new(&mut deserializer))
+}
+
+/// The deepest nesting of objects and arrays in `json`, up to [`SERDE_JSON_DEPTH_LIMIT`].
+fn nesting_depth(json: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in json {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest >= SERDE_JSON_DEPTH_LIMIT {
+                    break;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Turns a non-2xx answer into an error: Flink's envelope when it is one, else the raw prefix.
@@ -325,6 +373,36 @@ mod tests {
             }
             other => panic!("expected Decode, got {other:?}"),
         }
+    }
+
+    struct Nested;
+
+    impl Endpoint for Nested {
+        const NAME: &'static str = "test.nested";
+
+        fn path(&self) -> String {
+            "/nested".to_owned()
+        }
+    }
+
+    impl JsonEndpoint for Nested {
+        type Output = serde_json::Value;
+    }
+
+    #[test]
+    fn documents_deeper_than_serde_jsons_limit_decode() {
+        // 300 levels, as a flame graph of a 150-frame stack; brackets inside strings do not count.
+        let json = format!("{}\"[[{{\"{}", "[".repeat(300), "]".repeat(300));
+        let value = decode_response(&Nested, StatusCode::OK, None, json.as_bytes()).unwrap();
+        let mut depth = 0;
+        let mut current = &value;
+        while let Some(inner) = current.as_array().and_then(|items| items.first()) {
+            depth += 1;
+            current = inner;
+        }
+        assert_eq!(depth, 300);
+        assert_eq!(current, "[[{");
+        assert_eq!(nesting_depth(br#"{"a":"[[[","b":[1]}"#), 2);
     }
 
     #[test]

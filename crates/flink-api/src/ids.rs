@@ -1,69 +1,86 @@
 //! Validated identifiers: a bad id is rejected when it is made, never sent to Flink.
 
-use std::fmt;
-use std::str::FromStr;
-
 use crate::ApiError;
 
-/// Declares a newtype over a 32-hex-character Flink id (Flink's `AbstractID` wire form).
-macro_rules! hex_id {
-    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+/// Declares a validated newtype over a `String`: `as_str`, `FromStr` (which checks the text
+/// with `$parse`, a `fn(&str) -> Result<String, ApiError>` that returns the id to keep),
+/// `TryFrom<&str>`, `TryFrom<String>`, `AsRef<str>`, `Display` (the id itself) and `Debug`
+/// (`Name(id)`).
+macro_rules! text_id {
+    ($(#[$doc:meta])* $name:ident, $as_str:literal, $parse:expr) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
 
         impl $name {
-            /// The id as Flink writes it: 32 lower-case hexadecimal characters.
+            #[doc = $as_str]
             pub fn as_str(&self) -> &str {
                 &self.0
             }
-
-            /// A new random id, for ids the client chooses itself (so a retried request
-            /// names the same thing twice instead of creating a second one).
-            pub fn generate() -> Self {
-                Self(random_hex_id())
-            }
         }
 
-        impl FromStr for $name {
-            type Err = ApiError;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::ApiError;
 
-            fn from_str(value: &str) -> Result<Self, ApiError> {
-                parse_hex_id(value, $what).map(Self)
+            fn from_str(value: &str) -> Result<Self, $crate::ApiError> {
+                let parse: fn(&str) -> Result<String, $crate::ApiError> = $parse;
+                parse(value).map(Self)
             }
         }
 
         impl TryFrom<&str> for $name {
-            type Error = ApiError;
+            type Error = $crate::ApiError;
 
-            fn try_from(value: &str) -> Result<Self, ApiError> {
+            fn try_from(value: &str) -> Result<Self, $crate::ApiError> {
                 value.parse()
             }
         }
 
         impl TryFrom<String> for $name {
-            type Error = ApiError;
+            type Error = $crate::ApiError;
 
-            fn try_from(value: String) -> Result<Self, ApiError> {
+            fn try_from(value: String) -> Result<Self, $crate::ApiError> {
                 value.parse()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), self.0)
             }
         }
 
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+    };
+}
+
+pub(crate) use text_id;
+
+/// Declares a newtype over a 32-hex-character Flink id (Flink's `AbstractID` wire form).
+macro_rules! hex_id {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        text_id!(
+            $(#[$doc])*
+            $name,
+            "The id as Flink writes it: 32 lower-case hexadecimal characters.",
+            |value| parse_hex_id(value, $what)
+        );
+
+        impl $name {
+            /// A new random id, for ids the client chooses itself (so a retried request
+            /// names the same thing twice instead of creating a second one).
+            pub fn generate() -> Self {
+                Self(random_hex_id())
             }
         }
     };
@@ -90,6 +107,25 @@ hex_id!(
     VertexId,
     "vertex id"
 );
+hex_id!(
+    /// An application's id (Flink 2.x), as in `/applications/:applicationid`. A plain jar
+    /// run's application has the job's id.
+    ApplicationId,
+    "application id"
+);
+hex_id!(
+    /// A rescale's id (Flink 2.x), the `rescaleUuid` of an entry of
+    /// `GET /jobs/:jobid/rescales/history`.
+    RescaleId,
+    "rescale id"
+);
+
+impl From<JobId> for ApplicationId {
+    /// The application of a plain jar run, whose id is the job's.
+    fn from(job: JobId) -> Self {
+        Self(job.0)
+    }
+}
 
 /// 32 random lower-case hex characters.
 ///
@@ -113,8 +149,14 @@ fn random_hex_id() -> String {
     format!("{:016x}{:016x}", half(1), half(2))
 }
 
+/// Whether `value` has the form of a Flink `AbstractID`: 32 hexadecimal characters.
+pub(crate) fn is_hex_id(value: &str) -> bool {
+    value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `value` in lower case if it is a 32-hex-character id, else why not, naming it `what`.
 fn parse_hex_id(value: &str, what: &'static str) -> Result<String, ApiError> {
-    if value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if is_hex_id(value) {
         Ok(value.to_ascii_lowercase())
     } else {
         Err(ApiError::invalid(
@@ -128,75 +170,45 @@ fn parse_hex_id(value: &str, what: &'static str) -> Result<String, ApiError> {
     }
 }
 
-/// A TaskManager's id, as listed by `GET /taskmanagers` (e.g. `127.0.0.1:41119-e8b103`).
-///
-/// Any non-empty text without control characters; it is percent-encoded into one path segment.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaskManagerId(String);
-
-impl TaskManagerId {
-    /// The id as Flink reports it.
-    pub fn as_str(&self) -> &str {
-        &self.0
+/// `value` if it is non-empty text without control characters, else `reason`, naming it
+/// `what`: the rule for ids Flink makes from names (TaskManager ids, operator uids).
+pub(crate) fn parse_plain_text(
+    value: &str,
+    what: &'static str,
+    reason: &'static str,
+) -> Result<String, ApiError> {
+    if value.trim().is_empty() || value.chars().any(char::is_control) {
+        return Err(ApiError::invalid(what, value, reason));
     }
+    Ok(value.to_owned())
 }
 
-impl FromStr for TaskManagerId {
-    type Err = ApiError;
-
-    fn from_str(value: &str) -> Result<Self, ApiError> {
-        if value.trim().is_empty() || value.chars().any(char::is_control) {
-            return Err(ApiError::invalid(
-                "TaskManager id",
-                value,
-                "a TaskManager id is the non-empty `id` of an entry of `GET /taskmanagers`",
-            ));
-        }
-        Ok(Self(value.to_owned()))
+text_id!(
+    /// A TaskManager's id, as listed by `GET /taskmanagers` (e.g. `127.0.0.1:41119-e8b103`).
+    ///
+    /// Any non-empty text without control characters; it is percent-encoded into one path segment.
+    TaskManagerId,
+    "The id as Flink reports it.",
+    |value| {
+        parse_plain_text(
+            value,
+            "TaskManager id",
+            "a TaskManager id is the non-empty `id` of an entry of `GET /taskmanagers`",
+        )
     }
-}
+);
 
-impl TryFrom<&str> for TaskManagerId {
-    type Error = ApiError;
-
-    fn try_from(value: &str) -> Result<Self, ApiError> {
-        value.parse()
-    }
-}
-
-impl TryFrom<String> for TaskManagerId {
-    type Error = ApiError;
-
-    fn try_from(value: String) -> Result<Self, ApiError> {
-        value.parse()
-    }
-}
-
-impl fmt::Display for TaskManagerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for TaskManagerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TaskManagerId({})", self.0)
-    }
-}
-
-/// The id of an uploaded jar, as `GET /jars` lists it and `POST /jars/upload` returns it at the
-/// end of its `filename` (e.g. `8e5e…_my-job.jar`).
-///
-/// A plain file name ending in `.jar`; it is percent-encoded into one path segment.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct JarId(String);
+text_id!(
+    /// The id of an uploaded jar, as `GET /jars` lists it and `POST /jars/upload` returns it at the
+    /// end of its `filename` (e.g. `8e5e…_my-job.jar`).
+    ///
+    /// A plain file name ending in `.jar`; it is percent-encoded into one path segment.
+    JarId,
+    "The id as Flink reports it.",
+    parse_jar_id
+);
 
 impl JarId {
-    /// The id as Flink reports it.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The jar id inside the `filename` that `POST /jars/upload` answers with (its last path
     /// segment).
     pub fn from_upload_filename(filename: &str) -> Result<Self, ApiError> {
@@ -208,105 +220,55 @@ impl JarId {
     }
 }
 
-impl FromStr for JarId {
-    type Err = ApiError;
-
-    fn from_str(value: &str) -> Result<Self, ApiError> {
-        let file: FileName = value.parse().map_err(|_| {
-            ApiError::invalid(
-                "jar id",
-                value,
-                "a jar id is the `id` of an entry of `GET /jars` (like `8e5e…_job.jar`), without `/`",
-            )
-        })?;
-        // Flink's upload handler compares case-sensitively, so `X.JAR` was never uploaded.
-        #[allow(clippy::case_sensitive_file_extension_comparisons)]
-        if !file.as_str().ends_with(".jar") {
-            return Err(ApiError::invalid(
-                "jar id",
-                value,
-                "a jar id ends in `.jar`; list the uploaded jars (`GET /jars`) for valid ids",
-            ));
-        }
-        Ok(Self(file.0))
+/// `value` if it is a file name ending in `.jar`.
+fn parse_jar_id(value: &str) -> Result<String, ApiError> {
+    let file = parse_file_name(value).map_err(|_| {
+        ApiError::invalid(
+            "jar id",
+            value,
+            "a jar id is the `id` of an entry of `GET /jars` (like `8e5e…_job.jar`), without `/`",
+        )
+    })?;
+    // Flink's upload handler compares case-sensitively, so `X.JAR` was never uploaded.
+    #[allow(clippy::case_sensitive_file_extension_comparisons)]
+    if !file.ends_with(".jar") {
+        return Err(ApiError::invalid(
+            "jar id",
+            value,
+            "a jar id ends in `.jar`; list the uploaded jars (`GET /jars`) for valid ids",
+        ));
     }
+    Ok(file)
 }
 
-impl TryFrom<&str> for JarId {
-    type Error = ApiError;
+text_id!(
+    /// The name of a file in a JobManager's or TaskManager's log directory or profiler output.
+    ///
+    /// A plain file name: not empty, not `.` or `..`, no `/`, `\` or control characters, so it can
+    /// never point outside the directory Flink serves.
+    FileName,
+    "The file name.",
+    parse_file_name
+);
 
-    fn try_from(value: &str) -> Result<Self, ApiError> {
-        value.parse()
-    }
-}
-
-impl fmt::Display for JarId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for JarId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "JarId({})", self.0)
-    }
-}
-
-/// The name of a file in a JobManager's or TaskManager's log directory or profiler output.
-///
-/// A plain file name: not empty, not `.` or `..`, no `/`, `\` or control characters, so it can
-/// never point outside the directory Flink serves.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FileName(String);
-
-impl FileName {
-    /// The file name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for FileName {
-    type Err = ApiError;
-
-    fn from_str(value: &str) -> Result<Self, ApiError> {
-        let reason = if value.is_empty() {
-            Some("a file name cannot be empty")
-        } else if value == "." || value == ".." {
-            Some("`.` and `..` are not file names")
-        } else if value.contains(['/', '\\']) {
-            Some(
-                "a file name cannot contain `/` or `\\`; list the files first (`logs`) and use a name from there",
-            )
-        } else if value.chars().any(char::is_control) {
-            Some("a file name cannot contain control characters")
-        } else {
-            None
-        };
-        match reason {
-            Some(reason) => Err(ApiError::invalid("file name", value, reason)),
-            None => Ok(Self(value.to_owned())),
-        }
-    }
-}
-
-impl TryFrom<&str> for FileName {
-    type Error = ApiError;
-
-    fn try_from(value: &str) -> Result<Self, ApiError> {
-        value.parse()
-    }
-}
-
-impl fmt::Display for FileName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for FileName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "FileName({})", self.0)
+/// `value` if it is a plain file name.
+fn parse_file_name(value: &str) -> Result<String, ApiError> {
+    let reason = if value.is_empty() {
+        Some("a file name cannot be empty")
+    } else if value == "." || value == ".." {
+        Some("`.` and `..` are not file names")
+    } else if value.contains(['/', '\\']) {
+        Some(
+            "a file name cannot contain `/` or `\\`; list the files first (`logs`) and use a name from there",
+        )
+    } else if value.chars().any(char::is_control) {
+        Some("a file name cannot contain control characters")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(ApiError::invalid("file name", value, reason)),
+        None => Ok(value.to_owned()),
     }
 }
 

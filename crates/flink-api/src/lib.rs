@@ -28,9 +28,12 @@ mod endpoint;
 mod error;
 mod ids;
 mod process;
+mod raw;
+mod refusal;
 mod stream;
 mod version;
 
+pub mod applications;
 pub mod cluster;
 pub mod jars;
 pub mod jobmanager;
@@ -41,19 +44,27 @@ pub mod profiler;
 pub mod taskmanagers;
 pub mod thread_dump;
 
+pub use applications::ApplicationsApi;
 pub use cluster::ClusterApi;
 pub use endpoint::{
     Endpoint, Execute, JsonEndpoint, StreamEndpoint, build_request, decode_response, describe,
     encode_segment, error_from_response, path_and_query,
 };
 pub use error::{ApiError, BoxError, root_cause};
-pub use ids::{DataSetId, FileName, JarId, JobId, TaskManagerId, TriggerId, VertexId};
-pub use jars::JarsApi;
+pub use ids::{
+    ApplicationId, DataSetId, FileName, JarId, JobId, RescaleId, TaskManagerId, TriggerId, VertexId,
+};
+pub use jars::{JarProgram, JarRestore, JarsApi};
 pub use jobmanager::JobManagerApi;
 pub use jobs::JobsApi;
 pub use jobs::checkpoints::CheckpointsApi;
+pub use jobs::metrics::JobMetricsApi;
+pub use jobs::rescales::RescalesApi;
 pub use jobs::savepoints::SavepointsApi;
+pub use jobs::subtasks::SubtasksApi;
+pub use jobs::vertices::VerticesApi;
 pub use process::ClusterProcess;
+pub use raw::Raw;
 pub use stream::ByteStream;
 pub use taskmanagers::TaskManagersApi;
 pub use version::FlinkVersion;

@@ -1,14 +1,27 @@
-//! Metrics endpoints: names and values per scope, and aggregates across TaskManagers.
+//! Metrics endpoints: names and values per scope (JobManager, TaskManager, job, vertex,
+//! subtask, operator coordinators), and aggregates across TaskManagers, jobs or subtasks.
 //!
 //! Long `get=` lists are split into several requests so that no URL grows past what Flink's
 //! HTTP decoder accepts (4 KiB for the request line); the answers are concatenated.
+//! [`names`] has the names of the metrics most often asked for.
+
+use std::fmt;
 
 use crate::endpoint::{Endpoint, JsonEndpoint, encode_segment};
-use crate::{ApiError, TaskManagerId};
+use crate::jobs::subtasks::{SubtaskIndex, job_path, subtask_path};
+use crate::jobs::vertices::vertex_path;
+use crate::{ApiError, JobId, TaskManagerId, VertexId};
 use flink_models::metrics::{AggregatedMetric, Metric};
 
 /// At most this many bytes of metric names go into one request's `get=` parameter.
 const MAX_NAMES_PER_REQUEST_BYTES: usize = 1500;
+
+/// At most this many bytes of `get=` and member list (`jobs=`, `taskmanagers=`, `subtasks=`)
+/// together; the member list of an aggregate cannot be split, so it shrinks the room for names.
+const MAX_QUERY_BYTES: usize = 3000;
+
+/// The least room left for names next to a member list; a longer member list is refused.
+const MIN_NAMES_BYTES: usize = 200;
 
 /// Where metrics are read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +31,36 @@ pub enum MetricScope {
     JobManager,
     /// `GET /taskmanagers/:taskmanagerid/metrics`.
     TaskManager(TaskManagerId),
+    /// `GET /jobs/:jobid/metrics`: restarts, checkpoints, uptime and the time spent in each
+    /// state.
+    Job(JobId),
+    /// `GET /jobs/:jobid/vertices/:vertexid/metrics`: the metrics of every subtask of a vertex,
+    /// named `<subtask>.<metric>` or `<subtask>.<operator>.<metric>` (see
+    /// [`names::of_subtask`] and [`names::of_operator`]).
+    Vertex {
+        /// The job.
+        job: JobId,
+        /// The vertex.
+        vertex: VertexId,
+    },
+    /// `GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/metrics`: one subtask's
+    /// metrics, named `<metric>` or `<operator>.<metric>`.
+    Subtask {
+        /// The job.
+        job: JobId,
+        /// The vertex.
+        vertex: VertexId,
+        /// The subtask.
+        subtask: SubtaskIndex,
+    },
+    /// `GET /jobs/:jobid/vertices/:vertexid/jm-operator-metrics`: the metrics the JobManager
+    /// keeps for the vertex's operator coordinators (a source's split enumerator, for instance).
+    JobManagerOperator {
+        /// The job.
+        job: JobId,
+        /// The vertex.
+        vertex: VertexId,
+    },
 }
 
 impl MetricScope {
@@ -26,6 +69,16 @@ impl MetricScope {
             Self::JobManager => "/jobmanager/metrics".to_owned(),
             Self::TaskManager(id) => {
                 format!("/taskmanagers/{}/metrics", encode_segment(id.as_str()))
+            }
+            Self::Job(job) => format!("{}/metrics", job_path(job)),
+            Self::Vertex { job, vertex } => format!("{}/metrics", vertex_path(job, vertex)),
+            Self::Subtask {
+                job,
+                vertex,
+                subtask,
+            } => format!("{}/metrics", subtask_path(job, vertex, *subtask)),
+            Self::JobManagerOperator { job, vertex } => {
+                format!("{}/jm-operator-metrics", vertex_path(job, vertex))
             }
         }
     }
@@ -111,30 +164,133 @@ impl Aggregation {
 }
 
 /// Which set of components an aggregate spans.
+///
+/// Flink answers `[]` for a whole request when a name asked for is missing from one of the
+/// components (an unknown name, for instance), and leaves out metrics that are not numbers;
+/// list the names first when unsure. A long list split into several requests is affected
+/// request by request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AggregatedMetricScope {
     /// `GET /taskmanagers/metrics`: these TaskManagers, or all when the list is empty.
     TaskManagers(Vec<TaskManagerId>),
+    /// `GET /jobs/metrics`: these jobs, or all jobs the cluster knows when the list is empty.
+    Jobs(Vec<JobId>),
+    /// `GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics`: these subtasks of a vertex, or
+    /// all of them when the list is empty. Names are those of one subtask (`numRecordsIn`).
+    Subtasks {
+        /// The job.
+        job: JobId,
+        /// The vertex.
+        vertex: VertexId,
+        /// Which subtasks, as single indexes or ranges.
+        subtasks: Vec<SubtaskRange>,
+    },
 }
 
 impl AggregatedMetricScope {
-    fn path(&self) -> &'static str {
+    fn path(&self) -> String {
         match self {
-            Self::TaskManagers(_) => "/taskmanagers/metrics",
+            Self::TaskManagers(_) => "/taskmanagers/metrics".to_owned(),
+            Self::Jobs(_) => "/jobs/metrics".to_owned(),
+            Self::Subtasks { job, vertex, .. } => {
+                format!("{}/subtasks/metrics", vertex_path(job, vertex))
+            }
         }
     }
 
     fn members(&self) -> Option<(&'static str, String)> {
+        fn join<T>(
+            key: &'static str,
+            items: &[T],
+            text: impl Fn(&T) -> String,
+        ) -> Option<(&'static str, String)> {
+            (!items.is_empty()).then(|| (key, items.iter().map(text).collect::<Vec<_>>().join(",")))
+        }
         match self {
-            Self::TaskManagers(ids) if !ids.is_empty() => Some((
-                "taskmanagers",
-                ids.iter()
-                    .map(TaskManagerId::as_str)
-                    .collect::<Vec<_>>()
-                    .join(","),
+            Self::TaskManagers(ids) => join("taskmanagers", ids, |id| id.as_str().to_owned()),
+            Self::Jobs(ids) => join("jobs", ids, |id| id.as_str().to_owned()),
+            Self::Subtasks { subtasks, .. } => join("subtasks", subtasks, ToString::to_string),
+        }
+    }
+
+    /// The room left for names next to the member list, which cannot be split.
+    fn names_budget(&self) -> Result<usize, ApiError> {
+        let Some((key, members)) = self.members() else {
+            return Ok(MAX_NAMES_PER_REQUEST_BYTES);
+        };
+        let used = encoded_len(&members) + key.len() + 2;
+        match MAX_QUERY_BYTES.checked_sub(used) {
+            Some(room) if room >= MIN_NAMES_BYTES => Ok(room.min(MAX_NAMES_PER_REQUEST_BYTES)),
+            _ => Err(ApiError::invalid(
+                "aggregation members",
+                &members,
+                format!(
+                    "the `{key}=` list takes {used} bytes of the URL and an aggregate cannot be split across requests; name fewer {key}, or none to aggregate over all of them"
+                ),
             )),
-            Self::TaskManagers(_) => None,
+        }
+    }
+}
+
+/// Subtasks of a vertex to aggregate over: one index (`3`) or an inclusive range (`0-2`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SubtaskRange {
+    first: SubtaskIndex,
+    last: SubtaskIndex,
+}
+
+impl SubtaskRange {
+    /// The subtasks from `first` to `last`, both included.
+    pub fn new(first: SubtaskIndex, last: SubtaskIndex) -> Result<Self, ApiError> {
+        if first <= last {
+            Ok(Self { first, last })
+        } else {
+            Err(ApiError::invalid(
+                "subtask range",
+                &format!("{first}-{last}"),
+                "a range goes from its first subtask to its last, so the first index cannot be larger",
+            ))
+        }
+    }
+
+    /// Just one subtask.
+    pub fn single(index: SubtaskIndex) -> Self {
+        Self {
+            first: index,
+            last: index,
+        }
+    }
+
+    /// The first subtask of the range.
+    pub fn first(self) -> SubtaskIndex {
+        self.first
+    }
+
+    /// The last subtask of the range (included).
+    pub fn last(self) -> SubtaskIndex {
+        self.last
+    }
+
+    /// Whether `index` is in the range.
+    pub fn contains(self, index: SubtaskIndex) -> bool {
+        self.first <= index && index <= self.last
+    }
+}
+
+impl From<SubtaskIndex> for SubtaskRange {
+    fn from(index: SubtaskIndex) -> Self {
+        Self::single(index)
+    }
+}
+
+/// The wire form in `subtasks=`: `3`, or `0-2` for a range.
+impl fmt::Display for SubtaskRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}-{}", self.first, self.last)
         }
     }
 }
@@ -164,7 +320,7 @@ impl GetAggregatedMetrics {
         names: &[S],
         aggregations: &[Aggregation],
     ) -> Result<Vec<Self>, ApiError> {
-        Ok(split_names(names)?
+        Ok(split_names_within(names, scope.names_budget()?)?
             .into_iter()
             .map(|names| Self {
                 scope: scope.clone(),
@@ -179,7 +335,7 @@ impl Endpoint for GetAggregatedMetrics {
     const NAME: &'static str = "metrics.aggregated";
 
     fn path(&self) -> String {
-        self.scope.path().to_owned()
+        self.scope.path()
     }
 
     fn query(&self) -> Vec<(&'static str, String)> {
@@ -202,6 +358,22 @@ impl JsonEndpoint for GetAggregatedMetrics {
 
 /// Validates metric names and groups them so each group's `get=` value stays short.
 fn split_names<S: AsRef<str>>(names: &[S]) -> Result<Vec<Vec<String>>, ApiError> {
+    split_names_within(names, MAX_NAMES_PER_REQUEST_BYTES)
+}
+
+/// The length of a query value once percent-encoded (counted strictly: every byte but
+/// alphanumerics as three).
+fn encoded_len(value: &str) -> usize {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+        .map(str::len)
+        .sum()
+}
+
+/// [`split_names`] with at most `budget` encoded bytes of names per group.
+fn split_names_within<S: AsRef<str>>(
+    names: &[S],
+    budget: usize,
+) -> Result<Vec<Vec<String>>, ApiError> {
     if names.is_empty() {
         return Err(ApiError::invalid(
             "metric names",
@@ -220,12 +392,9 @@ fn split_names<S: AsRef<str>>(names: &[S]) -> Result<Vec<Vec<String>>, ApiError>
                 "a metric name is non-empty and has no `,` (Flink splits `get=` on commas)",
             ));
         }
-        let len = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
-            .to_string()
-            .len()
-            + 1;
+        let len = encoded_len(name) + 1;
         match groups.last_mut() {
-            Some(group) if group_len + len <= MAX_NAMES_PER_REQUEST_BYTES => {
+            Some(group) if group_len + len <= budget => {
                 group.push(name.to_owned());
                 group_len += len;
             }
@@ -236,6 +405,100 @@ fn split_names<S: AsRef<str>>(names: &[S]) -> Result<Vec<Vec<String>>, ApiError>
         }
     }
     Ok(groups)
+}
+
+/// Names of well-known metrics, as Flink registers them, and helpers to qualify them.
+///
+/// Job metrics ([`MetricScope::Job`], [`AggregatedMetricScope::Jobs`]) use the plain names.
+/// Task metrics are plain in a subtask's scope ([`MetricScope::Subtask`],
+/// [`AggregatedMetricScope::Subtasks`]) and prefixed with the subtask index in a vertex's
+/// ([`of_subtask`](names::of_subtask)); operator metrics are prefixed with the operator's name ([`of_operator`](names::of_operator)).
+pub mod names {
+    use crate::jobs::subtasks::SubtaskIndex;
+
+    /// Job: how often the job restarted since it was submitted.
+    pub const NUM_RESTARTS: &str = "numRestarts";
+    /// Job: milliseconds since the job last started running (0 while it is not running).
+    pub const UPTIME: &str = "uptime";
+    /// Job: milliseconds the job has been failing or restarting, since it last stopped running.
+    pub const DOWNTIME: &str = "downtime";
+    /// Job: checkpoints that completed.
+    pub const NUMBER_OF_COMPLETED_CHECKPOINTS: &str = "numberOfCompletedCheckpoints";
+    /// Job: checkpoints that failed.
+    pub const NUMBER_OF_FAILED_CHECKPOINTS: &str = "numberOfFailedCheckpoints";
+    /// Job: checkpoints in progress now.
+    pub const NUMBER_OF_IN_PROGRESS_CHECKPOINTS: &str = "numberOfInProgressCheckpoints";
+    /// Job: checkpoints triggered, in whatever state.
+    pub const TOTAL_NUMBER_OF_CHECKPOINTS: &str = "totalNumberOfCheckpoints";
+    /// Job: how long the last completed checkpoint took, in milliseconds.
+    pub const LAST_CHECKPOINT_DURATION: &str = "lastCheckpointDuration";
+    /// Job: the size of the last completed checkpoint, in bytes (incremental part only).
+    pub const LAST_CHECKPOINT_SIZE: &str = "lastCheckpointSize";
+    /// Job: the full size of the last completed checkpoint, in bytes.
+    pub const LAST_CHECKPOINT_FULL_SIZE: &str = "lastCheckpointFullSize";
+    /// Job: where the last completed checkpoint was written (text, not a number).
+    pub const LAST_CHECKPOINT_EXTERNAL_PATH: &str = "lastCheckpointExternalPath";
+    /// Job: the id of the last completed checkpoint.
+    pub const LAST_COMPLETED_CHECKPOINT_ID: &str = "lastCompletedCheckpointId";
+    /// Job: when the job last restored from a checkpoint, in milliseconds since the epoch
+    /// (-1 when it never did).
+    pub const LAST_CHECKPOINT_RESTORE_TIMESTAMP: &str = "lastCheckpointRestoreTimestamp";
+
+    /// Task: milliseconds per second the task was busy (`NaN` while it cannot tell).
+    pub const BUSY_TIME_MS_PER_SECOND: &str = "busyTimeMsPerSecond";
+    /// Task: milliseconds per second the task was idle, waiting for input.
+    pub const IDLE_TIME_MS_PER_SECOND: &str = "idleTimeMsPerSecond";
+    /// Task: milliseconds per second the task was back-pressured, waiting for output buffers.
+    pub const BACK_PRESSURED_TIME_MS_PER_SECOND: &str = "backPressuredTimeMsPerSecond";
+    /// Task: whether the task is back-pressured right now (`true`/`false`, not a number).
+    pub const IS_BACK_PRESSURED: &str = "isBackPressured";
+    /// Task or operator: records received.
+    pub const NUM_RECORDS_IN: &str = "numRecordsIn";
+    /// Task or operator: records sent.
+    pub const NUM_RECORDS_OUT: &str = "numRecordsOut";
+    /// Task or operator: records received per second.
+    pub const NUM_RECORDS_IN_PER_SECOND: &str = "numRecordsInPerSecond";
+    /// Task or operator: records sent per second.
+    pub const NUM_RECORDS_OUT_PER_SECOND: &str = "numRecordsOutPerSecond";
+    /// Task or operator: bytes received.
+    pub const NUM_BYTES_IN: &str = "numBytesIn";
+    /// Task or operator: bytes sent.
+    pub const NUM_BYTES_OUT: &str = "numBytesOut";
+    /// Task or operator: the lowest watermark received, in milliseconds since the epoch
+    /// (`i64::MIN` before the first one).
+    pub const CURRENT_INPUT_WATERMARK: &str = "currentInputWatermark";
+    /// Operator: the last watermark emitted, in milliseconds since the epoch (`i64::MIN`
+    /// before the first one).
+    pub const CURRENT_OUTPUT_WATERMARK: &str = "currentOutputWatermark";
+
+    /// How long Flink keeps an operator's name in metric names.
+    const OPERATOR_NAME_MAX_CHARS: usize = 80;
+
+    /// A metric of one subtask as named in a vertex's scope: `3.numRecordsIn`.
+    pub fn of_subtask(subtask: SubtaskIndex, metric: &str) -> String {
+        format!("{subtask}.{metric}")
+    }
+
+    /// A metric of one operator as named in a subtask's scope: the operator's name cut to 80
+    /// characters, with ` `, `.`, `:` and `,` turned into `_`, then the metric
+    /// (`Source: numbers` gives `Source__numbers.numRecordsOut`). Prefix it with
+    /// [`of_subtask`] for a vertex's scope.
+    pub fn of_operator(operator: &str, metric: &str) -> String {
+        let mut name: String = operator
+            .chars()
+            .take(OPERATOR_NAME_MAX_CHARS)
+            .map(|c| {
+                if matches!(c, ' ' | '.' | ':' | ',') {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        name.push('.');
+        name.push_str(metric);
+        name
+    }
 }
 
 #[cfg(test)]
@@ -316,5 +579,205 @@ mod tests {
         )))
         .unwrap();
         assert_eq!(request.uri(), "/taskmanagers/x/metrics");
+    }
+
+    fn job_and_vertex() -> (JobId, VertexId) {
+        (
+            "d7b2518b7cc9b04478ed2eb249c5b9a0".parse().unwrap(),
+            "ca88eee0095684d687a1b6495617f957".parse().unwrap(),
+        )
+    }
+
+    fn uris<E: Endpoint>(requests: &[E]) -> Vec<String> {
+        requests
+            .iter()
+            .map(|request| build_request(request).unwrap().uri().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn job_scopes_have_their_paths() {
+        let (job, vertex) = job_and_vertex();
+        let base = format!("/jobs/{job}/vertices/{vertex}");
+        let cases = [
+            (
+                MetricScope::Job(job.clone()),
+                format!("/jobs/{job}/metrics"),
+            ),
+            (
+                MetricScope::Vertex {
+                    job: job.clone(),
+                    vertex: vertex.clone(),
+                },
+                format!("{base}/metrics"),
+            ),
+            (
+                MetricScope::Subtask {
+                    job: job.clone(),
+                    vertex: vertex.clone(),
+                    subtask: SubtaskIndex::from(2),
+                },
+                format!("{base}/subtasks/2/metrics"),
+            ),
+            (
+                MetricScope::JobManagerOperator { job, vertex },
+                format!("{base}/jm-operator-metrics"),
+            ),
+        ];
+        for (scope, path) in cases {
+            let listing = GetMetrics::names(scope.clone());
+            assert_eq!(uris(std::slice::from_ref(&listing)), [path.as_str()]);
+            assert_eq!(
+                uris(&GetMetrics::values(&scope, &["0.numRecordsIn", "uptime"]).unwrap()),
+                [format!("{path}?get=0.numRecordsIn,uptime")]
+            );
+        }
+    }
+
+    #[test]
+    fn names_with_special_characters_are_encoded_but_commas_separate() {
+        let (job, vertex) = job_and_vertex();
+        let scope = MetricScope::Vertex { job, vertex };
+        let name = names::of_subtask(
+            SubtaskIndex::FIRST,
+            &names::of_operator("count-per-key", "a b&c"),
+        );
+        let requests = GetMetrics::values(&scope, &[name.as_str(), "0.numRecordsOut"]).unwrap();
+        assert!(uris(&requests)[0].ends_with("?get=0.count-per-key.a%20b%26c,0.numRecordsOut"));
+    }
+
+    #[test]
+    fn two_hundred_vertex_metric_names_take_several_requests() {
+        let (job, vertex) = job_and_vertex();
+        let scope = MetricScope::Vertex { job, vertex };
+        let names: Vec<String> = (0..200)
+            .map(|i| {
+                names::of_subtask(
+                    SubtaskIndex::FIRST,
+                    &format!("Source__numbers.someMetric{i}"),
+                )
+            })
+            .collect();
+        let requests = GetMetrics::values(&scope, &names).unwrap();
+        assert!(requests.len() > 1, "{} requests", requests.len());
+        let joined: Vec<String> = requests.iter().flat_map(|r| r.names.clone()).collect();
+        assert_eq!(joined, names);
+        for uri in uris(&requests) {
+            assert!(uri.len() < 2048, "{uri}");
+        }
+    }
+
+    #[test]
+    fn aggregates_over_jobs_and_subtasks() {
+        let (job, vertex) = job_and_vertex();
+        let other: JobId = "00000000000000000000000000000abc".parse().unwrap();
+        let jobs = GetAggregatedMetrics::values(
+            &AggregatedMetricScope::Jobs(vec![job.clone(), other.clone()]),
+            &[names::UPTIME, names::NUM_RESTARTS],
+            &Aggregation::ALL,
+        )
+        .unwrap();
+        assert_eq!(
+            uris(&jobs),
+            [format!(
+                "/jobs/metrics?get=uptime,numRestarts&agg=min,max,sum,avg,skew&jobs={job},{other}"
+            )]
+        );
+        assert_eq!(
+            uris(&[GetAggregatedMetrics::names(AggregatedMetricScope::Jobs(
+                Vec::new()
+            ))]),
+            ["/jobs/metrics"]
+        );
+
+        let subtasks = vec![
+            SubtaskRange::single(SubtaskIndex::FIRST),
+            SubtaskRange::new(SubtaskIndex::from(2), SubtaskIndex::from(4)).unwrap(),
+            SubtaskIndex::from(7).into(),
+        ];
+        let scope = AggregatedMetricScope::Subtasks {
+            job: job.clone(),
+            vertex: vertex.clone(),
+            subtasks,
+        };
+        let requests =
+            GetAggregatedMetrics::values(&scope, &[names::NUM_RECORDS_IN], &[Aggregation::Sum])
+                .unwrap();
+        assert_eq!(
+            uris(&requests),
+            [format!(
+                "/jobs/{job}/vertices/{vertex}/subtasks/metrics?get=numRecordsIn&agg=sum&subtasks=0,2-4,7"
+            )]
+        );
+        let all = AggregatedMetricScope::Subtasks {
+            job,
+            vertex,
+            subtasks: Vec::new(),
+        };
+        let requests = GetAggregatedMetrics::values(&all, &[names::NUM_RECORDS_IN], &[]).unwrap();
+        assert!(uris(&requests)[0].ends_with("/subtasks/metrics?get=numRecordsIn"));
+    }
+
+    #[test]
+    fn subtask_ranges_are_ordered() {
+        let range = SubtaskRange::new(SubtaskIndex::from(1), SubtaskIndex::from(3)).unwrap();
+        assert!(range.contains(SubtaskIndex::from(3)) && !range.contains(SubtaskIndex::FIRST));
+        assert_eq!((range.first().get(), range.last().get()), (1, 3));
+        let error = SubtaskRange::new(SubtaskIndex::from(3), SubtaskIndex::from(1)).unwrap_err();
+        assert!(error.is_invalid_input());
+        assert!(error.to_string().contains("3-1"), "{error}");
+    }
+
+    #[test]
+    fn a_member_list_too_long_for_one_url_is_refused_and_shrinks_the_names() {
+        let many: Vec<JobId> = (0..100).map(|_| JobId::generate()).collect();
+        let error = GetAggregatedMetrics::values(
+            &AggregatedMetricScope::Jobs(many.clone()),
+            &[names::UPTIME],
+            &[],
+        )
+        .unwrap_err();
+        assert!(error.is_invalid_input());
+        assert!(error.to_string().contains("jobs="), "{error}");
+
+        let names: Vec<String> = (0..100).map(|i| format!("metric{i:04}")).collect();
+        let alone =
+            GetAggregatedMetrics::values(&AggregatedMetricScope::Jobs(Vec::new()), &names, &[])
+                .unwrap();
+        let with_jobs = GetAggregatedMetrics::values(
+            &AggregatedMetricScope::Jobs(many[..60].to_vec()),
+            &names,
+            &[],
+        )
+        .unwrap();
+        assert!(
+            with_jobs.len() > alone.len(),
+            "{} vs {}",
+            with_jobs.len(),
+            alone.len()
+        );
+        for uri in uris(&with_jobs) {
+            assert!(uri.len() < 4000, "{} bytes", uri.len());
+        }
+    }
+
+    #[test]
+    fn metric_names_are_qualified_like_flink_does() {
+        assert_eq!(
+            names::of_operator("Source: numbers", names::NUM_RECORDS_OUT),
+            "Source__numbers.numRecordsOut"
+        );
+        assert_eq!(
+            names::of_subtask(
+                SubtaskIndex::from(1),
+                &names::of_operator("discard: Writer", names::NUM_RECORDS_IN)
+            ),
+            "1.discard__Writer.numRecordsIn"
+        );
+        let long = "x".repeat(100);
+        assert_eq!(
+            names::of_operator(&long, "m"),
+            format!("{}.m", "x".repeat(80))
+        );
     }
 }

@@ -4,8 +4,21 @@ use bytes::Bytes;
 use http::Method;
 
 use crate::endpoint::{Endpoint, JsonEndpoint, StreamEndpoint, encode_segment};
-use crate::{ApiError, ClusterProcess, FileName};
+use crate::{ApiError, ClusterProcess, FileName, FlinkVersion};
 use flink_models::common::{ProfilingInfo, ProfilingList, ProfilingRequest};
+
+/// The profiler endpoints came with Flink 1.19; older servers answer 404 for them.
+fn require_profiler(
+    version: &FlinkVersion,
+    process: &ClusterProcess,
+    feature: &str,
+) -> Result<(), ApiError> {
+    let base = match process {
+        ClusterProcess::JobManager => "/jobmanager",
+        ClusterProcess::TaskManager(_) => "/taskmanagers/:taskmanagerid",
+    };
+    version.require(1, 19, &feature.replace("{}", base))
+}
 
 /// `POST /jobmanager/profiler` or `POST /taskmanagers/:taskmanagerid/profiler`: start profiling.
 #[derive(Clone, Debug)]
@@ -18,6 +31,11 @@ pub struct TriggerProfiling {
 
 impl Endpoint for TriggerProfiling {
     const NAME: &'static str = "profiler.trigger";
+    const VERSION_DEPENDENT: bool = true;
+
+    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        require_profiler(version, &self.process, "POST {}/profiler")
+    }
 
     fn method(&self) -> Method {
         Method::POST
@@ -52,6 +70,11 @@ pub struct ListProfiling {
 
 impl Endpoint for ListProfiling {
     const NAME: &'static str = "profiler.list";
+    const VERSION_DEPENDENT: bool = true;
+
+    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        require_profiler(version, &self.process, "GET {}/profiler")
+    }
 
     fn path(&self) -> String {
         format!("{}/profiler", self.process.path_prefix())
@@ -73,6 +96,11 @@ pub struct GetProfilingFile {
 
 impl Endpoint for GetProfilingFile {
     const NAME: &'static str = "profiler.file";
+    const VERSION_DEPENDENT: bool = true;
+
+    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        require_profiler(version, &self.process, "GET {}/profiler/:filename")
+    }
 
     fn path(&self) -> String {
         format!(

@@ -107,8 +107,12 @@ impl FlinkClient {
     }
 
     /// Fits a version-dependent endpoint to the server before it is built.
+    ///
+    /// The request is built once before, without IO, so that bad input is refused before the
+    /// version is asked for.
     async fn adapt<E: Endpoint>(&self, endpoint: &mut E) -> Result<(), ApiError> {
         if E::VERSION_DEPENDENT {
+            build_request(endpoint)?;
             endpoint.adapt_to(&self.server_version().await?)?;
         }
         Ok(())

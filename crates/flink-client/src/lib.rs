@@ -43,12 +43,14 @@ mod client;
 mod config;
 mod error;
 pub mod operation;
+mod submission;
 mod upload;
 pub mod wait;
 mod workflows;
 
 pub use client::FlinkClient;
 pub use error::BuildError;
+pub use submission::{JobGraphFiles, SubmittedJobGraph};
 pub use upload::{JarUploaded, UploadOptions, UploadProgress};
 pub use workflows::{SubmitJar, SubmittedJar, UpgradedJob};
 
@@ -58,19 +60,23 @@ pub use flink_transport::{self as transport, Transport, TransportConfig};
 
 /// Everything needed to call Flink: the client, the category traits, ids and the error type.
 pub mod prelude {
+    pub use crate::JobGraphFiles;
     pub use crate::operation::{Operation, SavepointLocation, SavepointOptions, StopOptions};
     pub use crate::{
         BuildError, FlinkClient, SubmitJar, UpgradedJob, UploadOptions, UploadProgress,
     };
     pub use flink_api::jars::{
-        GetJarPlan, PostJarPlan, RunJar, RunJarApplication, is_already_submitted,
+        GetJarPlan, JarProgram, JarRestore, PostJarPlan, RunJar, RunJarApplication,
+        is_already_submitted,
     };
+    pub use flink_api::jobs::subtasks::{AttemptNumber, SubtaskIndex};
     pub use flink_api::logs::LogFile;
-    pub use flink_api::metrics::Aggregation;
+    pub use flink_api::metrics::{Aggregation, SubtaskRange};
     pub use flink_api::{
-        ApiError, ByteStream, CheckpointsApi, ClusterApi, ClusterProcess, DataSetId, Execute,
-        FileName, FlinkVersion, JarId, JarsApi, JobId, JobManagerApi, JobsApi, SavepointsApi,
-        TaskManagerId, TaskManagersApi, TriggerId, VertexId,
+        ApiError, ApplicationId, ApplicationsApi, ByteStream, CheckpointsApi, ClusterApi,
+        ClusterProcess, DataSetId, Execute, FileName, FlinkVersion, JarId, JarsApi, JobId,
+        JobManagerApi, JobMetricsApi, JobsApi, Raw, RescaleId, RescalesApi, SavepointsApi,
+        SubtasksApi, TaskManagerId, TaskManagersApi, TriggerId, VertexId, VerticesApi,
     };
     pub use flink_models::jars::ClaimMode;
     pub use flink_models::jobs::checkpoints::CheckpointType;

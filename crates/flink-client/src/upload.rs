@@ -1,5 +1,8 @@
-//! Streamed multipart upload of jars (`POST /jars/upload`): constant memory, progress reports.
+//! Streamed multipart uploads: the one body of the jar upload (`POST /jars/upload`) and the
+//! job-graph submission (`POST /jobs`), with any number of files in constant memory and
+//! progress reports.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::path::Path;
@@ -21,12 +24,13 @@ use crate::FlinkClient;
 /// The default size of the chunks a file is read and sent in.
 const DEFAULT_CHUNK_SIZE: usize = 64 * 1024;
 
-/// A progress report: `(sent, total)`, bytes of the file handed to the connection so far and
-/// the file's length.
+/// A progress report: `(sent, total)`, bytes of the file (of all files, for a job-graph
+/// submission) handed to the connection so far, and their whole length.
 pub type UploadProgress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
-/// How [`FlinkClient::upload_jar_with`] sends a jar: progress reports, time
-/// limit, chunk size.
+/// How [`FlinkClient::upload_jar_with`] sends a jar, and
+/// [`FlinkClient::submit_job_graph_with`] a job graph's files: progress reports, time limit,
+/// chunk size.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -120,45 +124,82 @@ pub struct JarUploaded {
     pub response: JarUploadResponse,
 }
 
-/// A jar file opened for upload, its name checked.
-pub(crate) struct OpenJar {
-    file_name: String,
-    file: tokio::fs::File,
-    length: u64,
+/// What kind of file is being uploaded, for the messages about it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FileKind {
+    /// What the file is, in errors about its path: `jar file`.
+    pub(crate) what: &'static str,
+    /// The file in a sentence: `the jar`.
+    pub(crate) the: &'static str,
+    /// How to get the file when it is missing.
+    pub(crate) make_it: &'static str,
 }
 
-/// Opens the jar at `path` for upload: its name must end in `.jar` (checked first, so a wrong
-/// name is reported as such), and it must be a readable regular file.
-pub(crate) async fn open_jar(path: &Path) -> Result<OpenJar, ApiError> {
+/// A jar with a job's classes.
+pub(crate) const JAR: FileKind = FileKind {
+    what: "jar file",
+    the: "the jar",
+    make_it: "build the jar first",
+};
+
+/// A file opened for upload: its name, the open file and its length.
+pub(crate) struct OpenFile {
+    pub(crate) file_name: String,
+    pub(crate) file: tokio::fs::File,
+    pub(crate) length: u64,
+}
+
+/// Opens the file at `path` for upload; its name is checked by `check` before the file is
+/// opened, so a wrong name is reported as such.
+pub(crate) async fn open_file(
+    path: &Path,
+    kind: FileKind,
+    check: impl FnOnce(&str) -> Result<(), ApiError>,
+) -> Result<OpenFile, ApiError> {
     let shown = path.display().to_string();
-    let file_name = path
-        .file_name()
-        .and_then(|name| name.to_str())
-        .ok_or_else(|| {
-            invalid_path(
-                &shown,
-                "it has no file name in UTF-8 that Flink could check",
-            )
-        })?;
-    JarUpload::new(file_name)?;
+    let file_name = file_name_of(path, kind)?;
+    check(file_name)?;
     let file = tokio::fs::File::open(path).await.map_err(|error| {
         invalid_path(
+            kind,
             &shown,
-            &format!("cannot open it ({error}); check the path, or build the jar first"),
+            &format!(
+                "cannot open it ({error}); check the path, or {}",
+                kind.make_it
+            ),
         )
     })?;
     let metadata = file
         .metadata()
         .await
-        .map_err(|error| invalid_path(&shown, &format!("cannot read its size ({error})")))?;
+        .map_err(|error| invalid_path(kind, &shown, &format!("cannot read its size ({error})")))?;
     if !metadata.is_file() {
-        return Err(invalid_path(&shown, "it is not a regular file"));
+        return Err(invalid_path(kind, &shown, "it is not a regular file"));
     }
-    Ok(OpenJar {
+    Ok(OpenFile {
         file_name: file_name.to_owned(),
         file,
         length: metadata.len(),
     })
+}
+
+/// The file name of `path`, which names its multipart part.
+pub(crate) fn file_name_of(path: &Path, kind: FileKind) -> Result<&str, ApiError> {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .ok_or_else(|| {
+            invalid_path(
+                kind,
+                &path.display().to_string(),
+                "it has no file name in UTF-8 that Flink could check",
+            )
+        })
+}
+
+/// Opens the jar at `path` for upload: its name must end in `.jar` (checked first, so a wrong
+/// name is reported as such), and it must be a readable regular file.
+pub(crate) async fn open_jar(path: &Path) -> Result<OpenFile, ApiError> {
+    open_file(path, JAR, |name| JarUpload::new(name).map(|_| ())).await
 }
 
 impl FlinkClient {
@@ -202,23 +243,17 @@ impl FlinkClient {
         let upload = JarUpload::new(file_name)?;
         let description = describe(&upload);
         let (parts, ()) = upload.request(length)?.into_parts();
-        let body = UploadBody {
-            stage: Stage::Head,
-            head: upload.head(),
-            tail: upload.tail(),
-            reader: Box::pin(reader),
-            sent: 0,
-            length,
-            chunk_size: options.chunk_size(),
-            progress: options.progress_callback(),
-        };
-        let mut request = http::Request::from_parts(parts, Body::streaming(body));
-        let extensions = request.extensions_mut();
-        extensions.insert(OperationName(JarUpload::NAME));
-        extensions.insert(Idempotency::NotIdempotent);
-        extensions.insert(RequestTimeout(options.time_limit()));
-
-        let (status, content_type, bytes) = self.send_prebuilt(request, &description).await?;
+        let body = UploadBody::new(
+            vec![
+                Segment::Bytes(upload.head()),
+                Segment::reader(JAR, reader, length),
+                Segment::Bytes(upload.tail()),
+            ],
+            &options,
+        );
+        let (status, content_type, bytes) = self
+            .send_streamed::<JarUpload>(parts, body, &options, &description)
+            .await?;
         let response = decode_response(&upload, status, content_type.as_deref(), &bytes)?;
         let jar = JarId::from_upload_filename(&response.filename)?;
         Ok(JarUploaded {
@@ -229,66 +264,146 @@ impl FlinkClient {
     }
 }
 
-fn invalid_path(path: &str, reason: &str) -> ApiError {
-    ApiError::InvalidInput {
-        what: "jar file",
-        value: path.to_owned(),
-        reason: format!("cannot upload this jar: {reason}"),
+impl FlinkClient {
+    /// Sends a streamed multipart body with the hints of endpoint `E` (never retried, the
+    /// options' time limit) and reads the whole answer.
+    pub(crate) async fn send_streamed<E: Endpoint>(
+        &self,
+        parts: http::request::Parts,
+        body: UploadBody,
+        options: &UploadOptions,
+        description: &str,
+    ) -> Result<(http::StatusCode, Option<String>, Bytes), ApiError> {
+        let mut request = http::Request::from_parts(parts, Body::streaming(body));
+        let extensions = request.extensions_mut();
+        extensions.insert(OperationName(E::NAME));
+        extensions.insert(Idempotency::NotIdempotent);
+        extensions.insert(RequestTimeout(options.time_limit()));
+        self.send_prebuilt(request, description).await
     }
 }
 
-/// Where an upload body is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Stage {
-    Head,
-    File,
-    Tail,
-    Done,
+fn invalid_path(kind: FileKind, path: &str, reason: &str) -> ApiError {
+    ApiError::InvalidInput {
+        what: kind.what,
+        value: path.to_owned(),
+        reason: format!("cannot upload {}: {reason}", kind.the),
+    }
 }
 
-/// The multipart body: head, the reader's bytes chunk by chunk, tail.
-struct UploadBody {
-    stage: Stage,
-    head: Bytes,
-    tail: Bytes,
-    reader: Pin<Box<dyn AsyncRead + Send>>,
+/// One stretch of a streamed multipart body: framing bytes, or a file read chunk by chunk.
+pub(crate) enum Segment {
+    /// Bytes sent as they are (part headers, boundaries, a JSON part).
+    Bytes(Bytes),
+    /// `length` bytes of a file, read as the connection takes them.
+    Reader {
+        /// What the file is, for the error when it ends early.
+        kind: FileKind,
+        /// The file.
+        reader: Pin<Box<dyn AsyncRead + Send>>,
+        /// How many bytes it must give.
+        length: u64,
+        /// How many it has given.
+        read: u64,
+    },
+}
+
+impl Segment {
+    /// The file `reader`, of `length` bytes.
+    pub(crate) fn reader(
+        kind: FileKind,
+        reader: impl AsyncRead + Send + 'static,
+        length: u64,
+    ) -> Self {
+        Self::Reader {
+            kind,
+            reader: Box::pin(reader),
+            length,
+            read: 0,
+        }
+    }
+
+    /// How many bytes of it are still to be sent.
+    fn remaining(&self) -> u64 {
+        match self {
+            Self::Bytes(bytes) => bytes.len() as u64,
+            Self::Reader { length, read, .. } => length - read,
+        }
+    }
+}
+
+/// A streamed multipart body with any number of parts: its segments in order, the files read
+/// chunk by chunk, so memory stays about one chunk whatever the files' sizes. Progress counts
+/// the bytes of all files together.
+pub(crate) struct UploadBody {
+    segments: VecDeque<Segment>,
     sent: u64,
-    length: u64,
+    total: u64,
     chunk_size: usize,
     progress: Option<UploadProgress>,
+    failed: bool,
 }
 
 impl UploadBody {
-    fn report(&self) {
-        if let Some(progress) = &self.progress {
-            progress(self.sent, self.length);
+    /// A body of `segments`, read in the options' chunk size, reporting to its callback.
+    pub(crate) fn new(segments: Vec<Segment>, options: &UploadOptions) -> Self {
+        let total = segments
+            .iter()
+            .filter(|segment| matches!(segment, Segment::Reader { .. }))
+            .map(Segment::remaining)
+            .sum();
+        Self {
+            segments: segments.into(),
+            sent: 0,
+            total,
+            chunk_size: options.chunk_size(),
+            progress: options.progress_callback(),
+            failed: false,
         }
     }
 
+    fn report(&self) {
+        if let Some(progress) = &self.progress {
+            progress(self.sent, self.total);
+        }
+    }
+
+    /// The next chunk of the file at the front, `None` once it is done.
     fn poll_file(&mut self, cx: &mut Context<'_>) -> Poll<Option<io::Result<Bytes>>> {
-        let remaining = self.length - self.sent;
+        let chunk_size = self.chunk_size;
+        let Some(Segment::Reader {
+            kind,
+            reader,
+            length,
+            read,
+        }) = self.segments.front_mut()
+        else {
+            return Poll::Ready(None);
+        };
+        let remaining = *length - *read;
         if remaining == 0 {
             return Poll::Ready(None);
         }
-        let want = usize::try_from(remaining).map_or(self.chunk_size, |r| r.min(self.chunk_size));
+        let want = usize::try_from(remaining).map_or(chunk_size, |r| r.min(chunk_size));
         let mut chunk = BytesMut::zeroed(want);
         let mut buf = ReadBuf::new(&mut chunk);
-        match self.reader.as_mut().poll_read(cx, &mut buf) {
+        match reader.as_mut().poll_read(cx, &mut buf) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Err(error)) => Poll::Ready(Some(Err(error))),
             Poll::Ready(Ok(())) => {
-                let read = buf.filled().len();
-                if read == 0 {
+                let filled = buf.filled().len();
+                if filled == 0 {
                     return Poll::Ready(Some(Err(io::Error::new(
                         io::ErrorKind::UnexpectedEof,
                         format!(
-                            "the jar ended after {} of {} bytes; did the file change during the upload?",
-                            self.sent, self.length
+                            "{} ended after {read} of {length} bytes; did the file change during the upload?",
+                            kind.the
                         ),
                     ))));
                 }
-                chunk.truncate(read);
-                self.sent += read as u64;
+                chunk.truncate(filled);
+                *read += filled as u64;
+                self.sent += filled as u64;
                 Poll::Ready(Some(Ok(chunk.freeze())))
             }
         }
@@ -305,49 +420,44 @@ impl http_body::Body for UploadBody {
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         let this = self.get_mut();
         loop {
-            match this.stage {
-                Stage::Head => {
-                    this.stage = Stage::File;
-                    return Poll::Ready(Some(Ok(Frame::data(this.head.clone()))));
+            if this.failed {
+                return Poll::Ready(None);
+            }
+            match this.segments.front() {
+                None => return Poll::Ready(None),
+                Some(Segment::Bytes(_)) => {
+                    if let Some(Segment::Bytes(bytes)) = this.segments.pop_front() {
+                        return Poll::Ready(Some(Ok(Frame::data(bytes))));
+                    }
                 }
-                Stage::File => match this.poll_file(cx) {
+                Some(Segment::Reader { .. }) => match this.poll_file(cx) {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(Some(Ok(chunk))) => {
                         this.report();
                         return Poll::Ready(Some(Ok(Frame::data(chunk))));
                     }
                     Poll::Ready(Some(Err(error))) => {
-                        this.stage = Stage::Done;
+                        this.failed = true;
                         return Poll::Ready(Some(Err(error)));
                     }
                     Poll::Ready(None) => {
-                        if this.length == 0 {
+                        if let Some(Segment::Reader { length: 0, .. }) = this.segments.pop_front() {
                             this.report();
                         }
-                        this.stage = Stage::Tail;
                     }
                 },
-                Stage::Tail => {
-                    this.stage = Stage::Done;
-                    return Poll::Ready(Some(Ok(Frame::data(this.tail.clone()))));
-                }
-                Stage::Done => return Poll::Ready(None),
             }
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.stage == Stage::Done
+        self.failed || self.segments.is_empty()
     }
 
     fn size_hint(&self) -> SizeHint {
-        let len = |bytes: &Bytes| bytes.len() as u64;
-        let left = match self.stage {
-            Stage::Head => len(&self.head) + (self.length - self.sent) + len(&self.tail),
-            Stage::File => (self.length - self.sent) + len(&self.tail),
-            Stage::Tail => len(&self.tail),
-            Stage::Done => 0,
-        };
-        SizeHint::with_exact(left)
+        if self.failed {
+            return SizeHint::with_exact(0);
+        }
+        SizeHint::with_exact(self.segments.iter().map(Segment::remaining).sum())
     }
 }

@@ -1,14 +1,21 @@
-//! Waiting for jobs: a state, all tasks running, the final result.
+//! Waiting for jobs: a state, all tasks running, the final result, the next checkpoint.
 //!
-//! Every wait polls with a backoff that starts at 10 ms and doubles up to 1 s, so short waits
-//! end quickly and long ones stay cheap. A wait ends with [`ApiError::WaitTimedOut`] at its
-//! deadline, with the last thing it saw.
+//! Every wait here and [`Operation::wait`] polls with one [`Backoff`]: it starts at 10 ms and
+//! doubles up to a longest pause, so short waits end quickly and long ones stay cheap. Job
+//! states change within a second, so job waits pause at most [`JOB_MAX_PAUSE`]; checkpoints and
+//! asynchronous operations take seconds, so they pause up to [`OPERATION_MAX_PAUSE`]. A wait ends
+//! with [`ApiError::WaitTimedOut`] at its deadline, with the last thing it saw.
+//!
+//! [`Operation::wait`]: crate::operation::Operation::wait
 
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use flink_api::{ApiError, JobId, JobsApi};
+use flink_api::jobs::checkpoints::GetCheckpointingStatistics;
+use flink_api::{ApiError, Execute, JobId, JobsApi};
 use flink_models::common::OperationState;
+use flink_models::jobs::checkpoints::CheckpointStatistics;
 use flink_models::jobs::details::JobDetailsInfo;
 use flink_models::jobs::result::JobExecutionResult;
 use flink_models::jobs::state::JobState;
@@ -18,10 +25,12 @@ use crate::FlinkClient;
 
 /// The first pause between two polls.
 const FIRST_DELAY: Duration = Duration::from_millis(10);
-/// The longest pause between two polls.
-const MAX_DELAY: Duration = Duration::from_secs(1);
+/// The longest pause between two polls of a job's state, tasks or result.
+pub(crate) const JOB_MAX_PAUSE: Duration = Duration::from_secs(1);
+/// The longest pause between two polls of a checkpoint or an asynchronous operation.
+pub(crate) const OPERATION_MAX_PAUSE: Duration = Duration::from_secs(2);
 
-/// Pauses between polls: 10 ms, doubling up to 1 s, never past the deadline.
+/// Pauses between polls: 10 ms, doubling up to a longest pause, never past the deadline.
 #[derive(Debug)]
 pub(crate) struct Backoff {
     started: Instant,
@@ -31,14 +40,14 @@ pub(crate) struct Backoff {
 }
 
 impl Backoff {
-    /// A backoff that gives up `limit` from now.
-    pub(crate) fn new(limit: Duration) -> Self {
+    /// A backoff that gives up `limit` from now and pauses at most `max` between polls.
+    pub(crate) fn new(limit: Duration, max: Duration) -> Self {
         let started = Instant::now();
         Self {
             started,
             deadline: started + limit,
             next: FIRST_DELAY,
-            max: MAX_DELAY,
+            max,
         }
     }
 
@@ -69,18 +78,18 @@ pub(crate) enum Poll<T> {
     Pending(String),
 }
 
-/// Calls `attempt` with backoff until it is [`Poll::Ready`] or fails, or `limit` passes
-/// ([`ApiError::WaitTimedOut`] naming `what` and the last state seen). Polls at least once.
+/// Calls `attempt`, pausing as `backoff` says, until it is [`Poll::Ready`] or fails, or the
+/// deadline passes ([`ApiError::WaitTimedOut`] naming `what` and the last state seen). Polls
+/// at least once, the first time at once.
 pub(crate) async fn poll_until<T, F, Fut>(
     what: impl FnOnce() -> String,
-    limit: Duration,
+    mut backoff: Backoff,
     mut attempt: F,
 ) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Poll<T>, ApiError>>,
 {
-    let mut backoff = Backoff::new(limit);
     loop {
         let last_seen = match attempt().await? {
             Poll::Ready(value) => return Ok(value),
@@ -138,7 +147,7 @@ impl FlinkClient {
         let wanted = describe_states(states);
         poll_until(
             || format!("job {job} to reach {wanted}"),
-            deadline,
+            Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
                 let state = self.job_status(job.clone()).await?.status;
                 if states.contains(&state) {
@@ -167,7 +176,7 @@ impl FlinkClient {
     ) -> Result<JobDetailsInfo, ApiError> {
         poll_until(
             || format!("all tasks of job {job} to run"),
-            deadline,
+            Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
                 let details = self.job(job.clone()).await?;
                 if details.state == JobState::Running && details.all_tasks_running() {
@@ -199,7 +208,7 @@ impl FlinkClient {
     ) -> Result<JobExecutionResult, ApiError> {
         poll_until(
             || format!("the result of job {job}"),
-            deadline,
+            Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
                 let body = self.job_execution_result(job.clone()).await?;
                 match (body.status.id, body.job_execution_result) {
@@ -217,6 +226,60 @@ impl FlinkClient {
         )
         .await
     }
+
+    /// Waits until `job` completes a checkpoint newer than its latest completed one at the
+    /// time of the call, and returns it; at most `timeout` in all.
+    ///
+    /// Reads `GET /jobs/:jobid/checkpoints` with the same backoff as [`Operation::wait`]
+    /// (up to [`OPERATION_MAX_PAUSE`]): the first read finds the latest checkpoint, later ones
+    /// look for a newer one. Past the time limit the answer is [`ApiError::WaitTimedOut`] (is
+    /// checkpointing enabled and the job running?).
+    ///
+    /// [`Operation::wait`]: crate::operation::Operation::wait
+    pub async fn wait_for_next_checkpoint(
+        &self,
+        job: JobId,
+        timeout: Duration,
+    ) -> Result<CheckpointStatistics, ApiError> {
+        // The id of the latest completed checkpoint at the first read (`None` inside: none yet).
+        let baseline = OnceLock::<Option<u64>>::new();
+        poll_until(
+            || match baseline.get().copied().flatten() {
+                Some(id) => format!("a checkpoint of job {job} newer than checkpoint {id}"),
+                None => format!("the first completed checkpoint of job {job}"),
+            },
+            Backoff::new(timeout, OPERATION_MAX_PAUSE),
+            || async {
+                let stats = self
+                    .execute(GetCheckpointingStatistics { job: job.clone() })
+                    .await?;
+                let latest = stats.latest.completed;
+                let latest_id = latest.as_ref().map(|checkpoint| checkpoint.id);
+                if let Some(&base) = baseline.get() {
+                    if let Some(latest) = latest
+                        && base.is_none_or(|base| latest.id > base)
+                    {
+                        return Ok(Poll::Ready(latest));
+                    }
+                } else {
+                    baseline.get_or_init(|| latest_id);
+                }
+                Ok(Poll::Pending(describe_latest(
+                    latest_id,
+                    stats.counts.completed,
+                )))
+            },
+        )
+        .await
+    }
+}
+
+/// What a checkpoint wait saw last: the latest completed checkpoint and the count.
+fn describe_latest(latest: Option<u64>, completed: i64) -> String {
+    match latest {
+        Some(id) => format!("latest completed checkpoint {id}, {completed} completed in all"),
+        None => format!("no completed checkpoint yet, {completed} completed in all"),
+    }
 }
 
 #[cfg(test)]
@@ -225,7 +288,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn backoff_doubles_up_to_a_second_and_stops_at_the_deadline() {
-        let mut backoff = Backoff::new(Duration::from_secs(3));
+        let mut backoff = Backoff::new(Duration::from_secs(3), JOB_MAX_PAUSE);
         let mut pauses = Vec::new();
         let mut last = Instant::now();
         while backoff.pause().await {
@@ -235,7 +298,7 @@ mod tests {
         }
         assert_eq!(pauses[0], Duration::from_millis(10));
         assert_eq!(pauses[1], Duration::from_millis(20));
-        assert!(pauses.iter().all(|p| *p <= MAX_DELAY), "{pauses:?}");
+        assert!(pauses.iter().all(|p| *p <= JOB_MAX_PAUSE), "{pauses:?}");
         assert_eq!(backoff.elapsed(), Duration::from_secs(3));
     }
 
@@ -244,7 +307,7 @@ mod tests {
         let mut polls = 0;
         let error = poll_until(
             || "job x to reach RUNNING".to_owned(),
-            Duration::from_millis(100),
+            Backoff::new(Duration::from_millis(100), JOB_MAX_PAUSE),
             || {
                 polls += 1;
                 let seen = format!("CREATED ({polls})");
@@ -271,7 +334,7 @@ mod tests {
         let mut polls = 0;
         let value = poll_until(
             || "x".to_owned(),
-            Duration::from_secs(5),
+            Backoff::new(Duration::from_secs(5), JOB_MAX_PAUSE),
             || {
                 polls += 1;
                 let ready = polls == 3;
@@ -290,7 +353,7 @@ mod tests {
 
         let error = poll_until(
             || "x".to_owned(),
-            Duration::ZERO,
+            Backoff::new(Duration::ZERO, JOB_MAX_PAUSE),
             || async {
                 Err::<Poll<()>, _>(ApiError::InvalidInput {
                     what: "x",
@@ -315,139 +378,5 @@ mod tests {
                 && text.contains("RUNNING or FINISHED"),
             "{text}"
         );
-    }
-
-    mod over_a_mock {
-        use super::*;
-        use flink_transport::TransportConfig;
-        use flink_transport::mock::{self, MockHandle, ScriptedResponse};
-
-        const JOB: &str = "d7b2518b7cc9b04478ed2eb249c5b9a0";
-
-        fn client_over(
-            script: impl IntoIterator<Item = ScriptedResponse>,
-        ) -> (FlinkClient, MockHandle) {
-            let config = TransportConfig::new("http://flink.test:8081/").unwrap();
-            let (transport, handle) = mock::scripted_with(&config, script).unwrap();
-            (FlinkClient::from_transport(transport), handle)
-        }
-
-        fn status(state: &str) -> ScriptedResponse {
-            ScriptedResponse::json(200, format!(r#"{{"status":"{state}"}}"#))
-        }
-
-        #[tokio::test(start_paused = true)]
-        async fn waits_through_intermediate_states() {
-            let (client, handle) =
-                client_over([status("INITIALIZING"), status("CREATED"), status("RUNNING")]);
-            let state = client
-                .wait_for_job_state(
-                    &JOB.parse().unwrap(),
-                    &[JobState::Running],
-                    Duration::from_secs(5),
-                )
-                .await
-                .unwrap();
-            assert_eq!(state, JobState::Running);
-            assert_eq!(handle.request_count(), 3);
-            assert!(
-                handle.requests()[0]
-                    .uri
-                    .to_string()
-                    .ends_with(&format!("/jobs/{JOB}/status"))
-            );
-        }
-
-        #[tokio::test(start_paused = true)]
-        async fn an_unwanted_final_state_fails_at_once() {
-            let (client, _) = client_over([status("RUNNING"), status("FAILED")]);
-            let error = client
-                .wait_for_job_state(
-                    &JOB.parse().unwrap(),
-                    &[JobState::Canceled],
-                    Duration::from_secs(60),
-                )
-                .await
-                .unwrap_err();
-            let text = error.to_string();
-            assert!(
-                text.contains(JOB) && text.contains("FAILED") && text.contains("CANCELED"),
-                "{text}"
-            );
-            assert!(error.is_operation_failed());
-        }
-
-        #[tokio::test(start_paused = true)]
-        async fn an_unknown_job_is_not_found() {
-            let (client, handle) = client_over([ScriptedResponse::json(
-                404,
-                format!(
-                    r#"{{"errors":["org.apache.flink.runtime.rest.NotFoundException: Job {JOB} not found"]}}"#
-                ),
-            )]);
-            let error = client
-                .wait_for_job_state(
-                    &JOB.parse().unwrap(),
-                    &[JobState::Running],
-                    Duration::from_secs(60),
-                )
-                .await
-                .unwrap_err();
-            assert!(error.is_not_found(), "{error:?}");
-            assert!(error.to_string().contains(JOB), "{error}");
-            assert_eq!(handle.request_count(), 1);
-        }
-
-        #[tokio::test(start_paused = true)]
-        async fn no_states_is_invalid_input() {
-            let (client, handle) = client_over([]);
-            let error = client
-                .wait_for_job_state(&JOB.parse().unwrap(), &[], Duration::from_secs(1))
-                .await
-                .unwrap_err();
-            assert!(error.is_invalid_input());
-            assert_eq!(handle.request_count(), 0);
-        }
-
-        #[tokio::test(start_paused = true)]
-        async fn the_deadline_ends_the_wait_with_the_last_state() {
-            let (client, _) = client_over(std::iter::repeat_with(|| status("CREATED")).take(200));
-            let error = client
-                .wait_for_job_state(
-                    &JOB.parse().unwrap(),
-                    &[JobState::Running],
-                    Duration::from_secs(3),
-                )
-                .await
-                .unwrap_err();
-            match error {
-                ApiError::WaitTimedOut {
-                    what, last_seen, ..
-                } => {
-                    assert!(what.contains(JOB) && what.contains("RUNNING"), "{what}");
-                    assert_eq!(last_seen, "CREATED");
-                }
-                other => panic!("expected WaitTimedOut, got {other:?}"),
-            }
-        }
-
-        #[tokio::test(start_paused = true)]
-        async fn a_failed_result_is_returned_as_data() {
-            let (client, _) = client_over([
-                ScriptedResponse::json(200, r#"{"status":{"id":"IN_PROGRESS"}}"#),
-                ScriptedResponse::json(
-                    200,
-                    format!(
-                        r#"{{"status":{{"id":"COMPLETED"}},"job-execution-result":{{"id":"{JOB}","application-status":"FAILED","accumulator-results":{{}},"net-runtime":5,"failure-cause":{{"class":"org.apache.flink.runtime.JobException","stack-trace":"JobException: boom"}}}}}}"#
-                    ),
-                ),
-            ]);
-            let result = client
-                .wait_for_job_result(&JOB.parse().unwrap(), Duration::from_secs(5))
-                .await
-                .unwrap();
-            assert!(!result.is_success());
-            assert!(result.failure_cause.is_some());
-        }
     }
 }

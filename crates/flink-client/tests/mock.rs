@@ -1,22 +1,15 @@
 //! The whole client over the scripted mock transport: retries, timeouts, errors, streaming.
 
-use std::time::Duration;
+mod common;
 
-use flink_client::TransportConfig;
 use flink_client::models::common::{ProfilingMode, ProfilingRequest};
 use flink_client::prelude::*;
-use flink_client::transport::mock::{self, MockHandle, ScriptedResponse};
+use flink_client::transport::mock::ScriptedResponse;
 use http::{HeaderValue, header::CONTENT_TYPE};
 
-const OVERVIEW: &str = r#"{"taskmanagers":1,"slots-total":4,"slots-available":4,"jobs-running":0,"jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0,"flink-version":"2.3.0","flink-commit":"c0f8d1a"}"#;
+use common::client_over;
 
-fn client_over(script: impl IntoIterator<Item = ScriptedResponse>) -> (FlinkClient, MockHandle) {
-    let mut config = TransportConfig::new("http://flink.test:8081/").expect("a valid URL");
-    config.attempt_timeout = Duration::from_secs(5);
-    let (transport, handle) =
-        mock::scripted_with(&config, script).expect("the default stack builds");
-    (FlinkClient::from_transport(transport), handle)
-}
+const OVERVIEW: &str = r#"{"taskmanagers":1,"slots-total":4,"slots-available":4,"jobs-running":0,"jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0,"flink-version":"2.3.0","flink-commit":"c0f8d1a"}"#;
 
 #[tokio::test(start_paused = true)]
 async fn a_get_is_retried_after_two_503s_and_then_succeeds() {
@@ -41,6 +34,8 @@ async fn a_get_is_retried_after_two_503s_and_then_succeeds() {
 async fn a_post_is_not_retried_after_a_timeout() {
     let (client, handle) =
         client_over([ScriptedResponse::never(), ScriptedResponse::json(200, "{}")]);
+    // A known version: the profiler is version-dependent, so the client would ask first.
+    let client = client.with_server_version("2.3.0".parse().unwrap());
     let error = client
         .trigger_jobmanager_profiling(ProfilingRequest::new(ProfilingMode::Cpu, 5))
         .await
@@ -88,6 +83,7 @@ async fn a_proxy_html_502_becomes_a_typed_error() {
 
 #[tokio::test]
 async fn invalid_input_is_rejected_without_a_request() {
+    // No version given: bad input is refused before the client would ask for it.
     let (client, handle) = client_over([]);
     assert!(
         "not-a-job-id"

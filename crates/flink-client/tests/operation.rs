@@ -1,9 +1,10 @@
 //! Asynchronous operations over the scripted mock transport: trigger ids, polling, failures
 //! inside successful answers, expired triggers, deadlines and retried triggers.
 
+mod common;
+
 use std::time::Duration;
 
-use flink_client::TransportConfig;
 use flink_client::models::jobs::checkpoints::CheckpointType;
 use flink_client::models::jobs::savepoints::SavepointFormat;
 use flink_client::operation::{
@@ -11,19 +12,14 @@ use flink_client::operation::{
     StopOptions,
 };
 use flink_client::prelude::*;
-use flink_client::transport::mock::{self, MockHandle, ScriptedResponse};
+use flink_client::transport::mock::{MockHandle, ScriptedResponse};
+
+use common::client_over;
+use common::errors::{operation_expired, operation_failed, timed_out};
 
 const JOB: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
 const TRIGGER: &str = "0123456789abcdef0123456789abcdef";
 const IN_PROGRESS: &str = r#"{"status":{"id":"IN_PROGRESS"}}"#;
-
-fn client_over(script: impl IntoIterator<Item = ScriptedResponse>) -> (FlinkClient, MockHandle) {
-    let mut config = TransportConfig::new("http://flink.test:8081/").expect("a valid URL");
-    config.attempt_timeout = Duration::from_secs(5);
-    let (transport, handle) =
-        mock::scripted_with(&config, script).expect("the default stack builds");
-    (FlinkClient::from_transport(transport), handle)
-}
 
 fn job() -> JobId {
     JOB.parse().expect("a valid job id")
@@ -155,29 +151,20 @@ async fn a_failure_inside_a_completed_answer_is_operation_failed() {
     let savepoint = Operation::<Savepoint>::resume(&client, job(), trigger());
     let error = savepoint.wait(Duration::from_secs(10)).await.unwrap_err();
     assert!(error.is_operation_failed(), "{error:?}");
-    match &error {
-        ApiError::OperationFailed {
-            operation,
-            class,
-            message,
-            stack_trace,
-        } => {
-            assert_eq!(
-                operation,
-                "savepoint of job a1b2c3d4e5f60718293a4b5c6d7e8f90 (trigger 0123456789abcdef0123456789abcdef)"
-            );
-            assert_eq!(
-                class.as_deref(),
-                Some("java.util.concurrent.CompletionException")
-            );
-            assert_eq!(
-                message,
-                "org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (a1b2c3d4e5f60718293a4b5c6d7e8f90)"
-            );
-            assert!(stack_trace.as_deref().unwrap().contains("12 more"));
-        }
-        other => panic!("expected OperationFailed, got {other:?}"),
-    }
+    let failure = operation_failed(&error);
+    assert_eq!(
+        failure.operation,
+        "savepoint of job a1b2c3d4e5f60718293a4b5c6d7e8f90 (trigger 0123456789abcdef0123456789abcdef)"
+    );
+    assert_eq!(
+        failure.class,
+        Some("java.util.concurrent.CompletionException")
+    );
+    assert_eq!(
+        failure.message,
+        "org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (a1b2c3d4e5f60718293a4b5c6d7e8f90)"
+    );
+    assert!(failure.stack_trace.unwrap().contains("12 more"));
     assert!(
         error
             .to_string()
@@ -192,13 +179,9 @@ async fn an_unknown_trigger_is_operation_expired() {
     let (client, handle) = client_over([ScriptedResponse::json(404, not_found)]);
     let savepoint = Operation::<Savepoint>::resume(&client, job(), trigger());
     let error = savepoint.wait(Duration::from_secs(10)).await.unwrap_err();
-    match &error {
-        ApiError::OperationExpired { operation, source } => {
-            assert_eq!(operation, &savepoint.description());
-            assert!(source.is_not_found());
-        }
-        other => panic!("expected OperationExpired, got {other:?}"),
-    }
+    let (operation, source) = operation_expired(&error);
+    assert_eq!(operation, savepoint.description());
+    assert!(source.is_not_found());
     assert!(error.to_string().contains("rest.async.store-duration"));
     assert_eq!(handle.request_count(), 1, "a 404 is not retried");
 }
@@ -209,15 +192,11 @@ async fn an_unknown_dataset_deletion_is_operation_expired_too() {
         client_over([ScriptedResponse::json(404, r#"{"errors":["Not found."]}"#)]);
     let deletion = Operation::<DataSetDeletion>::resume(&client, (), trigger());
     let error = deletion.status().await.unwrap_err();
-    match error {
-        ApiError::OperationExpired { operation, .. } => {
-            assert_eq!(
-                operation,
-                "dataset deletion (trigger 0123456789abcdef0123456789abcdef)"
-            );
-        }
-        other => panic!("expected OperationExpired, got {other:?}"),
-    }
+    let (operation, _) = operation_expired(&error);
+    assert_eq!(
+        operation,
+        "dataset deletion (trigger 0123456789abcdef0123456789abcdef)"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -226,18 +205,10 @@ async fn wait_gives_up_at_the_deadline_with_backoff() {
     let savepoint = Operation::<Savepoint>::resume(&client, job(), trigger());
     let started = tokio::time::Instant::now();
     let error = savepoint.wait(Duration::from_secs(1)).await.unwrap_err();
-    match &error {
-        ApiError::WaitTimedOut {
-            what,
-            waited,
-            last_seen,
-        } => {
-            assert_eq!(what, &savepoint.description());
-            assert!(*waited >= Duration::from_secs(1), "{waited:?}");
-            assert_eq!(last_seen, "IN_PROGRESS");
-        }
-        other => panic!("expected WaitTimedOut, got {other:?}"),
-    }
+    let (what, waited, last_seen) = timed_out(&error);
+    assert_eq!(what, savepoint.description());
+    assert!(waited >= Duration::from_secs(1), "{waited:?}");
+    assert_eq!(last_seen, "IN_PROGRESS");
     assert!(error.is_deadline());
     assert!(started.elapsed() < Duration::from_millis(1100));
     // 0, 10, 30, 70, 150, 310, 630 ms, then the deadline: backoff, not busy polling.
@@ -339,19 +310,13 @@ async fn disposal_reports_success_and_failure() {
         .dispose_savepoint("file:///nonexistent/savepoint-x")
         .await
         .unwrap();
-    match missing.wait(Duration::from_secs(5)).await.unwrap_err() {
-        ApiError::OperationFailed { class, message, .. } => {
-            assert_eq!(
-                class.as_deref(),
-                Some("org.apache.flink.util.FlinkException")
-            );
-            assert_eq!(
-                message,
-                "org.apache.flink.util.FlinkException: Could not dispose savepoint file:///nonexistent/savepoint-x."
-            );
-        }
-        other => panic!("expected OperationFailed, got {other:?}"),
-    }
+    let error = missing.wait(Duration::from_secs(5)).await.unwrap_err();
+    let failure = operation_failed(&error);
+    assert_eq!(failure.class, Some("org.apache.flink.util.FlinkException"));
+    assert_eq!(
+        failure.message,
+        "org.apache.flink.util.FlinkException: Could not dispose savepoint file:///nonexistent/savepoint-x."
+    );
 }
 
 #[tokio::test]
@@ -382,58 +347,4 @@ async fn a_resumed_disposal_polls_its_trigger() {
         handle.requests()[0].uri,
         "http://flink.test:8081/savepoint-disposal/0123456789abcdef0123456789abcdef"
     );
-}
-
-fn checkpoint_stats(latest: Option<u64>) -> ScriptedResponse {
-    let summary =
-        r#"{"min":0,"max":0,"avg":0,"p50":"NaN","p90":"NaN","p95":"NaN","p99":"NaN","p999":"NaN"}"#;
-    let latest = latest.map_or_else(
-        || "null".to_owned(),
-        |id| {
-            format!(
-                r#"{{"className":"completed","id":{id},"status":"COMPLETED","is_savepoint":false,"trigger_timestamp":1,"latest_ack_timestamp":2,"checkpointed_size":3,"state_size":3,"end_to_end_duration":1,"alignment_buffered":0,"processed_data":0,"persisted_data":0,"num_subtasks":1,"num_acknowledged_subtasks":1,"checkpoint_type":"CHECKPOINT","tasks":{{}},"external_path":"file:/chk/chk-{id}","discarded":false}}"#
-            )
-        },
-    );
-    ScriptedResponse::json(
-        200,
-        format!(
-            r#"{{"counts":{{"restored":0,"total":{n},"in_progress":0,"completed":{n},"failed":0}},"summary":{{"checkpointed_size":{summary},"state_size":{summary},"end_to_end_duration":{summary},"alignment_buffered":{summary},"processed_data":{summary},"persisted_data":{summary}}},"latest":{{"completed":{latest},"savepoint":null,"failed":null,"restored":null}},"history":[]}}"#,
-            n = u8::from(latest != "null")
-        ),
-    )
-}
-
-#[tokio::test(start_paused = true)]
-async fn wait_for_next_checkpoint_returns_a_newer_completed_checkpoint() {
-    let (client, handle) = client_over([
-        checkpoint_stats(Some(3)),
-        checkpoint_stats(Some(3)),
-        checkpoint_stats(Some(4)),
-    ]);
-    let next = client
-        .wait_for_next_checkpoint(job(), Duration::from_secs(10))
-        .await
-        .unwrap();
-    assert_eq!(next.id, 4);
-    assert_eq!(next.external_path.as_deref(), Some("file:/chk/chk-4"));
-    assert_eq!(handle.request_count(), 3);
-}
-
-#[tokio::test(start_paused = true)]
-async fn wait_for_next_checkpoint_times_out_without_one() {
-    let (client, _handle) = client_over((0..50).map(|_| checkpoint_stats(None)));
-    let error = client
-        .wait_for_next_checkpoint(job(), Duration::from_millis(500))
-        .await
-        .unwrap_err();
-    match error {
-        ApiError::WaitTimedOut {
-            what, last_seen, ..
-        } => {
-            assert!(what.contains("first completed checkpoint"), "{what}");
-            assert!(last_seen.contains("no completed checkpoint"), "{last_seen}");
-        }
-        other => panic!("expected WaitTimedOut, got {other:?}"),
-    }
 }

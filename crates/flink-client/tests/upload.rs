@@ -1,19 +1,20 @@
 //! The streamed jar upload and the submit workflow over mock transports: the body is read
 //! chunk by chunk as it is sent, framed exactly, never retried; bad input sends nothing.
 
+mod common;
+
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use bytes::Bytes;
+use flink_client::Transport;
 use flink_client::prelude::*;
 use flink_client::transport::mock::{self, MockHandle, ScriptedResponse};
 use flink_client::transport::{Body, BoxError};
 use flink_client::{SubmitJar, UploadOptions};
-use flink_client::{Transport, TransportConfig};
 use http::{Request, Response, header};
 use http_body_util::{BodyExt, Full};
 use tokio::io::{AsyncRead, ReadBuf};
@@ -165,16 +166,11 @@ async fn the_body_is_read_chunk_by_chunk_as_it_is_sent() {
     );
 }
 
+/// A client over `script` that knows it talks to Flink 2.3.0 (no `GET /config` first).
 fn client_over(script: impl IntoIterator<Item = ScriptedResponse>) -> (FlinkClient, MockHandle) {
-    let mut config = TransportConfig::new("http://flink.test:8081/").expect("a valid URL");
-    config.attempt_timeout = Duration::from_secs(5);
-    let (transport, handle) =
-        mock::scripted_with(&config, script).expect("the default stack builds");
+    let (client, handle) = common::client_over(script);
     let version = "2.3.0".parse().expect("a version");
-    (
-        FlinkClient::from_transport(transport).with_server_version(version),
-        handle,
-    )
+    (client.with_server_version(version), handle)
 }
 
 fn temp_jar(name: &str, bytes: &[u8]) -> std::path::PathBuf {

@@ -83,35 +83,12 @@ string_enum! {
     }
 }
 
-/// The body of `GET`/`POST /jars/:jarid/plan`: which program to plan, and how.
+/// The body of `GET`/`POST /jars/:jarid/plan`: which program to plan, and how. It is also the
+/// program part of [`JarRunRequest`], as in Flink, where every jar body extends this one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JarPlanRequest {
     /// The class whose `main` builds the job; the jar's manifest decides when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entry_class: Option<String>,
-    /// The program's arguments, one element per argument.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub program_args_list: Option<Vec<String>>,
-    /// The default parallelism of the job's operators.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallelism: Option<i32>,
-    /// The job id the plan would carry (32 hexadecimal characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_id: Option<String>,
-    /// Configuration options applied to the program, such as `parallelism.default`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flink_configuration: Option<BTreeMap<String, String>>,
-    /// Fields this version of flink-models does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// The body of `POST /jars/:jarid/run`: which program to run, and how.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JarRunRequest {
-    /// The class whose `main` runs the job; the jar's manifest decides when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_class: Option<String>,
     /// The program's arguments, one element per argument (never split or joined by Flink).
@@ -120,10 +97,27 @@ pub struct JarRunRequest {
     /// The default parallelism of the job's operators (at least 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i32>,
-    /// The id the job gets (32 hexadecimal characters). Choosing it makes the run safe to
+    /// The id the job gets (32 hexadecimal characters). Choosing it makes a run safe to
     /// retry: Flink refuses a second job with the same id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
+    /// Configuration options applied to the program, such as `parallelism.default`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flink_configuration: Option<BTreeMap<String, String>>,
+    /// Fields this version of flink-models does not know (also those of the bodies that
+    /// flatten this one).
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The body of `POST /jars/:jarid/run`: which program to run, and how to restore it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JarRunRequest {
+    /// The program: entry class, arguments, parallelism, job id, configuration (and the
+    /// fields this version of flink-models does not know), sent at the top level.
+    #[serde(flatten)]
+    pub program: JarPlanRequest,
     /// Whether the job may start although the savepoint has state no operator claims.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_non_restored_state: Option<bool>,
@@ -136,12 +130,6 @@ pub struct JarRunRequest {
     /// The older, deprecated name of `claimMode`, the only one servers before 1.20 read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_mode: Option<ClaimMode>,
-    /// Configuration options applied to the job, such as `parallelism.default`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flink_configuration: Option<BTreeMap<String, String>>,
-    /// Fields this version of flink-models does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// The answer to `POST /jars/:jarid/run`.
@@ -162,40 +150,17 @@ pub struct JarRunResponse {
 }
 
 /// The body of `POST /jars/:jarid/run-application` (Flink 2.x): run the jar's `main` as an
-/// application, which may submit several jobs.
+/// application, which may submit several jobs. Its job id is the (first) job's.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JarRunApplicationRequest {
-    /// The class whose `main` runs; the jar's manifest decides when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entry_class: Option<String>,
-    /// The program's arguments, one element per argument.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub program_args_list: Option<Vec<String>>,
-    /// The default parallelism of the jobs' operators (at least 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallelism: Option<i32>,
-    /// The id of the (first) job, 32 hexadecimal characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_id: Option<String>,
-    /// Whether the job may start although the savepoint has state no operator claims.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_non_restored_state: Option<bool>,
-    /// The savepoint or retained checkpoint to restore from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub savepoint_path: Option<String>,
-    /// How the job treats the snapshot it restores from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claim_mode: Option<ClaimMode>,
-    /// Configuration options applied to the application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flink_configuration: Option<BTreeMap<String, String>>,
+    /// The program and how to restore it, as for `POST /jars/:jarid/run`, sent at the top
+    /// level (with the fields this version of flink-models does not know).
+    #[serde(flatten)]
+    pub run: JarRunRequest,
     /// The id the application gets (32 hexadecimal characters); Flink picks one when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    /// Fields this version of flink-models does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// The answer to `POST /jars/:jarid/run-application` (Flink 2.x).
@@ -245,8 +210,11 @@ mod tests {
     #[test]
     fn run_request_leaves_out_what_is_not_set() {
         let request = JarRunRequest {
-            entry_class: Some("flinklocal.TestJob".to_owned()),
-            program_args_list: Some(vec!["--name".to_owned(), "a b, c".to_owned()]),
+            program: JarPlanRequest {
+                entry_class: Some("flinklocal.TestJob".to_owned()),
+                program_args_list: Some(vec!["--name".to_owned(), "a b, c".to_owned()]),
+                ..JarPlanRequest::default()
+            },
             claim_mode: Some(ClaimMode::NoClaim),
             ..JarRunRequest::default()
         };
@@ -257,6 +225,20 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&JarRunRequest::default()).unwrap(),
             "{}"
+        );
+    }
+
+    #[test]
+    fn flattened_bodies_keep_unknown_fields_once() {
+        let json = r#"{"entryClass":"a.B","jobId":"j","savepointPath":"s","applicationId":"x","future":1}"#;
+        let request: JarRunApplicationRequest = serde_json::from_str(json).unwrap();
+        assert_eq!(request.run.program.entry_class.as_deref(), Some("a.B"));
+        assert_eq!(request.run.savepoint_path.as_deref(), Some("s"));
+        assert_eq!(request.application_id.as_deref(), Some("x"));
+        assert_eq!(request.run.program.extra.len(), 1);
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            serde_json::from_str::<serde_json::Value>(json).unwrap()
         );
     }
 }

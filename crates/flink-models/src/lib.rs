@@ -20,6 +20,7 @@
 mod enums;
 mod lenient_f64;
 
+pub mod applications;
 pub mod cluster;
 pub mod common;
 pub mod jars;

@@ -11,9 +11,14 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+import java.io.FileOutputStream;
+import java.io.ObjectOutputStream;
 
 /**
  * Tiny streaming job for exercising the Flink REST API (compiles against Flink 1.20.x and 2.x).
@@ -32,7 +37,12 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  *   --checkpoint-interval MS checkpoint interval in ms (default 2000)
  *   --name NAME              job name (default flink-rs-testjob)
  *   --print                  also print every record to the TaskManager's stdout (.out file)
+ *   --write-job-graph FILE   do not run: compile the same pipeline into a JobGraph and write it to FILE
+ *                            in Java serialization, as Flink's own client sends it to POST /jobs
  * </pre>
+ *
+ * <p>A serialized JobGraph fits only the Flink version it was written with, so run
+ * {@code --write-job-graph} with that version's {@code lib/*} on the classpath.
  */
 public final class TestJob {
 
@@ -46,6 +56,7 @@ public final class TestJob {
         long checkpointInterval = 2000L;
         String name = "flink-rs-testjob";
         boolean print = false;
+        String jobGraphFile = null;
 
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -70,6 +81,9 @@ public final class TestJob {
                     break;
                 case "--print":
                     print = true;
+                    break;
+                case "--write-job-graph":
+                    jobGraphFile = args[++i];
                     break;
                 default:
                     throw new IllegalArgumentException("Unknown argument: " + a);
@@ -118,7 +132,27 @@ public final class TestJob {
         }
         counted.sinkTo(new DiscardingSink<>()).name("discard").uid("discard");
 
+        if (jobGraphFile != null) {
+            writeJobGraph(env, name, jobGraphFile);
+            return;
+        }
         env.execute(name);
+    }
+
+    /**
+     * Compiles the pipeline into a JobGraph (with a fresh random job id) and writes it with
+     * Java serialization, the form {@code POST /jobs} reads. The job's classes are not in the
+     * graph: the submission sends this jar alongside it.
+     */
+    private static void writeJobGraph(StreamExecutionEnvironment env, String name, String file)
+            throws Exception {
+        StreamGraph streamGraph = env.getStreamGraph();
+        streamGraph.setJobName(name);
+        JobGraph jobGraph = streamGraph.getJobGraph();
+        try (ObjectOutputStream out = new ObjectOutputStream(new FileOutputStream(file))) {
+            out.writeObject(jobGraph);
+        }
+        System.out.println(jobGraph.getJobID());
     }
 
     /** Generator: emits the sequence index itself. */

@@ -16,8 +16,16 @@ pub(crate) struct ConfigInputs<'a> {
     pub(crate) state: &'a Path,
     pub(crate) tls: Tls,
     pub(crate) adaptive: bool,
+    /// The HistoryServer's port, when the cluster has one.
+    pub(crate) history_port: Option<u16>,
     pub(crate) extra: &'a [String],
 }
+
+/// Where the JobManager archives finished jobs and the HistoryServer reads them.
+pub(crate) const ARCHIVE_DIR: &str = "archive";
+
+/// The HistoryServer's working directory (it unpacks the archives there as static files).
+pub(crate) const HISTORY_WEB_DIR: &str = "history-web";
 
 /// The config file's name: `config.yaml` for Flink 2.x, the legacy `flink-conf.yaml` for 1.x.
 pub(crate) fn file_name(version: &str) -> &'static str {
@@ -47,8 +55,9 @@ pub(crate) fn config_text(inputs: &ConfigInputs<'_>) -> String {
         ("taskmanager.memory.process.size", "1536m".to_owned()),
         ("parallelism.default", "1".to_owned()),
         // A TaskManager that starts before the JobManager's RPC is up retries after this delay
-        // (10 s by default, which made startup three times slower).
-        ("cluster.registration.error-delay", "1 s".to_owned()),
+        // (10 s by default, which made startup three times slower). In milliseconds: before
+        // 1.20 the key is a number, and later versions read a number as milliseconds too.
+        ("cluster.registration.error-delay", "1000".to_owned()),
         ("rest.address", "127.0.0.1".to_owned()),
         ("rest.bind-address", "127.0.0.1".to_owned()),
         ("rest.port", inputs.rest_port.to_string()),
@@ -77,15 +86,10 @@ pub(crate) fn config_text(inputs: &ConfigInputs<'_>) -> String {
     .map(|(key, value)| (key.to_owned(), value))
     .collect();
     if inputs.adaptive {
-        entries.push(("jobmanager.scheduler".to_owned(), "adaptive".to_owned()));
-        // A rescale waits out this cooldown (30 s by default) after the job starts running;
-        // the key was renamed in 1.20, and Flink ignores the name it does not know.
-        for key in [
-            "jobmanager.adaptive-scheduler.scaling-interval.min",
-            "jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling",
-        ] {
-            entries.push((key.to_owned(), "1 s".to_owned()));
-        }
+        entries.extend(adaptive_entries());
+    }
+    if let Some(port) = inputs.history_port {
+        entries.extend(history_entries(inputs.state, port));
     }
     if inputs.tls != Tls::None {
         let tls = inputs.state.join("tls");
@@ -136,6 +140,53 @@ pub(crate) fn config_text(inputs: &ConfigInputs<'_>) -> String {
     text
 }
 
+/// The adaptive scheduler, with short cooldowns and its rescale history kept.
+fn adaptive_entries() -> Vec<(String, String)> {
+    [
+        ("jobmanager.scheduler", "adaptive"),
+        // A rescale waits out this cooldown (30 s by default) after the job starts running;
+        // the key was renamed in 1.20, and Flink ignores the name it does not know.
+        ("jobmanager.adaptive-scheduler.scaling-interval.min", "1 s"),
+        (
+            "jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling",
+            "1 s",
+        ),
+        // Keep the rescale history (Flink 2.3+), which is off (0) by default.
+        ("web.adaptive-scheduler.rescale-history.size", "20"),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value.to_owned()))
+    .collect()
+}
+
+/// The settings of the JobManager's archive and of the HistoryServer that serves it. The
+/// HistoryServer serves plain HTTP (`historyserver.web.ssl.enabled` stays off), also next to a
+/// TLS cluster.
+fn history_entries(state: &Path, port: u16) -> Vec<(String, String)> {
+    let state = state.display();
+    let archive = format!("file://{state}/{ARCHIVE_DIR}");
+    [
+        // The JobManager writes one archive file per globally terminated job here …
+        ("jobmanager.archive.fs.dir", archive.clone()),
+        // … and the HistoryServer polls the same directory (every 10 s by default).
+        ("historyserver.archive.fs.dir", archive),
+        // Plain milliseconds: before 1.20 this key is a number, not a duration.
+        (
+            "historyserver.archive.fs.refresh-interval",
+            "1000".to_owned(),
+        ),
+        ("historyserver.web.address", "127.0.0.1".to_owned()),
+        ("historyserver.web.port", port.to_string()),
+        (
+            "historyserver.web.tmpdir",
+            format!("{state}/{HISTORY_WEB_DIR}"),
+        ),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect()
+}
+
 /// log4j2 configuration as in Flink's default `conf/log4j.properties`: a rolling file per process.
 pub(crate) const LOG4J: &str = "\
 monitorInterval=30
@@ -178,6 +229,7 @@ mod tests {
             state: Path::new("/tmp/s"),
             tls,
             adaptive: true,
+            history_port: None,
             extra,
         }
     }
@@ -195,6 +247,29 @@ mod tests {
         assert!(text.contains("rest.port: 18081\n"));
         assert!(text.contains("jobmanager.scheduler: adaptive\n"));
         assert!(!text.contains("security.ssl"));
+        assert!(
+            !text.contains("archive"),
+            "no archiving without a HistoryServer"
+        );
+    }
+
+    #[test]
+    fn a_history_server_reads_what_the_jobmanager_archives() {
+        let extra = vec!["historyserver.archive.fs.refresh-interval: 5 s".to_owned()];
+        let text = config_text(&ConfigInputs {
+            history_port: Some(18281),
+            ..inputs(&extra, Tls::None)
+        });
+        assert!(text.contains("jobmanager.archive.fs.dir: file:///tmp/s/archive\n"));
+        assert!(text.contains("historyserver.archive.fs.dir: file:///tmp/s/archive\n"));
+        assert!(text.contains("historyserver.web.address: 127.0.0.1\n"));
+        assert!(text.contains("historyserver.web.port: 18281\n"));
+        assert!(text.contains("historyserver.web.tmpdir: /tmp/s/history-web\n"));
+        // Extra settings win over the short default refresh interval, without a duplicate key.
+        assert!(text.contains("historyserver.archive.fs.refresh-interval: 5 s\n"));
+        assert_eq!(text.matches("refresh-interval").count(), 1);
+        // The HistoryServer serves plain HTTP, also next to a TLS cluster.
+        assert!(!text.contains("historyserver.web.ssl"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `cargo xtask flink up|down|status`: standalone Flink session clusters (one JobManager, one
-//! TaskManager) on loopback, built from the PyPI package `apache-flink-libraries` and run with
-//! plain `java`.
+//! TaskManager, and with `--history` Flink's HistoryServer) on loopback, built from the PyPI
+//! package `apache-flink-libraries` and run with plain `java`.
 
 mod conf;
 pub(crate) mod dist;
@@ -23,7 +23,8 @@ use crate::tools::jdk_tool;
 /// `cargo xtask flink …`.
 #[derive(Subcommand)]
 pub(crate) enum FlinkCommand {
-    /// Start a cluster and wait until a TaskManager has registered; prints its env file.
+    /// Start a cluster and wait until a TaskManager has registered (and the HistoryServer
+    /// answers, with --history); prints its env file.
     Up(UpArgs),
     /// Stop the clusters this tool started (all, or the one on --port).
     Down {
@@ -41,6 +42,7 @@ pub(crate) enum FlinkCommand {
 
 /// How to start a cluster.
 #[derive(Args, Clone)]
+#[allow(clippy::struct_excessive_bools)] // each is a command-line flag
 pub(crate) struct UpArgs {
     /// Flink version, as published on PyPI (`apache-flink-libraries`).
     #[arg(long, default_value = "2.3.0", value_parser = parse_version)]
@@ -57,6 +59,13 @@ pub(crate) struct UpArgs {
     /// Use the adaptive scheduler (needed for `resource-requirements`).
     #[arg(long)]
     pub(crate) adaptive: bool,
+    /// Also start Flink's HistoryServer, serving the jobs the JobManager archives when they
+    /// end (`FLINK_HISTORY_URL` in the env file; plain HTTP, also next to a TLS cluster).
+    #[arg(long)]
+    pub(crate) history: bool,
+    /// Port of the HistoryServer on 127.0.0.1 [default: the REST port + 200].
+    #[arg(long, requires = "history")]
+    pub(crate) history_port: Option<u16>,
     /// Extra Flink settings, `key: value`; they replace defaults of the same key.
     #[arg(long = "extra-conf", value_name = "KEY: VALUE")]
     pub(crate) extra_conf: Vec<String>,
@@ -71,7 +80,24 @@ impl UpArgs {
             tls: false,
             mtls: false,
             adaptive: false,
+            history: false,
+            history_port: None,
             extra_conf: Vec::new(),
+        }
+    }
+
+    /// The HistoryServer's port, when the cluster has one: `--history-port`, or the REST port
+    /// + 200 (+ 100 would collide with the adaptive clusters of `cargo xtask test`).
+    pub(crate) fn history_port(&self) -> Result<Option<u16>> {
+        if !self.history {
+            return Ok(None);
+        }
+        match self.history_port.or_else(|| self.port.checked_add(200)) {
+            Some(port) if port != self.port => Ok(Some(port)),
+            _ => bail!(
+                "no HistoryServer port for REST port {}: choose one with --history-port",
+                self.port
+            ),
         }
     }
 
@@ -149,7 +175,7 @@ pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
     let started = Instant::now();
     let java = jdk_tool("java")?;
     let state = state_of(args.port);
-    if let Some(pid) = Role::BOTH
+    if let Some(pid) = Role::ALL
         .iter()
         .find_map(|role| process::running_pid(&state, *role))
     {
@@ -163,6 +189,14 @@ pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
         bail!(
             "port {} on 127.0.0.1 is already in use; choose another with --port",
             args.port
+        );
+    }
+    let history_port = args.history_port()?;
+    if let Some(port) = history_port
+        && http::port_in_use(port)
+    {
+        bail!(
+            "port {port} on 127.0.0.1 (the HistoryServer's) is already in use; choose another with --history-port"
         );
     }
     let home = dist::ensure(&args.version)?;
@@ -181,17 +215,18 @@ pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
         "web-upload",
         "checkpoints",
         "savepoints",
+        conf::ARCHIVE_DIR,
     ] {
         fs::create_dir_all(state.join(dir))?;
     }
     let tls = args.tls_mode();
-    write_state(args, &state, tls)?;
-    let mut children = start_processes(&java, &home, &state)?;
+    write_state(args, &state, tls, history_port)?;
+    let mut children = start_processes(&java, &home, &state, history_port.is_some())?;
 
     let cluster = Cluster {
         version: args.version.clone(),
         port: args.port,
-        env: env_of(args, &state, &home),
+        env: env_of(args, &state, &home, history_port),
         state,
     };
     fs::write(
@@ -201,14 +236,19 @@ pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
             .iter()
             .fold(String::new(), |text, (k, v)| text + k + "=" + v + "\n"),
     )?;
-    wait_until_ready(&cluster, tls, &mut children)?;
+    wait_until_ready(&cluster, tls, history_port, &mut children)?;
     let rss = |role| {
         process::running_pid(&cluster.state, role)
             .and_then(process::rss_mib)
             .unwrap_or(0)
     };
+    let history = cluster
+        .var("FLINK_HISTORY_URL")
+        .map_or_else(String::new, |url| {
+            format!(", HistoryServer at {url} {} MiB", rss(Role::HistoryServer))
+        });
     eprintln!(
-        "xtask: Flink {} ready at {} in {:.1}s (distribution {:.1}s); JobManager {} MiB, TaskManager {} MiB RSS",
+        "xtask: Flink {} ready at {} in {:.1}s (distribution {:.1}s); JobManager {} MiB, TaskManager {} MiB{history} RSS",
         cluster.version,
         cluster.var("FLINK_REST_URL").unwrap_or_default(),
         started.elapsed().as_secs_f64(),
@@ -220,7 +260,7 @@ pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
 }
 
 /// Creates the configuration (and TLS material) of a cluster in its state directory.
-fn write_state(args: &UpArgs, state: &Path, tls: Tls) -> Result<()> {
+fn write_state(args: &UpArgs, state: &Path, tls: Tls, history_port: Option<u16>) -> Result<()> {
     if tls != Tls::None {
         tls::make_material(&state.join("tls"))?;
     }
@@ -232,6 +272,7 @@ fn write_state(args: &UpArgs, state: &Path, tls: Tls) -> Result<()> {
         state,
         tls,
         adaptive: args.adaptive,
+        history_port,
         extra: &args.extra_conf,
     });
     fs::write(conf_dir.join(conf::file_name(&args.version)), config)?;
@@ -239,8 +280,14 @@ fn write_state(args: &UpArgs, state: &Path, tls: Tls) -> Result<()> {
     Ok(())
 }
 
-/// Starts the JobManager and the TaskManager of a prepared state directory.
-fn start_processes(java: &Path, home: &Path, state: &Path) -> Result<Vec<(Role, Child)>> {
+/// Starts the JobManager, the TaskManager and (with `history`) the HistoryServer of a
+/// prepared state directory.
+fn start_processes(
+    java: &Path,
+    home: &Path,
+    state: &Path,
+    history: bool,
+) -> Result<Vec<(Role, Child)>> {
     let conf_dir = state.join("conf");
     let classpath = process::classpath(home)?;
     let java17_opts = process::java17_opts(home)?;
@@ -254,11 +301,16 @@ fn start_processes(java: &Path, home: &Path, state: &Path) -> Result<Vec<(Role, 
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("BashJavaUtils thread panicked"))),
         )
     });
-    let mut children = Vec::new();
-    for (role, (memory, dynamic)) in [
+    let mut roles = vec![
         (Role::JobManager, jm_params?),
         (Role::TaskManager, tm_params?),
-    ] {
+    ];
+    if history {
+        let memory = process::HISTORY_SERVER_MEMORY.map(str::to_owned).to_vec();
+        roles.push((Role::HistoryServer, (memory, Vec::new())));
+    }
+    let mut children = Vec::new();
+    for (role, (memory, dynamic)) in roles {
         let launch = Launch {
             java,
             home,
@@ -273,7 +325,12 @@ fn start_processes(java: &Path, home: &Path, state: &Path) -> Result<Vec<(Role, 
     Ok(children)
 }
 
-fn env_of(args: &UpArgs, state: &Path, home: &Path) -> Vec<(String, String)> {
+fn env_of(
+    args: &UpArgs,
+    state: &Path,
+    home: &Path,
+    history_port: Option<u16>,
+) -> Vec<(String, String)> {
     let tls = args.tls_mode();
     let scheme = if tls == Tls::None { "http" } else { "https" };
     let path = |p: PathBuf| p.display().to_string();
@@ -294,11 +351,22 @@ fn env_of(args: &UpArgs, state: &Path, home: &Path) -> Vec<(String, String)> {
             path(state.join("checkpoints")),
         ),
     ];
-    for role in Role::BOTH {
+    if let Some(port) = history_port {
+        env.push((
+            "FLINK_HISTORY_URL".to_owned(),
+            format!("http://127.0.0.1:{port}"),
+        ));
+        env.push((
+            "FLINK_ARCHIVE_DIR".to_owned(),
+            path(state.join(conf::ARCHIVE_DIR)),
+        ));
+    }
+    for role in Role::ALL {
         if let Ok(pid) = fs::read_to_string(role.pid_file(state)) {
             let name = match role {
                 Role::JobManager => "FLINK_JM_PID",
                 Role::TaskManager => "FLINK_TM_PID",
+                Role::HistoryServer => "FLINK_HS_PID",
             };
             env.push((name.to_owned(), pid.trim().to_owned()));
         }
@@ -332,7 +400,12 @@ fn endpoint_of(cluster: &Cluster, tls: Tls) -> http::Endpoint {
     }
 }
 
-fn wait_until_ready(cluster: &Cluster, tls: Tls, children: &mut [(Role, Child)]) -> Result<()> {
+fn wait_until_ready(
+    cluster: &Cluster,
+    tls: Tls,
+    history_port: Option<u16>,
+    children: &mut [(Role, Child)],
+) -> Result<()> {
     let limit = std::env::var("FLINK_RS_UP_TIMEOUT")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -355,8 +428,10 @@ fn wait_until_ready(cluster: &Cluster, tls: Tls, children: &mut [(Role, Child)])
                 );
             }
         }
+        // The HistoryServer writes its `config` file before it starts serving.
         if let Ok(body) = endpoint.overview()
             && http::taskmanagers(&body).is_some_and(|n| n >= 1)
+            && history_port.is_none_or(|port| http::get(port, "/config").is_ok())
         {
             return Ok(());
         }
@@ -424,7 +499,13 @@ fn status(port: Option<u16>) -> Result<()> {
             var("FLINK_REST_URL")
         );
         let mut alive = false;
-        for role in Role::BOTH {
+        let history_url = env
+            .lines()
+            .find_map(|l| l.strip_prefix("FLINK_HISTORY_URL="));
+        for role in Role::ALL {
+            if role == Role::HistoryServer && history_url.is_none() {
+                continue;
+            }
             match process::running_pid(&state, role) {
                 Some(pid) => {
                     alive = true;
@@ -461,6 +542,20 @@ fn status(port: Option<u16>) -> Result<()> {
                 Ok(body) => println!("  GET /overview: {body}"),
                 Err(error) => println!("  GET /overview: unreachable ({error})"),
             }
+            if let Some(url) = history_url {
+                let jobs = url
+                    .rsplit(':')
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .map(|port| http::get(port, "/jobs/overview"));
+                match jobs {
+                    Some(Ok(body)) => println!("  HistoryServer {url}/jobs/overview: {body}"),
+                    Some(Err(error)) => {
+                        println!("  HistoryServer {url}/jobs/overview: unreachable ({error})");
+                    }
+                    None => println!("  HistoryServer at {url}: no port"),
+                }
+            }
         }
     }
     Ok(())
@@ -469,6 +564,21 @@ fn status(port: Option<u16>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_history_server_port_defaults_to_rest_plus_200() {
+        let mut args = UpArgs::plain("2.3.0", 18111);
+        assert_eq!(args.history_port().unwrap(), None);
+        args.history = true;
+        assert_eq!(args.history_port().unwrap(), Some(18311));
+        args.history_port = Some(19000);
+        assert_eq!(args.history_port().unwrap(), Some(19000));
+        args.history_port = Some(18111);
+        assert!(args.history_port().is_err(), "the REST port is taken");
+        let mut args = UpArgs::plain("2.3.0", 65400);
+        args.history = true;
+        assert!(args.history_port().is_err(), "no port above 65535");
+    }
 
     #[test]
     fn versions_must_look_like_releases() {

@@ -1,5 +1,5 @@
-//! The JobManager and TaskManager JVMs: command lines as Flink's own scripts build them,
-//! start, and stop (only processes this tool started, checked through `/proc`).
+//! The JobManager, TaskManager and HistoryServer JVMs: command lines as Flink's own scripts
+//! build them, start, and stop (only processes this tool started, checked through `/proc`).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -14,15 +14,18 @@ use anyhow::{Context, Result, bail};
 use super::dist::dist_jar;
 use crate::tools::run_checked;
 
-/// The two processes of a standalone session cluster.
+/// The processes of a standalone session cluster: a JobManager, a TaskManager and, with
+/// `--history`, a HistoryServer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Role {
     JobManager,
     TaskManager,
+    HistoryServer,
 }
 
 impl Role {
-    pub(crate) const BOTH: [Self; 2] = [Self::JobManager, Self::TaskManager];
+    /// Every role, in start order.
+    pub(crate) const ALL: [Self; 3] = [Self::JobManager, Self::TaskManager, Self::HistoryServer];
 
     /// The entry point class, also how a pid is recognised as ours.
     pub(crate) fn class(self) -> &'static str {
@@ -31,6 +34,7 @@ impl Role {
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint"
             }
             Self::TaskManager => "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+            Self::HistoryServer => "org.apache.flink.runtime.webmonitor.history.HistoryServer",
         }
     }
 
@@ -38,6 +42,7 @@ impl Role {
         match self {
             Self::JobManager => "jobmanager",
             Self::TaskManager => "taskmanager",
+            Self::HistoryServer => "historyserver",
         }
     }
 
@@ -46,13 +51,17 @@ impl Role {
         match self {
             Self::JobManager => "standalonesession",
             Self::TaskManager => "taskexecutor",
+            Self::HistoryServer => "historyserver",
         }
     }
 
-    fn resource_command(self) -> &'static str {
+    /// The BashJavaUtils command that computes the role's memory flags; the HistoryServer has
+    /// none (`historyserver.sh` passes no memory settings).
+    fn resource_command(self) -> Option<&'static str> {
         match self {
-            Self::JobManager => "GET_JM_RESOURCE_PARAMS",
-            Self::TaskManager => "GET_TM_RESOURCE_PARAMS",
+            Self::JobManager => Some("GET_JM_RESOURCE_PARAMS"),
+            Self::TaskManager => Some("GET_TM_RESOURCE_PARAMS"),
+            Self::HistoryServer => None,
         }
     }
 
@@ -60,6 +69,10 @@ impl Role {
         state.join("pids").join(format!("{}.pid", self.name()))
     }
 }
+
+/// Heap of the HistoryServer. Flink's `historyserver.sh` sets none (the JVM would size it
+/// from the machine's memory); it holds little beyond the archives' index.
+pub(crate) const HISTORY_SERVER_MEMORY: [&str; 2] = ["-Xms64m", "-Xmx256m"];
 
 /// Used when flink-dist carries no default config.yaml (Flink before 1.19): Flink 1.20's list.
 const FALLBACK_JAVA17_OPTS: &str = "--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED";
@@ -116,6 +129,9 @@ pub(crate) fn resource_params(
     conf: &Path,
     role: Role,
 ) -> Result<(Vec<String>, Vec<String>)> {
+    let Some(resource_command) = role.resource_command() else {
+        bail!("the {} has no resource parameters", role.name());
+    };
     let classpath = format!(
         "{}:{}",
         home.join("bin/bash-java-utils.jar").display(),
@@ -126,10 +142,10 @@ pub(crate) fn resource_params(
             .arg("-classpath")
             .arg(classpath)
             .arg("org.apache.flink.runtime.util.bash.BashJavaUtils")
-            .arg(role.resource_command())
+            .arg(resource_command)
             .arg("--configDir")
             .arg(conf),
-        &format!("BashJavaUtils {}", role.resource_command()),
+        &format!("BashJavaUtils {resource_command}"),
     )?;
     parse_resource_params(&String::from_utf8_lossy(&output.stdout))
         .with_context(|| format!("unexpected BashJavaUtils output for the {}", role.name()))
@@ -197,6 +213,9 @@ pub(crate) fn start(role: Role, launch: &Launch<'_>) -> Result<Child> {
         Role::TaskManager => {
             command.arg("--configDir").arg(&conf).args(launch.dynamic);
         }
+        Role::HistoryServer => {
+            command.arg("--configDir").arg(&conf);
+        }
     }
     let out = fs::File::create(format!("{}.out", stem.display()))?;
     let child = command
@@ -232,9 +251,9 @@ pub(crate) fn running_pid(state: &Path, role: Role) -> Option<u32> {
     (cmdline.contains(role.class()) && cmdline.contains(&conf)).then_some(pid)
 }
 
-/// Stops both processes of a cluster: SIGTERM, then SIGKILL after 20 s.
+/// Stops the processes of a cluster: SIGTERM, then SIGKILL after 20 s.
 pub(crate) fn stop(state: &Path) -> Result<()> {
-    for role in [Role::TaskManager, Role::JobManager] {
+    for role in [Role::HistoryServer, Role::TaskManager, Role::JobManager] {
         if let Some(pid) = running_pid(state, role) {
             signal("TERM", pid)?;
             let deadline = Instant::now() + Duration::from_secs(20);

@@ -5,6 +5,7 @@
 //! `flink_client::FlinkClient::upload_jar` sends it.
 
 mod plan;
+mod program;
 mod run;
 mod upload;
 
@@ -16,10 +17,11 @@ use http::Method;
 use crate::endpoint::{Endpoint, Execute, JsonEndpoint, encode_segment};
 use crate::{ApiError, JarId, JobId};
 use flink_models::common::Empty;
-use flink_models::jars::{JarList, JarRunApplicationResponse, JarRunResponse};
+use flink_models::jars::{JarList, JarPlanRequest, JarRunApplicationResponse, JarRunResponse};
 use flink_models::jobs::plan::JobPlanInfo;
 
 pub use plan::{GetJarPlan, PostJarPlan};
+pub use program::{JarProgram, JarRestore};
 pub use run::{RunJar, RunJarApplication, check_run_request, is_already_submitted};
 pub use upload::{JarUpload, UPLOAD_TIMEOUT};
 
@@ -126,9 +128,11 @@ fn check_parallelism(parallelism: Option<i32>, jar: &dyn fmt::Display) -> Result
     }
 }
 
-/// Refuses a job id that does not parse as a [`JobId`].
-fn check_job_id(job_id: Option<&str>) -> Result<(), ApiError> {
-    if let Some(id) = job_id {
+/// Checks the program options before they are sent: a parallelism of at least 1 and a
+/// well-formed job id. `jar` names the jar in the error (its id, or a path).
+fn check_program(program: &JarPlanRequest, jar: &dyn fmt::Display) -> Result<(), ApiError> {
+    check_parallelism(program.parallelism, jar)?;
+    if let Some(id) = &program.job_id {
         id.parse::<JobId>()?;
     }
     Ok(())

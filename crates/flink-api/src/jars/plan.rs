@@ -1,13 +1,12 @@
 //! `GET` and `POST /jars/:jarid/plan`: the plan of a jar's program, with the options in the
 //! query or as JSON.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::Method;
 
-use super::{check_job_id, check_parallelism};
+use super::{JarProgram, check_parallelism, check_program};
 use crate::endpoint::{Endpoint, JsonEndpoint, encode_segment};
 use crate::{ApiError, JarId, json_body};
 use flink_models::jars::JarPlanRequest;
@@ -16,21 +15,19 @@ use flink_models::jobs::plan::JobPlanInfo;
 /// How long planning a jar may take (it runs the program's `main` too).
 const PLAN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
-/// `GET /jars/:jarid/plan`: the plan of a jar's program, with the options in the query.
+/// `GET /jars/:jarid/plan`: the plan of a jar's program, with the options in the query. Set
+/// them with the methods of [`JarProgram`].
 ///
 /// Flink reads the `programArg` query parameter as a comma-separated list, so arguments that
-/// contain a comma (or are empty) cannot be sent this way and are rejected; use
-/// [`PostJarPlan`], which sends them as a JSON list.
+/// contain a comma (or are empty) cannot be sent this way and are rejected, as are a job id and
+/// configuration options, which the query has no place for; use [`PostJarPlan`], which sends
+/// them as JSON.
 #[derive(Clone, Debug)]
 pub struct GetJarPlan {
     /// The jar to plan.
     pub jar: JarId,
-    /// The class whose `main` builds the job; the manifest decides when `None`.
-    pub entry_class: Option<String>,
-    /// The default parallelism (at least 1).
-    pub parallelism: Option<i32>,
-    /// The program's arguments.
-    pub args: Vec<String>,
+    /// The program and its options (sent in the query).
+    pub request: JarPlanRequest,
 }
 
 impl GetJarPlan {
@@ -39,50 +36,55 @@ impl GetJarPlan {
     pub fn new(jar: JarId) -> Self {
         Self {
             jar,
-            entry_class: None,
-            parallelism: None,
-            args: Vec::new(),
+            request: JarPlanRequest::default(),
         }
     }
 
-    /// Plans the program of this class.
-    #[must_use]
-    pub fn entry_class(mut self, class: impl Into<String>) -> Self {
-        self.entry_class = Some(class.into());
-        self
+    /// The program's arguments (none when unset).
+    fn args(&self) -> &[String] {
+        self.request
+            .program_args_list
+            .as_deref()
+            .unwrap_or_default()
     }
 
-    /// Plans with this default parallelism (at least 1).
-    #[must_use]
-    pub fn parallelism(mut self, parallelism: i32) -> Self {
-        self.parallelism = Some(parallelism);
-        self
-    }
-
-    /// Passes these arguments to the program (none may contain a comma).
-    #[must_use]
-    pub fn args<I, S>(mut self, args: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.args = args.into_iter().map(Into::into).collect();
-        self
-    }
-
+    /// Refuses what the query cannot carry, naming `PostJarPlan`, which can.
     fn validate(&self) -> Result<(), ApiError> {
-        check_parallelism(self.parallelism, &self.jar)?;
-        if let Some(bad) = self.args.iter().find(|a| a.is_empty() || a.contains(',')) {
-            return Err(ApiError::invalid(
-                "program argument",
-                bad,
+        check_parallelism(self.request.parallelism, &self.jar)?;
+        let refuse = |what, value: &str, why: &str| {
+            Err(ApiError::invalid(
+                what,
+                value,
                 format!(
-                    "the query of `GET /jars/{}/plan` splits arguments on commas, so an empty one or one with a comma cannot be sent; use `PostJarPlan` (`jar_plan`), which sends a JSON list",
+                    "the query of `GET /jars/{}/plan` {why}; use `PostJarPlan` (`jar_plan`), which sends JSON",
                     self.jar
                 ),
-            ));
+            ))
+        };
+        if let Some(bad) = self.args().iter().find(|a| a.is_empty() || a.contains(',')) {
+            return refuse(
+                "program argument",
+                bad,
+                "splits arguments on commas, so an empty one or one with a comma cannot be sent",
+            );
+        }
+        if let Some(job) = &self.request.job_id {
+            return refuse("job id", job, "has no place for a job id");
+        }
+        if self.request.flink_configuration.is_some() {
+            return refuse(
+                "configuration",
+                "",
+                "has no place for configuration options",
+            );
         }
         Ok(())
+    }
+}
+
+impl JarProgram for GetJarPlan {
+    fn program_mut(&mut self) -> &mut JarPlanRequest {
+        &mut self.request
     }
 }
 
@@ -95,14 +97,14 @@ impl Endpoint for GetJarPlan {
 
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
-        if let Some(class) = &self.entry_class {
+        if let Some(class) = &self.request.entry_class {
             query.push(("entry-class", class.clone()));
         }
-        if let Some(parallelism) = self.parallelism {
+        if let Some(parallelism) = self.request.parallelism {
             query.push(("parallelism", parallelism.to_string()));
         }
-        if !self.args.is_empty() {
-            query.push(("programArg", self.args.join(",")));
+        if !self.args().is_empty() {
+            query.push(("programArg", self.args().join(",")));
         }
         query
     }
@@ -121,8 +123,9 @@ impl JsonEndpoint for GetJarPlan {
     type Output = JobPlanInfo;
 }
 
-/// `POST /jars/:jarid/plan`: the plan of a jar's program, with the options as JSON. Runs the
-/// program's `main` but submits nothing, so it is safe to retry.
+/// `POST /jars/:jarid/plan`: the plan of a jar's program, with the options (set with the
+/// methods of [`JarProgram`]) as JSON. Runs the program's `main` but submits nothing, so it is
+/// safe to retry.
 #[derive(Clone, Debug)]
 pub struct PostJarPlan {
     /// The jar to plan.
@@ -140,40 +143,11 @@ impl PostJarPlan {
             request: JarPlanRequest::default(),
         }
     }
+}
 
-    /// Plans the program of this class.
-    #[must_use]
-    pub fn entry_class(mut self, class: impl Into<String>) -> Self {
-        self.request.entry_class = Some(class.into());
-        self
-    }
-
-    /// Plans with this default parallelism (at least 1).
-    #[must_use]
-    pub fn parallelism(mut self, parallelism: i32) -> Self {
-        self.request.parallelism = Some(parallelism);
-        self
-    }
-
-    /// Passes these arguments to the program, each as it is.
-    #[must_use]
-    pub fn args<I, S>(mut self, args: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.request.program_args_list = Some(args.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets a configuration option for the program, such as `parallelism.default`.
-    #[must_use]
-    pub fn config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.request
-            .flink_configuration
-            .get_or_insert_with(BTreeMap::new)
-            .insert(key.into(), value.into());
-        self
+impl JarProgram for PostJarPlan {
+    fn program_mut(&mut self) -> &mut JarPlanRequest {
+        &mut self.request
     }
 }
 
@@ -189,8 +163,7 @@ impl Endpoint for PostJarPlan {
     }
 
     fn body(&self) -> Result<Option<Bytes>, ApiError> {
-        check_parallelism(self.request.parallelism, &self.jar)?;
-        check_job_id(self.request.job_id.as_deref())?;
+        check_program(&self.request, &self.jar)?;
         json_body(&self.request)
     }
 
@@ -239,6 +212,8 @@ mod tests {
         }
         let error = build_request(&GetJarPlan::new(jar()).parallelism(0)).unwrap_err();
         assert!(error.is_invalid_input());
+        let error = build_request(&GetJarPlan::new(jar()).config("k", "v")).unwrap_err();
+        assert!(error.to_string().contains("PostJarPlan"), "{error}");
     }
 
     #[test]

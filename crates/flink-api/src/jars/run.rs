@@ -1,17 +1,17 @@
 //! `POST /jars/:jarid/run` and `POST /jars/:jarid/run-application`: run a jar's program.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::Method;
 
-use super::{check_job_id, check_parallelism};
+use super::{JarProgram, JarRestore, check_program};
 use crate::endpoint::{Endpoint, JsonEndpoint, encode_segment};
-use crate::{ApiError, FlinkVersion, JarId, JobId, TriggerId, json_body};
+use crate::{ApiError, ApplicationId, FlinkVersion, JarId, JobId, json_body};
 use flink_models::jars::{
-    ClaimMode, JarRunApplicationRequest, JarRunApplicationResponse, JarRunRequest, JarRunResponse,
+    JarPlanRequest, JarRunApplicationRequest, JarRunApplicationResponse, JarRunRequest,
+    JarRunResponse,
 };
 
 /// How long running a jar may take: Flink runs the program's `main` before it answers, and
@@ -19,10 +19,11 @@ use flink_models::jars::{
 const RUN_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 /// `POST /jars/:jarid/run`: runs a jar's program, which submits a job; answers with its id.
+/// Set the options with the methods of [`JarProgram`] and [`JarRestore`].
 ///
 /// ```
 /// use flink_api::jars::RunJar;
-/// use flink_api::{Endpoint, JobId, build_request};
+/// use flink_api::{Endpoint, JarProgram, JobId, build_request};
 ///
 /// let job = JobId::generate();
 /// let run = RunJar::new("8e5e_job.jar".parse()?)
@@ -52,69 +53,24 @@ impl RunJar {
         }
     }
 
-    /// Runs the program of this class.
-    #[must_use]
-    pub fn entry_class(mut self, class: impl Into<String>) -> Self {
-        self.request.entry_class = Some(class.into());
-        self
-    }
-
-    /// Passes these arguments to the program, each as it is (no splitting on spaces).
-    #[must_use]
-    pub fn args<I, S>(mut self, args: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.request.program_args_list = Some(args.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Runs with this default parallelism (at least 1; checked before sending).
-    #[must_use]
-    pub fn parallelism(mut self, parallelism: i32) -> Self {
-        self.request.parallelism = Some(parallelism);
-        self
-    }
-
     /// Gives the job this id. Flink refuses a second job with the same id, which makes the
     /// run safe to retry.
     #[must_use]
     pub fn job_id(mut self, job: &JobId) -> Self {
-        self.request.job_id = Some(job.as_str().to_owned());
+        self.request.program.job_id = Some(job.as_str().to_owned());
         self
     }
+}
 
-    /// Restores the job from this savepoint or retained checkpoint.
-    #[must_use]
-    pub fn savepoint_path(mut self, path: impl Into<String>) -> Self {
-        self.request.savepoint_path = Some(path.into());
-        self
+impl JarProgram for RunJar {
+    fn program_mut(&mut self) -> &mut JarPlanRequest {
+        &mut self.request.program
     }
+}
 
-    /// Whether the job may start although the savepoint has state that no operator claims.
-    #[must_use]
-    pub fn allow_non_restored_state(mut self, allow: bool) -> Self {
-        self.request.allow_non_restored_state = Some(allow);
-        self
-    }
-
-    /// How the job treats the snapshot it restores from. Servers before Flink 1.20 get it as
-    /// `restoreMode`, the only name they read.
-    #[must_use]
-    pub fn claim_mode(mut self, mode: ClaimMode) -> Self {
-        self.request.claim_mode = Some(mode);
-        self
-    }
-
-    /// Sets a configuration option for the job, such as `parallelism.default`.
-    #[must_use]
-    pub fn config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.request
-            .flink_configuration
-            .get_or_insert_with(BTreeMap::new)
-            .insert(key.into(), value.into());
-        self
+impl JarRestore for RunJar {
+    fn run_mut(&mut self) -> &mut JarRunRequest {
+        &mut self.request
     }
 }
 
@@ -137,7 +93,7 @@ impl Endpoint for RunJar {
     /// Only with a chosen job id: Flink then refuses a duplicate instead of starting a second
     /// job (see [`is_already_submitted`]).
     fn idempotent(&self) -> bool {
-        self.request.job_id.is_some()
+        self.request.program.job_id.is_some()
     }
 
     fn timeout(&self) -> Option<Duration> {
@@ -161,10 +117,11 @@ impl JsonEndpoint for RunJar {
     type Output = JarRunResponse;
 }
 
-/// `POST /jars/:jarid/run-application` (Flink 2.0 and newer): runs a jar's program as an
+/// `POST /jars/:jarid/run-application` (Flink 2.3 and newer): runs a jar's program as an
 /// application, which may submit several jobs; answers with the application's id.
 ///
-/// On older servers it fails with [`ApiError::Unsupported`] before anything is sent.
+/// On older servers it fails with [`ApiError::Unsupported`] before anything is sent. Set the
+/// options with the methods of [`JarProgram`] and [`JarRestore`].
 #[derive(Clone, Debug)]
 pub struct RunJarApplication {
     /// The jar to run.
@@ -182,74 +139,30 @@ impl RunJarApplication {
         }
     }
 
-    /// Runs the program of this class.
-    #[must_use]
-    pub fn entry_class(mut self, class: impl Into<String>) -> Self {
-        self.request.entry_class = Some(class.into());
-        self
-    }
-
-    /// Passes these arguments to the program, each as it is.
-    #[must_use]
-    pub fn args<I, S>(mut self, args: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.request.program_args_list = Some(args.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Runs with this default parallelism (at least 1; checked before sending).
-    #[must_use]
-    pub fn parallelism(mut self, parallelism: i32) -> Self {
-        self.request.parallelism = Some(parallelism);
-        self
-    }
-
     /// Gives the (first) job this id.
     #[must_use]
     pub fn job_id(mut self, job: &JobId) -> Self {
-        self.request.job_id = Some(job.as_str().to_owned());
+        self.request.run.program.job_id = Some(job.as_str().to_owned());
         self
     }
 
     /// Gives the application this id (32 hexadecimal characters, like a job id).
     #[must_use]
-    pub fn application_id(mut self, application: &TriggerId) -> Self {
+    pub fn application_id(mut self, application: &ApplicationId) -> Self {
         self.request.application_id = Some(application.as_str().to_owned());
         self
     }
+}
 
-    /// Restores from this savepoint or retained checkpoint.
-    #[must_use]
-    pub fn savepoint_path(mut self, path: impl Into<String>) -> Self {
-        self.request.savepoint_path = Some(path.into());
-        self
+impl JarProgram for RunJarApplication {
+    fn program_mut(&mut self) -> &mut JarPlanRequest {
+        &mut self.request.run.program
     }
+}
 
-    /// Whether the job may start although the savepoint has state that no operator claims.
-    #[must_use]
-    pub fn allow_non_restored_state(mut self, allow: bool) -> Self {
-        self.request.allow_non_restored_state = Some(allow);
-        self
-    }
-
-    /// How the job treats the snapshot it restores from.
-    #[must_use]
-    pub fn claim_mode(mut self, mode: ClaimMode) -> Self {
-        self.request.claim_mode = Some(mode);
-        self
-    }
-
-    /// Sets a configuration option for the application.
-    #[must_use]
-    pub fn config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.request
-            .flink_configuration
-            .get_or_insert_with(BTreeMap::new)
-            .insert(key.into(), value.into());
-        self
+impl JarRestore for RunJarApplication {
+    fn run_mut(&mut self) -> &mut JarRunRequest {
+        &mut self.request.run
     }
 }
 
@@ -268,8 +181,7 @@ impl Endpoint for RunJarApplication {
     }
 
     fn body(&self) -> Result<Option<Bytes>, ApiError> {
-        check_parallelism(self.request.parallelism, &self.jar)?;
-        check_job_id(self.request.job_id.as_deref())?;
+        check_run_request(&self.request.run, &self.jar)?;
         json_body(&self.request)
     }
 
@@ -280,7 +192,7 @@ impl Endpoint for RunJarApplication {
     const VERSION_DEPENDENT: bool = true;
 
     fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
-        version.require(2, 0, "POST /jars/:jarid/run-application")
+        version.require(2, 3, "POST /jars/:jarid/run-application")
     }
 }
 
@@ -306,8 +218,7 @@ pub fn is_already_submitted(error: &ApiError) -> bool {
 /// at least 1 and a well-formed job id. `jar` names the jar in the error (its id, or its path
 /// before the upload).
 pub fn check_run_request(request: &JarRunRequest, jar: &dyn fmt::Display) -> Result<(), ApiError> {
-    check_parallelism(request.parallelism, jar)?;
-    check_job_id(request.job_id.as_deref())
+    check_program(&request.program, jar)
 }
 
 #[cfg(test)]
@@ -315,6 +226,7 @@ mod tests {
     use super::*;
     use crate::build_request;
     use crate::jars::tests::{jar, json};
+    use flink_models::jars::ClaimMode;
     use http::{StatusCode, header};
 
     #[test]
@@ -370,7 +282,7 @@ mod tests {
             assert!(error.to_string().contains("at least 1"), "{error}");
         }
         let mut run = RunJar::new(jar());
-        run.request.job_id = Some("not-a-job".to_owned());
+        run.request.program.job_id = Some("not-a-job".to_owned());
         assert!(build_request(&run).unwrap_err().is_invalid_input());
     }
 
@@ -394,7 +306,7 @@ mod tests {
 
     #[test]
     fn run_application_needs_flink_2() {
-        let app: TriggerId = "0123456789abcdef0123456789abcdef".parse().unwrap();
+        let app: ApplicationId = "0123456789abcdef0123456789abcdef".parse().unwrap();
         let mut run = RunJarApplication::new(jar())
             .entry_class("flinklocal.TestJob")
             .args(["--count", "5"])

@@ -2,14 +2,13 @@
 //! resource requirements (rescaling with the adaptive scheduler) and the disabled legacy
 //! rescaling.
 
-use std::fmt;
-use std::str::FromStr;
-
 use bytes::Bytes;
 use http::{Method, StatusCode};
 
 use super::info::job_path;
 use crate::endpoint::{Endpoint, JsonEndpoint, encode_segment};
+use crate::ids::{is_hex_id, parse_plain_text, text_id};
+use crate::refusal::Refusal;
 use crate::{ApiError, FlinkVersion, JobId, TriggerId, json_body};
 use flink_models::common::{AsyncOperationResult, Empty, OperationOutcome, TriggerResponse};
 use flink_models::jobs::coordination::{
@@ -91,10 +90,30 @@ pub struct JobClientHeartbeat {
     pub job: JobId,
     /// Until when the job may go without another heartbeat.
     pub request: JobClientHeartbeatRequest,
+    /// Flink before 1.20 cannot read the JSON object (its request class lacks a property name)
+    /// but reads the bare number; set by [`Endpoint::adapt_to`].
+    bare_number: bool,
+}
+
+impl JobClientHeartbeat {
+    /// A heartbeat for `job`, valid until `expired_timestamp` (milliseconds since the epoch).
+    pub fn new(job: JobId, expired_timestamp: i64) -> Self {
+        Self {
+            job,
+            request: JobClientHeartbeatRequest::new(expired_timestamp),
+            bare_number: false,
+        }
+    }
 }
 
 impl Endpoint for JobClientHeartbeat {
     const NAME: &'static str = "jobs.client-heartbeat";
+    const VERSION_DEPENDENT: bool = true;
+
+    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        self.bare_number = !version.at_least(1, 20);
+        Ok(())
+    }
 
     fn method(&self) -> Method {
         Method::PATCH
@@ -115,6 +134,11 @@ impl Endpoint for JobClientHeartbeat {
                 ),
             ));
         }
+        if self.bare_number {
+            return Ok(Some(Bytes::from(
+                self.request.expired_timestamp.to_string(),
+            )));
+        }
         json_body(&self.request)
     }
 
@@ -128,60 +152,29 @@ impl JsonEndpoint for JobClientHeartbeat {
     type Output = Empty;
 }
 
-/// Which operator a coordination request goes to: on Flink 2.x its uid, as set with `.uid(…)`
-/// in the job (`:operatorUid`); on Flink 1.x its operator id, 32 hexadecimal characters
-/// (`:operatorid`). The path has the same shape in both.
-///
-/// Any non-empty text without control characters; it is percent-encoded into one segment.
-/// Sending a uid that is not an operator id to Flink 1.x is refused before any request.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OperatorUid(String);
+text_id!(
+    /// Which operator a coordination request goes to: on Flink 2.x its uid, as set with `.uid(…)`
+    /// in the job (`:operatorUid`); on Flink 1.x its operator id, 32 hexadecimal characters
+    /// (`:operatorid`). The path has the same shape in both.
+    ///
+    /// Any non-empty text without control characters; it is percent-encoded into one segment.
+    /// Sending a uid that is not an operator id to Flink 1.x is refused before any request.
+    OperatorUid,
+    "The uid.",
+    |value| {
+        parse_plain_text(
+            value,
+            "operator uid",
+            "an operator uid is the non-empty text the job set with `.uid(…)`, without control characters",
+        )
+    }
+);
 
 impl OperatorUid {
-    /// The uid.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// Whether it has the form of an operator id (32 hexadecimal characters), which Flink 1.x
     /// needs.
     pub fn is_operator_id(&self) -> bool {
-        self.0.len() == 32 && self.0.bytes().all(|b| b.is_ascii_hexdigit())
-    }
-}
-
-impl FromStr for OperatorUid {
-    type Err = ApiError;
-
-    fn from_str(value: &str) -> Result<Self, ApiError> {
-        if value.trim().is_empty() || value.chars().any(char::is_control) {
-            return Err(ApiError::invalid(
-                "operator uid",
-                value,
-                "an operator uid is the non-empty text the job set with `.uid(…)`, without control characters",
-            ));
-        }
-        Ok(Self(value.to_owned()))
-    }
-}
-
-impl TryFrom<&str> for OperatorUid {
-    type Error = ApiError;
-
-    fn try_from(value: &str) -> Result<Self, ApiError> {
-        value.parse()
-    }
-}
-
-impl fmt::Display for OperatorUid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for OperatorUid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "OperatorUid({})", self.0)
+        is_hex_id(&self.0)
     }
 }
 
@@ -253,48 +246,19 @@ impl JsonEndpoint for CoordinateOperator {
     type Output = ClientCoordinationResponse;
 }
 
-const RESOURCE_REQUIREMENTS_FEATURE: &str =
-    "resource requirements (/jobs/:jobid/resource-requirements)";
-const RESOURCE_REQUIREMENTS_REASON: &str =
-    "the job runs on the default scheduler, which cannot change a running job's parallelism";
-const RESOURCE_REQUIREMENTS_HINT: &str =
-    "this needs `jobmanager.scheduler: adaptive` in the cluster configuration";
-
-/// Whether an error says the scheduler lacks resource requirements (the default scheduler's
-/// `UnsupportedOperationException`, answered as a 500).
-fn is_unsupported_scheduler(error: &ApiError) -> bool {
-    error.status() == Some(StatusCode::INTERNAL_SERVER_ERROR)
-        && error
-            .flink_errors()
-            .iter()
-            .any(|e| e.contains("UnsupportedOperationException"))
-}
-
-fn map_resource_requirements_error(error: ApiError) -> ApiError {
-    if !is_unsupported_scheduler(&error) {
-        return error;
-    }
-    let request = match &error {
-        ApiError::Flink { request, .. } => request.clone(),
-        _ => String::new(),
-    };
-    ApiError::Disabled {
-        request,
-        feature: RESOURCE_REQUIREMENTS_FEATURE,
-        reason: RESOURCE_REQUIREMENTS_REASON,
-        hint: RESOURCE_REQUIREMENTS_HINT,
-        source: Box::new(error),
-    }
-}
+const RESOURCE_REQUIREMENTS: Refusal = Refusal {
+    feature: "resource requirements (/jobs/:jobid/resource-requirements)",
+    reason: "the job runs on the default scheduler, which cannot change a running job's parallelism",
+    hint: "this needs `jobmanager.scheduler: adaptive` in the cluster configuration",
+    status: StatusCode::INTERNAL_SERVER_ERROR,
+    markers: &["UnsupportedOperationException"],
+};
 
 /// Whether an error is the one Flink gives for resource requirements on a scheduler that has
 /// none: [`ApiError::Disabled`] from [`GetResourceRequirements`] or [`SetResourceRequirements`]
 /// (the cluster needs `jobmanager.scheduler: adaptive`).
 pub fn needs_adaptive_scheduler(error: &ApiError) -> bool {
-    matches!(
-        error,
-        ApiError::Disabled { feature, .. } if *feature == RESOURCE_REQUIREMENTS_FEATURE
-    ) || is_unsupported_scheduler(error)
+    RESOURCE_REQUIREMENTS.is(error)
 }
 
 /// `GET /jobs/:jobid/resource-requirements`: the parallelism bounds of each vertex.
@@ -315,7 +279,7 @@ impl Endpoint for GetResourceRequirements {
     }
 
     fn map_error(&self, error: ApiError) -> ApiError {
-        map_resource_requirements_error(error)
+        RESOURCE_REQUIREMENTS.map(error)
     }
 }
 
@@ -347,8 +311,7 @@ impl SetResourceRequirements {
         }
         for (vertex, requirements) in &self.requirements.vertices {
             let bounds = &requirements.parallelism;
-            let valid_id = vertex.len() == 32 && vertex.bytes().all(|b| b.is_ascii_hexdigit());
-            if !valid_id {
+            if !is_hex_id(vertex) {
                 return Err(ApiError::invalid(
                     "vertex id",
                     vertex,
@@ -387,7 +350,7 @@ impl Endpoint for SetResourceRequirements {
     }
 
     fn map_error(&self, error: ApiError) -> ApiError {
-        map_resource_requirements_error(error)
+        RESOURCE_REQUIREMENTS.map(error)
     }
 }
 
@@ -395,32 +358,13 @@ impl JsonEndpoint for SetResourceRequirements {
     type Output = Empty;
 }
 
-const LEGACY_RESCALING_FEATURE: &str = "legacy rescaling (PATCH /jobs/:jobid/rescaling)";
-const LEGACY_RESCALING_REASON: &str =
-    "Flink disabled this endpoint (FLINK-12312) and answers every call with 503";
-const LEGACY_RESCALING_HINT: &str = "rescale with PUT /jobs/:jobid/resource-requirements on a cluster with `jobmanager.scheduler: adaptive`";
-
-fn map_legacy_rescaling_error(error: ApiError) -> ApiError {
-    let disabled = error.is_unavailable()
-        && error
-            .flink_errors()
-            .iter()
-            .any(|e| e.contains("Rescaling is temporarily disabled"));
-    if !disabled {
-        return error;
-    }
-    let request = match &error {
-        ApiError::Flink { request, .. } => request.clone(),
-        _ => String::new(),
-    };
-    ApiError::Disabled {
-        request,
-        feature: LEGACY_RESCALING_FEATURE,
-        reason: LEGACY_RESCALING_REASON,
-        hint: LEGACY_RESCALING_HINT,
-        source: Box::new(error),
-    }
-}
+const LEGACY_RESCALING: Refusal = Refusal {
+    feature: "legacy rescaling (PATCH /jobs/:jobid/rescaling)",
+    reason: "Flink disabled this endpoint (FLINK-12312) and answers every call with 503",
+    hint: "rescale with PUT /jobs/:jobid/resource-requirements on a cluster with `jobmanager.scheduler: adaptive`",
+    status: StatusCode::SERVICE_UNAVAILABLE,
+    markers: &["Rescaling is temporarily disabled"],
+};
 
 /// `PATCH /jobs/:jobid/rescaling?parallelism=N`: the legacy rescaling trigger.
 ///
@@ -464,7 +408,7 @@ impl Endpoint for TriggerRescaling {
     }
 
     fn map_error(&self, error: ApiError) -> ApiError {
-        map_legacy_rescaling_error(error)
+        LEGACY_RESCALING.map(error)
     }
 }
 
@@ -494,7 +438,7 @@ impl Endpoint for RescalingStatus {
     }
 
     fn map_error(&self, error: ApiError) -> ApiError {
-        map_legacy_rescaling_error(error)
+        LEGACY_RESCALING.map(error)
     }
 }
 

@@ -5,7 +5,13 @@
 pub mod checkpoints;
 mod control;
 mod info;
+pub mod legacy;
+pub mod metrics;
+pub mod rescales;
 pub mod savepoints;
+pub mod submission;
+pub mod subtasks;
+pub mod vertices;
 
 use std::future::Future;
 
@@ -27,9 +33,7 @@ use flink_models::common::{
 };
 use flink_models::jobmanager::EnvironmentInfo;
 use flink_models::jobs::config::{JobConfigInfo, LogUrlResponse};
-use flink_models::jobs::coordination::{
-    ClientCoordinationRequest, ClientCoordinationResponse, JobClientHeartbeatRequest,
-};
+use flink_models::jobs::coordination::{ClientCoordinationRequest, ClientCoordinationResponse};
 use flink_models::jobs::details::JobDetailsInfo;
 use flink_models::jobs::exceptions::JobExceptionsInfoWithHistory;
 use flink_models::jobs::overview::MultipleJobsDetails;
@@ -166,6 +170,18 @@ pub trait JobsApi: Execute + Sync {
         self.execute(CancelJob::new(job))
     }
 
+    /// `GET /jobs/:jobid/yarn-cancel`: the legacy cancel of old YARN clients; prefer
+    /// [`JobsApi::cancel_job`].
+    fn yarn_cancel_job(&self, job: JobId) -> impl Future<Output = Result<Empty, ApiError>> + Send {
+        self.execute(legacy::YarnCancelJob { job })
+    }
+
+    /// `GET /jobs/:jobid/yarn-stop`: removed by Flink, always [`ApiError::Disabled`]; stop with
+    /// a savepoint instead.
+    fn yarn_stop_job(&self, job: JobId) -> impl Future<Output = Result<Empty, ApiError>> + Send {
+        self.execute(legacy::YarnStopJob { job })
+    }
+
     /// `PATCH /jobs/:jobid/clientHeartbeat`: the client is alive until `expired_timestamp`
     /// (milliseconds since the epoch).
     fn job_client_heartbeat(
@@ -173,10 +189,7 @@ pub trait JobsApi: Execute + Sync {
         job: JobId,
         expired_timestamp: i64,
     ) -> impl Future<Output = Result<Empty, ApiError>> + Send {
-        self.execute(JobClientHeartbeat {
-            job,
-            request: JobClientHeartbeatRequest::new(expired_timestamp),
-        })
+        self.execute(JobClientHeartbeat::new(job, expired_timestamp))
     }
 
     /// `POST /jobs/:jobid/coordinators/:operatorUid`.

@@ -147,10 +147,7 @@ fn cancel_is_a_patch_with_mode_and_is_idempotent() {
 
 #[test]
 fn heartbeat_and_coordination_bodies() {
-    let heartbeat = JobClientHeartbeat {
-        job: job(),
-        request: JobClientHeartbeatRequest::new(1_700_000_000_000),
-    };
+    let mut heartbeat = JobClientHeartbeat::new(job(), 1_700_000_000_000);
     assert_eq!(
         request(&heartbeat),
         (
@@ -160,10 +157,10 @@ fn heartbeat_and_coordination_bodies() {
         )
     );
     assert!(heartbeat.idempotent());
-    let expired = JobClientHeartbeat {
-        job: job(),
-        request: JobClientHeartbeatRequest::new(0),
-    };
+    // Flink 1.19 and older read the bare number only.
+    heartbeat.adapt_to(&"1.19.3".parse().unwrap()).unwrap();
+    assert_eq!(request(&heartbeat).2, Bytes::from_static(b"1700000000000"));
+    let expired = JobClientHeartbeat::new(job(), 0);
     assert!(build_request(&expired).unwrap_err().is_invalid_input());
 
     let coordinate = CoordinateOperator {

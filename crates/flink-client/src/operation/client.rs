@@ -1,19 +1,16 @@
 //! The asynchronous operations as methods of [`FlinkClient`]: trigger one and get its
-//! [`Operation`] handle, or wait for the next checkpoint.
-
-use std::time::Duration;
+//! [`Operation`] handle.
 
 use flink_api::cluster::DeleteDataSet;
-use flink_api::jobs::checkpoints::{GetCheckpointingStatistics, TriggerCheckpoint};
+use flink_api::jobs::checkpoints::TriggerCheckpoint;
 use flink_api::jobs::savepoints::{self as savepoint_api, DisposeSavepoint, TriggerSavepoint};
-use flink_api::{ApiError, DataSetId, Execute, JobId, TriggerId};
+use flink_api::{ApiError, DataSetId, Execute, JobId, JsonEndpoint, TriggerId};
 use flink_models::common::TriggerResponse;
-use flink_models::jobs::checkpoints::{CheckpointStatistics, CheckpointType};
-use tokio::time::Instant;
+use flink_models::jobs::checkpoints::CheckpointType;
 
 use super::{
-    Checkpoint, DataSetDeletion, FIRST_POLL_INTERVAL, MAX_POLL_INTERVAL, Operation, Savepoint,
-    SavepointDisposal, SavepointOptions, StopOptions, StopWithSavepoint,
+    Checkpoint, DataSetDeletion, Operation, OperationKind, Savepoint, SavepointDisposal,
+    SavepointOptions, StopOptions, StopWithSavepoint,
 };
 use crate::FlinkClient;
 
@@ -34,7 +31,7 @@ fn trigger_from(
     }
 }
 
-/// Triggers and waits: the asynchronous operations as [`Operation`] handles.
+/// Triggers: the asynchronous operations as [`Operation`] handles.
 impl FlinkClient {
     /// Triggers a savepoint of `job` with a generated trigger id (so a resent trigger never
     /// takes a second savepoint) and returns its handle; `wait` on it for the location.
@@ -44,17 +41,14 @@ impl FlinkClient {
         options: SavepointOptions,
     ) -> Result<Operation<Savepoint>, ApiError> {
         let trigger = TriggerId::generate();
-        let response = self
-            .execute(TriggerSavepoint {
-                job: job.clone(),
-                target_directory: options.target_directory,
-                cancel_job: options.cancel_job,
-                format: options.format,
-                trigger: Some(trigger.clone()),
-            })
-            .await?;
-        let trigger = trigger_from(&response, Some(trigger))?;
-        Ok(Operation::resume(self, job, trigger))
+        let endpoint = TriggerSavepoint {
+            job: job.clone(),
+            target_directory: options.target_directory,
+            cancel_job: options.cancel_job,
+            format: options.format,
+            trigger: Some(trigger.clone()),
+        };
+        self.start(job, endpoint, Some(trigger)).await
     }
 
     /// Stops `job` with a savepoint (sources stop first, then the savepoint is taken and the
@@ -66,17 +60,14 @@ impl FlinkClient {
         options: StopOptions,
     ) -> Result<Operation<StopWithSavepoint>, ApiError> {
         let trigger = TriggerId::generate();
-        let response = self
-            .execute(savepoint_api::StopWithSavepoint {
-                job: job.clone(),
-                target_directory: options.target_directory,
-                drain: options.drain,
-                format: options.format,
-                trigger: Some(trigger.clone()),
-            })
-            .await?;
-        let trigger = trigger_from(&response, Some(trigger))?;
-        Ok(Operation::resume(self, job, trigger))
+        let endpoint = savepoint_api::StopWithSavepoint {
+            job: job.clone(),
+            target_directory: options.target_directory,
+            drain: options.drain,
+            format: options.format,
+            trigger: Some(trigger.clone()),
+        };
+        self.start(job, endpoint, Some(trigger)).await
     }
 
     /// Triggers a checkpoint of `job` now (Flink 1.17 or newer), with a generated trigger id;
@@ -87,15 +78,12 @@ impl FlinkClient {
         checkpoint_type: CheckpointType,
     ) -> Result<Operation<Checkpoint>, ApiError> {
         let trigger = TriggerId::generate();
-        let response = self
-            .execute(TriggerCheckpoint {
-                job: job.clone(),
-                checkpoint_type,
-                trigger: Some(trigger.clone()),
-            })
-            .await?;
-        let trigger = trigger_from(&response, Some(trigger))?;
-        Ok(Operation::resume(self, job, trigger))
+        let endpoint = TriggerCheckpoint {
+            job: job.clone(),
+            checkpoint_type,
+            trigger: Some(trigger.clone()),
+        };
+        self.start(job, endpoint, Some(trigger)).await
     }
 
     /// Starts deleting the savepoint at `location` (a [`SavepointLocation`] or its text);
@@ -106,13 +94,10 @@ impl FlinkClient {
         &self,
         location: impl Into<String>,
     ) -> Result<Operation<SavepointDisposal>, ApiError> {
-        let response = self
-            .execute(DisposeSavepoint {
-                path: location.into(),
-            })
-            .await?;
-        let trigger = trigger_from(&response, None)?;
-        Ok(Operation::resume(self, (), trigger))
+        let endpoint = DisposeSavepoint {
+            path: location.into(),
+        };
+        self.start((), endpoint, None).await
     }
 
     /// Starts deleting a cluster dataset and returns the handle to wait on. Flink chooses this
@@ -121,59 +106,24 @@ impl FlinkClient {
         &self,
         dataset: DataSetId,
     ) -> Result<Operation<DataSetDeletion>, ApiError> {
-        let response = self.execute(DeleteDataSet { dataset }).await?;
-        let trigger = trigger_from(&response, None)?;
-        Ok(Operation::resume(self, (), trigger))
+        self.start((), DeleteDataSet { dataset }, None).await
     }
 
-    /// Waits until `job` completes a checkpoint newer than its latest completed one at the
-    /// time of the call, and returns it; at most `timeout` in all.
-    ///
-    /// Reads `GET /jobs/:jobid/checkpoints` with the same backoff as [`Operation::wait`].
-    /// Past the time limit the answer is [`ApiError::WaitTimedOut`] (is checkpointing enabled
-    /// and the job running?).
-    pub async fn wait_for_next_checkpoint(
+    /// Sends the trigger request `endpoint` (carrying the trigger id `sent`, if any) and
+    /// returns the handle of the operation it started on `target`.
+    async fn start<K, E>(
         &self,
-        job: JobId,
-        timeout: Duration,
-    ) -> Result<CheckpointStatistics, ApiError> {
-        let started = Instant::now();
-        let deadline = started + timeout;
-        let stats = || self.execute(GetCheckpointingStatistics { job: job.clone() });
-        let first = stats().await?;
-        let baseline = first.latest.completed.as_ref().map(|c| c.id);
-        let mut last_seen = describe_latest(baseline, first.counts.completed);
-        let mut pause = FIRST_POLL_INTERVAL;
-        loop {
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(ApiError::WaitTimedOut {
-                    what: match baseline {
-                        Some(id) => format!("a checkpoint of job {job} newer than checkpoint {id}"),
-                        None => format!("the first completed checkpoint of job {job}"),
-                    },
-                    waited: now - started,
-                    last_seen,
-                });
-            }
-            tokio::time::sleep(pause.min(deadline - now)).await;
-            pause = (pause * 2).min(MAX_POLL_INTERVAL);
-            let current = stats().await?;
-            let latest_id = current.latest.completed.as_ref().map(|c| c.id);
-            if let Some(latest) = current.latest.completed
-                && baseline.is_none_or(|base| latest.id > base)
-            {
-                return Ok(latest);
-            }
-            last_seen = describe_latest(latest_id, current.counts.completed);
-        }
-    }
-}
-
-fn describe_latest(latest: Option<u64>, completed: i64) -> String {
-    match latest {
-        Some(id) => format!("latest completed checkpoint {id}, {completed} completed in all"),
-        None => format!("no completed checkpoint yet, {completed} completed in all"),
+        target: K::Target,
+        endpoint: E,
+        sent: Option<TriggerId>,
+    ) -> Result<Operation<K>, ApiError>
+    where
+        K: OperationKind,
+        E: JsonEndpoint<Output = TriggerResponse> + Send + 'static,
+    {
+        let response = self.execute(endpoint).await?;
+        let trigger = trigger_from(&response, sent)?;
+        Ok(Operation::resume(self, target, trigger))
     }
 }
 

@@ -145,9 +145,7 @@ impl OperationKind for SavepointDisposal {
     }
 
     fn complete(outcome: OperationOutcome, operation: &str) -> Result<(), ApiError> {
-        outcome
-            .failure_cause
-            .map_or(Ok(()), |cause| Err(failed(operation, cause)))
+        succeeded(outcome, operation)
     }
 }
 
@@ -168,9 +166,7 @@ impl OperationKind for DataSetDeletion {
     }
 
     fn complete(outcome: OperationOutcome, operation: &str) -> Result<(), ApiError> {
-        outcome
-            .failure_cause
-            .map_or(Ok(()), |cause| Err(failed(operation, cause)))
+        succeeded(outcome, operation)
     }
 }
 
@@ -183,6 +179,13 @@ fn savepoint_location(
         (None, Some(location)) => Ok(SavepointLocation::new(location)),
         (None, None) => Err(incomplete(operation, "location")),
     }
+}
+
+/// The result of an operation without one: `Ok` unless Flink sent a `failure-cause`.
+fn succeeded(outcome: OperationOutcome, operation: &str) -> Result<(), ApiError> {
+    outcome
+        .failure_cause
+        .map_or(Ok(()), |cause| Err(failed(operation, cause)))
 }
 
 /// The error of an operation that completed with Flink's `failure-cause`.

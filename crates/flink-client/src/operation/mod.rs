@@ -44,9 +44,9 @@ use std::time::Duration;
 
 use flink_api::{ApiError, Execute, JobId, TriggerId};
 use flink_models::common::OperationState;
-use tokio::time::Instant;
 
 use crate::FlinkClient;
+use crate::wait::{Backoff, OPERATION_MAX_PAUSE, Poll, poll_until};
 use kinds::incomplete;
 
 pub use kinds::{
@@ -54,11 +54,6 @@ pub use kinds::{
 };
 pub use location::SavepointLocation;
 pub use options::{SavepointOptions, StopOptions};
-
-/// The first pause between two status polls of [`Operation::wait`].
-const FIRST_POLL_INTERVAL: Duration = Duration::from_millis(10);
-/// The longest pause between two status polls.
-const MAX_POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 /// What one status poll found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,28 +150,24 @@ impl<K: OperationKind> Operation<K> {
 
     /// Polls until the operation completes, at most `timeout` in all.
     ///
-    /// The first poll is immediate, then the pause doubles from 10 ms up to 2 s. Past the
-    /// time limit the answer is [`ApiError::WaitTimedOut`]; the operation itself goes on in
-    /// Flink and can be polled again (or resumed) later.
+    /// The first poll is immediate, then the pause doubles from 10 ms up to 2 s, with the
+    /// backoff of the [job waits](crate::wait). Past the time limit the answer is
+    /// [`ApiError::WaitTimedOut`]; the operation itself goes on in Flink and can be polled
+    /// again (or resumed) later.
     pub async fn wait(&self, timeout: Duration) -> Result<K::Output, ApiError> {
-        let started = Instant::now();
-        let deadline = started + timeout;
-        let mut pause = FIRST_POLL_INTERVAL;
-        loop {
-            if let OperationStatus::Completed(result) = self.status().await? {
-                return Ok(result);
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(ApiError::WaitTimedOut {
-                    what: self.description(),
-                    waited: now - started,
-                    last_seen: OperationState::InProgress.to_string(),
-                });
-            }
-            tokio::time::sleep(pause.min(deadline - now)).await;
-            pause = (pause * 2).min(MAX_POLL_INTERVAL);
-        }
+        poll_until(
+            || self.description(),
+            Backoff::new(timeout, OPERATION_MAX_PAUSE),
+            || async {
+                Ok(match self.status().await? {
+                    OperationStatus::Completed(result) => Poll::Ready(result),
+                    OperationStatus::InProgress => {
+                        Poll::Pending(OperationState::InProgress.to_string())
+                    }
+                })
+            },
+        )
+        .await
     }
 
     /// Names this operation in a 404 for its status (every status endpoint answers 404 for a

@@ -1,19 +1,20 @@
 //! Submitting a jar: upload it, run it with a job id chosen here, optionally delete it.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use flink_api::jars::{RunJar, check_run_request, is_already_submitted};
-use flink_api::{ApiError, JarId, JarsApi, JobId};
-use flink_models::jars::{ClaimMode, JarRunRequest};
+use flink_api::{ApiError, JarId, JarProgram, JarRestore, JarsApi, JobId};
+use flink_models::jars::{JarPlanRequest, JarRunRequest};
 
 use crate::{FlinkClient, UploadOptions};
 
 /// What [`FlinkClient::submit_jar`] does: upload a jar, run it with a job id the
-/// client chooses, and optionally delete the jar afterwards.
+/// client chooses, and optionally delete the jar afterwards. The program's options are set
+/// with the methods of [`JarProgram`] and [`JarRestore`].
 ///
 /// ```
 /// use flink_client::SubmitJar;
+/// use flink_client::prelude::{JarProgram, JarRestore};
 ///
 /// let submit = SubmitJar::new("target/my-job.jar")
 ///     .entry_class("com.example.MyJob")
@@ -45,60 +46,11 @@ impl SubmitJar {
         }
     }
 
-    /// Runs the program of this class.
+    /// Restores the job from this savepoint or retained checkpoint (the same as
+    /// [`JarRestore::savepoint_path`]).
     #[must_use]
-    pub fn entry_class(mut self, class: impl Into<String>) -> Self {
-        self.run.entry_class = Some(class.into());
-        self
-    }
-
-    /// Passes these arguments to the program, each as it is.
-    #[must_use]
-    pub fn args<I, S>(mut self, args: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.run.program_args_list = Some(args.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Runs with this default parallelism (at least 1; checked before the run is sent).
-    #[must_use]
-    pub fn parallelism(mut self, parallelism: i32) -> Self {
-        self.run.parallelism = Some(parallelism);
-        self
-    }
-
-    /// Restores the job from this savepoint or retained checkpoint.
-    #[must_use]
-    pub fn from_savepoint(mut self, path: impl Into<String>) -> Self {
-        self.run.savepoint_path = Some(path.into());
-        self
-    }
-
-    /// Whether the job may start although the savepoint has state that no operator claims.
-    #[must_use]
-    pub fn allow_non_restored_state(mut self, allow: bool) -> Self {
-        self.run.allow_non_restored_state = Some(allow);
-        self
-    }
-
-    /// How the job treats the snapshot it restores from.
-    #[must_use]
-    pub fn claim_mode(mut self, mode: ClaimMode) -> Self {
-        self.run.claim_mode = Some(mode);
-        self
-    }
-
-    /// Sets a configuration option for the job, such as `parallelism.default`.
-    #[must_use]
-    pub fn config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.run
-            .flink_configuration
-            .get_or_insert_with(BTreeMap::new)
-            .insert(key.into(), value.into());
-        self
+    pub fn from_savepoint(self, path: impl Into<String>) -> Self {
+        self.savepoint_path(path)
     }
 
     /// Gives the job this id instead of a freshly generated one.
@@ -155,6 +107,18 @@ impl SubmitJar {
         }
         .job_id(&job);
         (job, run)
+    }
+}
+
+impl JarProgram for SubmitJar {
+    fn program_mut(&mut self) -> &mut JarPlanRequest {
+        &mut self.run.program
+    }
+}
+
+impl JarRestore for SubmitJar {
+    fn run_mut(&mut self) -> &mut JarRunRequest {
+        &mut self.run
     }
 }
 

@@ -10,16 +10,12 @@ use flink_client::models::jobs::checkpoints::{
 use flink_client::operation::{Checkpoint, Operation};
 use flink_client::prelude::*;
 
-use crate::testjob::{LIMIT, with_job};
+use crate::testjob::{LIMIT, with_running_job};
 
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn statistics_config_and_details_of_a_running_jobs_checkpoints() {
-    with_job(&["--rate", "10"], |client, job| async move {
-        client
-            .wait_until_all_tasks_running(&job, LIMIT)
-            .await
-            .unwrap();
+    with_running_job(&["--rate", "10"], |client, job| async move {
         let next = client
             .wait_for_next_checkpoint(job.clone(), LIMIT)
             .await
@@ -74,11 +70,7 @@ async fn statistics_config_and_details_of_a_running_jobs_checkpoints() {
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn a_triggered_checkpoint_appears_in_the_details() {
-    with_job(&["--rate", "10"], |client, job| async move {
-        client
-            .wait_until_all_tasks_running(&job, LIMIT)
-            .await
-            .unwrap();
+    with_running_job(&["--rate", "10"], |client, job| async move {
         let checkpoint = client
             .trigger_checkpoint(job.clone(), CheckpointType::Full)
             .await

@@ -6,11 +6,12 @@ use std::sync::{Arc, Mutex};
 use flink_client::api::jars::{
     GetJarPlan, PostJarPlan, RunJar, RunJarApplication, is_already_submitted,
 };
+use flink_client::models::applications::ApplicationState;
 use flink_client::prelude::*;
 use flink_client::{SubmitJar, UploadOptions};
 
-use crate::testjob::{TEST_JOB_CLASS, run_test_job, test_jar, upload_test_jar};
-use crate::{client, is_flink_2};
+use crate::testjob::{LIMIT, TEST_JOB_CLASS, run_test_job, test_jar, upload_test_jar};
+use crate::{client, eventually, is_flink_2_3};
 
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
@@ -175,8 +176,8 @@ async fn a_second_run_with_the_same_job_id_is_recognised() {
     assert_eq!(first.jobid, job.as_str());
     assert_eq!(
         first.application_id.is_some(),
-        is_flink_2(&client).await,
-        "applicationId is new in 2.x"
+        is_flink_2_3(&client).await,
+        "applicationId is new in 2.3"
     );
     let second = client.run_jar(run).await.unwrap_err();
     client.delete_jar(jar).await.unwrap();
@@ -235,11 +236,22 @@ async fn run_application_works_on_flink_2_only() {
                 .parallelism(1),
         )
         .await;
-    client.delete_jar(jar).await.unwrap();
-    if is_flink_2(&client).await {
+    if is_flink_2_3(&client).await {
         let started = result.unwrap();
-        assert_eq!(started.application_id.len(), 32, "{started:?}");
+        let application: ApplicationId = started.application_id.parse().unwrap();
+        // Flink runs the program after answering, from the uploaded jar: keep it until then.
+        let ended = eventually("the application to end", LIMIT, || {
+            let (client, application) = (client.clone(), application.clone());
+            async move {
+                let details = client.application(application).await.ok()?;
+                details.status.is_terminal().then_some(details)
+            }
+        })
+        .await;
+        assert_eq!(ended.status, ApplicationState::Finished, "{ended:?}");
+        client.delete_jar(jar).await.unwrap();
     } else {
+        client.delete_jar(jar).await.unwrap();
         let error = result.unwrap_err();
         assert!(error.is_unsupported(), "{error:?}");
         assert!(error.to_string().contains("run-application"), "{error}");

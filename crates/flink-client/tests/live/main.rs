@@ -3,15 +3,25 @@
 //! They are ignored by a plain `cargo test`; `cargo xtask test` starts Flink 2.3.0 and 1.20.5
 //! and runs them once per version with `FLINK_REST_URL` (and `FLINK_TEST_VERSION`) set.
 
+mod applications;
 mod checkpoints;
 mod cluster;
+#[path = "../common/errors.rs"]
+mod errors;
+mod fidelity;
+mod history;
 mod jars;
+mod job_metrics;
 mod jobmanager;
 mod jobs;
+mod rescales;
 mod savepoints;
 mod shutdown;
+mod submission;
+mod subtasks;
 mod taskmanagers;
 mod testjob;
+mod vertices;
 mod workflows;
 
 use std::future::Future;
@@ -34,6 +44,16 @@ pub(crate) fn expected_version() -> Option<String> {
     std::env::var("FLINK_TEST_VERSION")
         .ok()
         .filter(|v| !v.is_empty())
+}
+
+/// Whether the cluster runs Flink 2.3 or newer: applications, rescales, `run-application` and
+/// the fields that came with them (`applicationId`, `assignedTasks`, …) are new in 2.3.
+pub(crate) async fn is_flink_2_3(client: &FlinkClient) -> bool {
+    client
+        .server_version()
+        .await
+        .expect("GET /config names the version")
+        .at_least(2, 3)
 }
 
 /// Whether the cluster is Flink 2 or newer (some fields exist only there).

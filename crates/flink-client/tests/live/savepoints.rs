@@ -4,17 +4,21 @@
 //! the `Operation` handle. Savepoints go to a fresh directory under the system temp dir
 //! (the cluster runs on this machine), so the tests can count and check the files.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 
-use flink_client::api::jobs::savepoints::{StopWithSavepoint, TriggerSavepoint};
+use flink_client::api::jobs::savepoints::{self as savepoint_api, TriggerSavepoint};
 use flink_client::models::common::OperationState;
 use flink_client::models::jobs::savepoints::SavepointFormat;
 use flink_client::models::jobs::state::JobState;
-use flink_client::operation::{Operation, Savepoint, SavepointOptions, StopOptions};
+use flink_client::operation::{
+    Operation, Savepoint, SavepointLocation, SavepointOptions, StopOptions, StopWithSavepoint,
+};
 use flink_client::prelude::*;
 
 use crate::client;
-use crate::testjob::{LIMIT, with_job};
+use crate::errors::operation_failed;
+use crate::testjob::{LIMIT, with_job, with_running_job};
 
 /// A fresh, empty directory for one test's savepoints; removed when dropped.
 struct TempDir(PathBuf);
@@ -53,10 +57,56 @@ impl Drop for TempDir {
     }
 }
 
-fn local_path(location: &flink_client::operation::SavepointLocation) -> PathBuf {
+fn local_path(location: &SavepointLocation) -> PathBuf {
     location
         .local_path()
         .unwrap_or_else(|| panic!("{location} is a local file: location"))
+}
+
+/// Runs the test job (10 records a second) until all its tasks run, and hands it to `body`
+/// with a fresh directory for its savepoints.
+async fn with_savepoint_dir<F, Fut>(body: F)
+where
+    F: FnOnce(FlinkClient, JobId, TempDir) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    with_running_job(&["--rate", "10"], |client, job| {
+        body(client, job, TempDir::new())
+    })
+    .await;
+}
+
+/// Deletes the savepoint at `location` and waits until Flink has.
+async fn dispose(client: &FlinkClient, location: SavepointLocation) {
+    let disposal = client
+        .dispose_savepoint(location.clone())
+        .await
+        .unwrap_or_else(|error| panic!("disposing {location}: {error}"));
+    disposal
+        .wait(LIMIT)
+        .await
+        .unwrap_or_else(|error| panic!("waiting for the disposal of {location}: {error}"));
+}
+
+/// Waits for the savepoint of a stop, checks it is below `dir`, and that `job` then ends
+/// `FINISHED`; returns the savepoint's location.
+async fn finish_stop(
+    client: &FlinkClient,
+    job: &JobId,
+    stop: Operation<StopWithSavepoint>,
+    dir: &TempDir,
+) -> SavepointLocation {
+    let location = stop
+        .wait(LIMIT)
+        .await
+        .unwrap_or_else(|error| panic!("waiting for {}: {error}", stop.description()));
+    assert_inside(&local_path(&location), dir);
+    let state = client
+        .wait_for_job_state(job, &[JobState::Finished], LIMIT)
+        .await
+        .unwrap_or_else(|error| panic!("waiting for job {job} to finish: {error}"));
+    assert_eq!(state, JobState::Finished);
+    location
 }
 
 fn assert_inside(path: &Path, dir: &TempDir) {
@@ -72,12 +122,7 @@ fn assert_inside(path: &Path, dir: &TempDir) {
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn a_savepoint_trigger_sent_twice_makes_one_savepoint_that_can_be_disposed() {
-    with_job(&["--rate", "10"], |client, job| async move {
-        client
-            .wait_until_all_tasks_running(&job, LIMIT)
-            .await
-            .unwrap();
-        let dir = TempDir::new();
+    with_savepoint_dir(|client, job, dir| async move {
         let trigger = TriggerId::generate();
         let endpoint = TriggerSavepoint {
             target_directory: Some(dir.uri()),
@@ -111,8 +156,7 @@ async fn a_savepoint_trigger_sent_twice_makes_one_savepoint_that_can_be_disposed
             Some(location.as_str())
         );
 
-        let disposal = client.dispose_savepoint(location.clone()).await.unwrap();
-        disposal.wait(LIMIT).await.unwrap();
+        dispose(&client, location).await;
         assert!(!path.exists(), "{} was disposed", path.display());
         assert!(dir.savepoints().is_empty());
     })
@@ -122,12 +166,7 @@ async fn a_savepoint_trigger_sent_twice_makes_one_savepoint_that_can_be_disposed
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn a_savepoint_through_the_handle_reports_its_location() {
-    with_job(&["--rate", "10"], |client, job| async move {
-        client
-            .wait_until_all_tasks_running(&job, LIMIT)
-            .await
-            .unwrap();
-        let dir = TempDir::new();
+    with_savepoint_dir(|client, job, dir| async move {
         let savepoint = client
             .trigger_savepoint(
                 job.clone(),
@@ -150,13 +189,7 @@ async fn a_savepoint_through_the_handle_reports_its_location() {
             matches!(error, ApiError::OperationExpired { .. }),
             "{error:?}"
         );
-        client
-            .dispose_savepoint(location)
-            .await
-            .unwrap()
-            .wait(LIMIT)
-            .await
-            .unwrap();
+        dispose(&client, location).await;
     })
     .await;
 }
@@ -164,12 +197,7 @@ async fn a_savepoint_through_the_handle_reports_its_location() {
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn stop_with_savepoint_finishes_the_job_and_leaves_the_savepoint() {
-    with_job(&["--rate", "10"], |client, job| async move {
-        client
-            .wait_until_all_tasks_running(&job, LIMIT)
-            .await
-            .unwrap();
-        let dir = TempDir::new();
+    with_savepoint_dir(|client, job, dir| async move {
         let stop = client
             .stop_with_savepoint(
                 job.clone(),
@@ -180,22 +208,10 @@ async fn stop_with_savepoint_finishes_the_job_and_leaves_the_savepoint() {
             )
             .await
             .unwrap();
-        let location = stop.wait(LIMIT).await.unwrap();
+        let location = finish_stop(&client, &job, stop, &dir).await;
         let path = local_path(&location);
-        assert_inside(&path, &dir);
         assert!(path.join("_metadata").exists(), "{}", path.display());
-        let state = client
-            .wait_for_job_state(&job, &[JobState::Finished], LIMIT)
-            .await
-            .unwrap();
-        assert_eq!(state, JobState::Finished);
-        client
-            .dispose_savepoint(location)
-            .await
-            .unwrap()
-            .wait(LIMIT)
-            .await
-            .unwrap();
+        dispose(&client, location).await;
     })
     .await;
 }
@@ -203,36 +219,20 @@ async fn stop_with_savepoint_finishes_the_job_and_leaves_the_savepoint() {
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn a_raw_stop_with_a_trigger_id_is_polled_as_a_savepoint() {
-    with_job(&["--rate", "10"], |client, job| async move {
-        client
-            .wait_until_all_tasks_running(&job, LIMIT)
-            .await
-            .unwrap();
-        let dir = TempDir::new();
+    with_savepoint_dir(|client, job, dir| async move {
         let trigger = TriggerId::generate();
         let response = client
-            .request_stop_with_savepoint(StopWithSavepoint {
+            .request_stop_with_savepoint(savepoint_api::StopWithSavepoint {
                 target_directory: Some(dir.uri()),
                 trigger: Some(trigger.clone()),
-                ..StopWithSavepoint::new(job.clone())
+                ..savepoint_api::StopWithSavepoint::new(job.clone())
             })
             .await
             .unwrap();
         assert_eq!(response.request_id, trigger.as_str());
         // Flink reports a stop's savepoint under the savepoint status endpoint.
-        let location = Operation::<flink_client::operation::StopWithSavepoint>::resume(
-            &client,
-            job.clone(),
-            trigger,
-        )
-        .wait(LIMIT)
-        .await
-        .unwrap();
-        assert_inside(&local_path(&location), &dir);
-        client
-            .wait_for_job_state(&job, &[JobState::Finished], LIMIT)
-            .await
-            .unwrap();
+        let stop = Operation::<StopWithSavepoint>::resume(&client, job.clone(), trigger);
+        finish_stop(&client, &job, stop, &dir).await;
     })
     .await;
 }
@@ -255,23 +255,14 @@ async fn a_savepoint_of_a_finished_job_is_operation_failed() {
             .await
             .expect("Flink accepts a savepoint trigger for a finished job");
         let error = savepoint.wait(LIMIT).await.unwrap_err();
-        match &error {
-            ApiError::OperationFailed {
-                operation,
-                class,
-                message,
-                stack_trace,
-            } => {
-                assert!(operation.contains(job.as_str()), "{operation}");
-                assert!(class.is_some(), "{error:?}");
-                assert!(
-                    message.contains("FlinkJobNotFoundException"),
-                    "the root cause names the missing job: {message}"
-                );
-                assert!(stack_trace.is_some());
-            }
-            other => panic!("expected OperationFailed, got {other:?}"),
-        }
+        let failure = operation_failed(&error);
+        assert!(failure.operation.contains(job.as_str()), "{failure:?}");
+        assert!(failure.class.is_some(), "{error:?}");
+        assert!(
+            failure.message.contains("FlinkJobNotFoundException"),
+            "the root cause names the missing job: {failure:?}"
+        );
+        assert!(failure.stack_trace.is_some());
         assert!(dir.savepoints().is_empty());
     })
     .await;
@@ -295,15 +286,13 @@ async fn disposing_a_missing_savepoint_is_operation_failed() {
         ),
         "{status:?}"
     );
-    match disposal.wait(LIMIT).await.unwrap_err() {
-        ApiError::OperationFailed {
-            operation, message, ..
-        } => {
-            assert!(operation.contains("savepoint disposal"), "{operation}");
-            assert!(message.contains("savepoint"), "{message}");
-        }
-        other => panic!("expected OperationFailed, got {other:?}"),
-    }
+    let error = disposal.wait(LIMIT).await.unwrap_err();
+    let failure = operation_failed(&error);
+    assert!(
+        failure.operation.contains("savepoint disposal"),
+        "{failure:?}"
+    );
+    assert!(failure.message.contains("savepoint"), "{failure:?}");
 
     let unknown = client
         .savepoint_disposal_status(TriggerId::generate())

@@ -5,7 +5,7 @@ use std::time::Duration;
 use flink_client::models::common::{ProfilingMode, ProfilingRequest, ProfilingStatus};
 use flink_client::prelude::*;
 
-use crate::{client, eventually, first_taskmanager, is_flink_2, read_all};
+use crate::{client, eventually, first_taskmanager, is_flink_2_3, read_all};
 
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
@@ -16,8 +16,8 @@ async fn list_and_details_agree() {
     assert!(listed.slots_number >= 1);
     assert_eq!(
         listed.assigned_tasks.is_some(),
-        is_flink_2(&client).await,
-        "assignedTasks is new in 2.x"
+        is_flink_2_3(&client).await,
+        "assignedTasks is new in 2.3"
     );
 
     let details = client

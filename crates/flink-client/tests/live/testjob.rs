@@ -73,3 +73,19 @@ where
         assert!(error.is_conflict(), "cancelling job {job}: {error}");
     }
 }
+
+/// Like [`with_job`], but hands the job to `body` only once all its tasks run.
+pub(crate) async fn with_running_job<F, Fut>(args: &[&str], body: F)
+where
+    F: FnOnce(FlinkClient, JobId) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    with_job(args, |client, job| async move {
+        client
+            .wait_until_all_tasks_running(&job, LIMIT)
+            .await
+            .unwrap_or_else(|error| panic!("waiting for all tasks of job {job} to run: {error}"));
+        body(client, job).await;
+    })
+    .await;
+}

@@ -2,16 +2,12 @@
 
 use flink_client::prelude::*;
 
-use crate::testjob::{LIMIT, TEST_JOB_CLASS, test_jar, with_job};
+use crate::testjob::{LIMIT, TEST_JOB_CLASS, test_jar, with_job, with_running_job};
 
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn upgrade_with_savepoint_replaces_the_job_and_restores_its_state() {
-    with_job(&["--rate", "10"], |client, job| async move {
-        client
-            .wait_until_all_tasks_running(&job, LIMIT)
-            .await
-            .unwrap();
+    with_running_job(&["--rate", "10"], |client, job| async move {
         let upgraded = client
             .upgrade_with_savepoint(
                 &job,

@@ -276,37 +276,27 @@ pub struct TaskCheckpointStatistics {
 
 /// `GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid`: one vertex's part
 /// of a checkpoint, with statistics over its subtasks and each subtask's numbers.
+///
+/// As in Flink, where it extends [`TaskCheckpointStatistics`], the vertex's numbers are sent at
+/// the top level; they are also readable through `Deref` (`details.num_subtasks`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskCheckpointStatisticsWithSubtaskDetails {
-    /// The checkpoint's id.
-    pub id: u64,
-    /// The state of this vertex's part.
-    pub status: CheckpointStatus,
-    /// When its last subtask acknowledged, in milliseconds since the epoch.
-    pub latest_ack_timestamp: i64,
-    /// Bytes written.
-    pub checkpointed_size: i64,
-    /// The full state size in bytes.
-    pub state_size: i64,
-    /// Milliseconds from trigger to its last acknowledgement.
-    pub end_to_end_duration: i64,
-    /// Bytes buffered while aligning barriers.
-    pub alignment_buffered: i64,
-    /// Bytes processed during alignment.
-    pub processed_data: i64,
-    /// Bytes of in-flight data persisted.
-    pub persisted_data: i64,
-    /// How many subtasks the vertex has.
-    pub num_subtasks: i64,
-    /// How many of them have acknowledged.
-    pub num_acknowledged_subtasks: i64,
+    /// The vertex's part of the checkpoint (with the fields this version of flink-models does
+    /// not know).
+    #[serde(flatten)]
+    pub statistics: TaskCheckpointStatistics,
     /// Statistics over the subtasks.
     pub summary: TaskCheckpointSummary,
     /// Each subtask's numbers.
     pub subtasks: Vec<SubtaskCheckpointStatistics>,
-    /// Fields this version of flink-models does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
+}
+
+impl std::ops::Deref for TaskCheckpointStatisticsWithSubtaskDetails {
+    type Target = TaskCheckpointStatistics;
+
+    fn deref(&self) -> &TaskCheckpointStatistics {
+        &self.statistics
+    }
 }
 
 /// Statistics over the subtasks of one vertex in one checkpoint.
@@ -671,6 +661,14 @@ mod tests {
             SubtaskCheckpointClass::Pending
         );
         assert_eq!(parsed.subtasks[1].ack_timestamp, None);
+        assert_eq!((parsed.id, parsed.num_subtasks), (2, 2));
+
+        let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        value["future"] = 1.into();
+        let again: TaskCheckpointStatisticsWithSubtaskDetails =
+            serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(again.statistics.extra["future"], 1);
+        assert_eq!(serde_json::to_value(&again).unwrap(), value);
     }
 
     #[test]

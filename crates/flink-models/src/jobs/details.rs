@@ -28,7 +28,7 @@ pub struct JobDetailsInfo {
     pub is_stoppable: bool,
     /// Its state.
     pub state: JobState,
-    /// Batch or streaming (always sent by 1.x, optional in 2.x).
+    /// Batch or streaming (sent by 1.20 and by 2.x jobs that know it; 1.18 and 1.19 omit it).
     #[serde(rename = "job-type", default, skip_serializing_if = "Option::is_none")]
     pub job_type: Option<JobType>,
     /// The scheduler running it (Flink 2.x only).

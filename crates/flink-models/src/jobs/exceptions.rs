@@ -43,18 +43,15 @@ pub struct JobExceptionsInfoWithHistory {
 impl JobExceptionsInfoWithHistory {
     /// Every exception of the history (root causes and their concurrent exceptions), in order.
     pub fn all_entries(&self) -> impl Iterator<Item = ExceptionEntry<'_>> {
-        self.exception_history.entries.iter().flat_map(|root| {
-            std::iter::once(ExceptionEntry {
-                exception_name: &root.exception_name,
-                stacktrace: &root.stacktrace,
-                task_name: root.task_name.as_deref(),
-            })
-            .chain(root.concurrent_exceptions.iter().map(|e| ExceptionEntry {
+        self.exception_history
+            .entries
+            .iter()
+            .flat_map(|root| std::iter::once(&root.exception).chain(&root.concurrent_exceptions))
+            .map(|e| ExceptionEntry {
                 exception_name: &e.exception_name,
                 stacktrace: &e.stacktrace,
                 task_name: e.task_name.as_deref(),
-            }))
-        })
+            })
     }
 
     /// Whether any exception of the history mentions `text` in its name or stack trace.
@@ -88,39 +85,32 @@ pub struct JobExceptionHistory {
 }
 
 /// One failure of a job: the exception that caused it and those that happened with it.
+///
+/// As in Flink, where it extends [`ExceptionInfo`], the root exception's fields are those of an
+/// [`ExceptionInfo`], sent at the top level; they are also readable through `Deref`
+/// (`root.timestamp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RootExceptionInfo {
-    /// The exception's class name.
-    pub exception_name: String,
-    /// Its stack trace, message first.
-    pub stacktrace: String,
-    /// When it happened, in milliseconds since the epoch.
-    pub timestamp: i64,
-    /// Labels that failure enrichers attached (`key → value`).
-    #[serde(default)]
-    pub failure_labels: BTreeMap<String, String>,
-    /// The task it happened in, with its subtask index and attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_name: Option<String>,
-    /// The TaskManager's address (Flink 1.x only; use `endpoint`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// The TaskManager's address, `host:port`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<String>,
-    /// The TaskManager's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_manager_id: Option<String>,
+    /// The exception that caused the failure (with the fields this version of flink-models
+    /// does not know).
+    #[serde(flatten)]
+    pub exception: ExceptionInfo,
     /// Exceptions of other tasks that were part of the same failure.
     #[serde(default)]
     pub concurrent_exceptions: Vec<ExceptionInfo>,
-    /// Fields this version of flink-models does not know.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
-/// An exception that happened together with a root failure.
+impl std::ops::Deref for RootExceptionInfo {
+    type Target = ExceptionInfo;
+
+    fn deref(&self) -> &ExceptionInfo {
+        &self.exception
+    }
+}
+
+/// An exception of a failure: its root cause ([`RootExceptionInfo::exception`]) or one that
+/// happened together with it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExceptionInfo {

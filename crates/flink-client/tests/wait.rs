@@ -1,0 +1,163 @@
+//! The job waits over the scripted mock transport: job states, results and the next
+//! checkpoint, their early failures and their deadlines.
+
+mod common;
+
+use std::time::Duration;
+
+use flink_client::models::jobs::state::JobState;
+use flink_client::prelude::*;
+use flink_client::transport::mock::ScriptedResponse;
+
+use common::client_over;
+use common::errors::timed_out;
+
+const JOB: &str = "d7b2518b7cc9b04478ed2eb249c5b9a0";
+
+fn job() -> JobId {
+    JOB.parse().expect("a valid job id")
+}
+
+fn status(state: &str) -> ScriptedResponse {
+    ScriptedResponse::json(200, format!(r#"{{"status":"{state}"}}"#))
+}
+
+#[tokio::test(start_paused = true)]
+async fn waits_through_intermediate_states() {
+    let (client, handle) =
+        client_over([status("INITIALIZING"), status("CREATED"), status("RUNNING")]);
+    let state = client
+        .wait_for_job_state(&job(), &[JobState::Running], Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(state, JobState::Running);
+    assert_eq!(handle.request_count(), 3);
+    assert!(
+        handle.requests()[0]
+            .uri
+            .to_string()
+            .ends_with(&format!("/jobs/{JOB}/status"))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unwanted_final_state_fails_at_once() {
+    let (client, _) = client_over([status("RUNNING"), status("FAILED")]);
+    let error = client
+        .wait_for_job_state(&job(), &[JobState::Canceled], Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains(JOB) && text.contains("FAILED") && text.contains("CANCELED"),
+        "{text}"
+    );
+    assert!(error.is_operation_failed());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unknown_job_is_not_found() {
+    let (client, handle) = client_over([ScriptedResponse::json(
+        404,
+        format!(
+            r#"{{"errors":["org.apache.flink.runtime.rest.NotFoundException: Job {JOB} not found"]}}"#
+        ),
+    )]);
+    let error = client
+        .wait_for_job_state(&job(), &[JobState::Running], Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+    assert!(error.to_string().contains(JOB), "{error}");
+    assert_eq!(handle.request_count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_states_is_invalid_input() {
+    let (client, handle) = client_over([]);
+    let error = client
+        .wait_for_job_state(&job(), &[], Duration::from_secs(1))
+        .await
+        .unwrap_err();
+    assert!(error.is_invalid_input());
+    assert_eq!(handle.request_count(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_deadline_ends_the_wait_with_the_last_state() {
+    let (client, _) = client_over(std::iter::repeat_with(|| status("CREATED")).take(200));
+    let error = client
+        .wait_for_job_state(&job(), &[JobState::Running], Duration::from_secs(3))
+        .await
+        .unwrap_err();
+    let (what, _, last_seen) = timed_out(&error);
+    assert!(what.contains(JOB) && what.contains("RUNNING"), "{what}");
+    assert_eq!(last_seen, "CREATED");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_result_is_returned_as_data() {
+    let (client, _) = client_over([
+        ScriptedResponse::json(200, r#"{"status":{"id":"IN_PROGRESS"}}"#),
+        ScriptedResponse::json(
+            200,
+            format!(
+                r#"{{"status":{{"id":"COMPLETED"}},"job-execution-result":{{"id":"{JOB}","application-status":"FAILED","accumulator-results":{{}},"net-runtime":5,"failure-cause":{{"class":"org.apache.flink.runtime.JobException","stack-trace":"JobException: boom"}}}}}}"#
+            ),
+        ),
+    ]);
+    let result = client
+        .wait_for_job_result(&job(), Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(!result.is_success());
+    assert!(result.failure_cause.is_some());
+}
+
+fn checkpoint_stats(latest: Option<u64>) -> ScriptedResponse {
+    let summary =
+        r#"{"min":0,"max":0,"avg":0,"p50":"NaN","p90":"NaN","p95":"NaN","p99":"NaN","p999":"NaN"}"#;
+    let latest = latest.map_or_else(
+        || "null".to_owned(),
+        |id| {
+            format!(
+                r#"{{"className":"completed","id":{id},"status":"COMPLETED","is_savepoint":false,"trigger_timestamp":1,"latest_ack_timestamp":2,"checkpointed_size":3,"state_size":3,"end_to_end_duration":1,"alignment_buffered":0,"processed_data":0,"persisted_data":0,"num_subtasks":1,"num_acknowledged_subtasks":1,"checkpoint_type":"CHECKPOINT","tasks":{{}},"external_path":"file:/chk/chk-{id}","discarded":false}}"#
+            )
+        },
+    );
+    ScriptedResponse::json(
+        200,
+        format!(
+            r#"{{"counts":{{"restored":0,"total":{n},"in_progress":0,"completed":{n},"failed":0}},"summary":{{"checkpointed_size":{summary},"state_size":{summary},"end_to_end_duration":{summary},"alignment_buffered":{summary},"processed_data":{summary},"persisted_data":{summary}}},"latest":{{"completed":{latest},"savepoint":null,"failed":null,"restored":null}},"history":[]}}"#,
+            n = u8::from(latest != "null")
+        ),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_for_next_checkpoint_returns_a_newer_completed_checkpoint() {
+    let (client, handle) = client_over([
+        checkpoint_stats(Some(3)),
+        checkpoint_stats(Some(3)),
+        checkpoint_stats(Some(4)),
+    ]);
+    let next = client
+        .wait_for_next_checkpoint(job(), Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(next.id, 4);
+    assert_eq!(next.external_path.as_deref(), Some("file:/chk/chk-4"));
+    assert_eq!(handle.request_count(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_for_next_checkpoint_times_out_without_one() {
+    let (client, _handle) = client_over((0..50).map(|_| checkpoint_stats(None)));
+    let error = client
+        .wait_for_next_checkpoint(job(), Duration::from_millis(500))
+        .await
+        .unwrap_err();
+    let (what, _, last_seen) = timed_out(&error);
+    assert!(what.contains("first completed checkpoint"), "{what}");
+    assert!(last_seen.contains("no completed checkpoint"), "{last_seen}");
+}
