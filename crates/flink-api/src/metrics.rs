@@ -10,7 +10,7 @@ use std::fmt;
 use crate::endpoint::{Endpoint, JsonEndpoint, encode_segment};
 use crate::jobs::subtasks::{SubtaskIndex, job_path, subtask_path};
 use crate::jobs::vertices::vertex_path;
-use crate::{ApiError, JobId, TaskManagerId, VertexId};
+use crate::{ApiError, FlinkVersion, JobId, TaskManagerId, VertexId};
 use flink_models::metrics::{AggregatedMetric, Metric};
 
 /// At most this many bytes of metric names go into one request's `get=` parameter.
@@ -114,6 +114,19 @@ impl GetMetrics {
 
 impl Endpoint for GetMetrics {
     const NAME: &'static str = "metrics.get";
+    const VERSION_DEPENDENT: bool = true;
+
+    /// Operator-coordinator metrics came with Flink 1.19.
+    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        if matches!(self.scope, MetricScope::JobManagerOperator { .. }) {
+            version.require(
+                1,
+                19,
+                "GET /jobs/:jobid/vertices/:vertexid/jm-operator-metrics",
+            )?;
+        }
+        Ok(())
+    }
 
     fn path(&self) -> String {
         self.scope.path()
@@ -333,6 +346,15 @@ impl GetAggregatedMetrics {
 
 impl Endpoint for GetAggregatedMetrics {
     const NAME: &'static str = "metrics.aggregated";
+    const VERSION_DEPENDENT: bool = true;
+
+    /// Flink before 1.19 refuses the whole request when it names the skew.
+    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        if self.aggregations.contains(&Aggregation::Skew) {
+            version.require(1, 19, "the `skew` metric aggregation")?;
+        }
+        Ok(())
+    }
 
     fn path(&self) -> String {
         self.scope.path()

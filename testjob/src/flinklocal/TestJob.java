@@ -21,7 +21,8 @@ import java.io.FileOutputStream;
 import java.io.ObjectOutputStream;
 
 /**
- * Tiny streaming job for exercising the Flink REST API (compiles against Flink 1.20.x and 2.x).
+ * Tiny streaming job for exercising the Flink REST API (compiles against Flink 1.20.x and 2.x,
+ * runs on 1.18 too).
  *
  * <p>Topology: rate-limited DataGeneratorSource (with watermarks) -> keyBy(v % 8) -> stateful
  * counting map -> DiscardingSink. Checkpointing is always enabled.
@@ -109,17 +110,14 @@ public final class TestJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.enableCheckpointing(checkpointInterval);
 
-        RateLimiterStrategy limiter =
-                rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp();
-        DataGeneratorSource<Long> source =
-                new DataGeneratorSource<>(new Identity(), count, limiter, Types.LONG);
-
         WatermarkStrategy<Long> watermarks =
                 WatermarkStrategy.<Long>forMonotonousTimestamps()
                         .withTimestampAssigner((value, ts) -> System.currentTimeMillis());
-
+        boolean modern = hasClass("org.apache.flink.connector.datagen.source.DataGeneratorSource");
         DataStream<Long> numbers =
-                env.fromSource(source, watermarks, "numbers").uid("numbers");
+                modern
+                        ? Modern.numbers(env, count, rate, watermarks)
+                        : Legacy.numbers(env, count, rate, watermarks);
 
         DataStream<String> counted =
                 numbers.keyBy(new ModKey())
@@ -130,7 +128,11 @@ public final class TestJob {
         if (print) {
             counted.print().name("print");
         }
-        counted.sinkTo(new DiscardingSink<>()).name("discard").uid("discard");
+        if (modern) {
+            Modern.discard(counted);
+        } else {
+            Legacy.discard(counted);
+        }
 
         if (jobGraphFile != null) {
             writeJobGraph(env, name, jobGraphFile);
@@ -153,6 +155,80 @@ public final class TestJob {
             out.writeObject(jobGraph);
         }
         System.out.println(jobGraph.getJobID());
+    }
+
+    private static boolean hasClass(String name) {
+        try {
+            Class.forName(name, false, TestJob.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Source and sink of Flink 1.19 and newer: the rate-limited data generator and the sink-v2
+     * discarding sink. Kept in their own class so that older runtimes never load them.
+     */
+    private static final class Modern {
+        static DataStream<Long> numbers(
+                StreamExecutionEnvironment env,
+                long count,
+                double rate,
+                WatermarkStrategy<Long> watermarks) {
+            RateLimiterStrategy limiter =
+                    rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp();
+            DataGeneratorSource<Long> source =
+                    new DataGeneratorSource<>(new Identity(), count, limiter, Types.LONG);
+            return env.fromSource(source, watermarks, "numbers").uid("numbers");
+        }
+
+        static void discard(DataStream<String> counted) {
+            counted.sinkTo(new DiscardingSink<>()).name("discard").uid("discard");
+        }
+    }
+
+    /**
+     * Source and sink for Flink 1.18, which has neither: a number sequence slowed down by a
+     * pause per record, and a print sink that never receives a record.
+     */
+    private static final class Legacy {
+        static DataStream<Long> numbers(
+                StreamExecutionEnvironment env,
+                long count,
+                double rate,
+                WatermarkStrategy<Long> watermarks) {
+            long last = count == Long.MAX_VALUE ? Long.MAX_VALUE - 1 : count - 1;
+            return env.fromSequence(0, last)
+                    .name("numbers")
+                    .uid("numbers")
+                    .map(new Throttle(rate))
+                    .name("throttle")
+                    .assignTimestampsAndWatermarks(watermarks);
+        }
+
+        static void discard(DataStream<String> counted) {
+            counted.filter(record -> false).name("discard").print().name("discard");
+        }
+    }
+
+    /** Pauses so that a parallel-1 source emits about `rate` records a second. */
+    public static final class Throttle extends RichMapFunction<Long, Long> {
+        private static final long serialVersionUID = 1L;
+
+        private final long pauseMillis;
+
+        public Throttle(double rate) {
+            this.pauseMillis = rate > 0 ? (long) (1000.0 / rate) : 0L;
+        }
+
+        @Override
+        public Long map(Long value) throws Exception {
+            if (pauseMillis > 0) {
+                Thread.sleep(pauseMillis);
+            }
+            return value;
+        }
     }
 
     /** Generator: emits the sequence index itself. */

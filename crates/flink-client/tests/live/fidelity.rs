@@ -119,7 +119,9 @@ async fn cluster_jobmanager_and_taskmanager_answers_are_kept_whole() {
             },
         )
         .await;
-        assert_lossless(&client, ListProfiling { process }).await;
+        if crate::flink_at_least(&client, 1, 19).await {
+            assert_lossless(&client, ListProfiling { process }).await;
+        }
     }
     for scope in [
         MetricScope::JobManager,
@@ -396,7 +398,7 @@ async fn assert_subtask_and_metric_answers_lossless(
         },
     )
     .await;
-    for scope in [
+    let mut scopes = vec![
         MetricScope::Job(j.clone()),
         MetricScope::Vertex {
             job: j.clone(),
@@ -407,11 +409,15 @@ async fn assert_subtask_and_metric_answers_lossless(
             vertex: v.clone(),
             subtask,
         },
-        MetricScope::JobManagerOperator {
+    ];
+    // Operator-coordinator metrics came with 1.19.
+    if crate::flink_at_least(client, 1, 19).await {
+        scopes.push(MetricScope::JobManagerOperator {
             job: j.clone(),
             vertex: v.clone(),
-        },
-    ] {
+        });
+    }
+    for scope in scopes {
         assert_lossless(client, GetMetrics::names(scope)).await;
     }
     assert_lossless(

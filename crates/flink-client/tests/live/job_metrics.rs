@@ -66,10 +66,18 @@ where
 }
 
 /// Whether every aggregation of `metric` is a number.
-fn all_aggregations_are_numbers(metric: &AggregatedMetric) -> bool {
-    [metric.min, metric.max, metric.sum, metric.avg, metric.skew]
-        .iter()
-        .all(|value| value.is_some_and(|v| !v.is_nan()))
+/// Whether each aggregation asked for came back as a number.
+fn aggregations_are_numbers(metric: &AggregatedMetric, asked: &[Aggregation]) -> bool {
+    asked.iter().all(|aggregation| {
+        let value = match aggregation {
+            Aggregation::Min => metric.min,
+            Aggregation::Max => metric.max,
+            Aggregation::Sum => metric.sum,
+            Aggregation::Avg => metric.avg,
+            Aggregation::Skew => metric.skew,
+        };
+        value.is_some_and(|v| !v.is_nan())
+    })
 }
 
 #[tokio::test]
@@ -294,6 +302,7 @@ async fn a_long_get_list_is_split_and_keeps_every_known_metric() {
 async fn aggregates_over_jobs_with_every_aggregation() {
     with_job(&["--rate", "20"], |client, job| async move {
         source_and_sink(&client, &job).await;
+        let aggregations = every_aggregation(&client).await;
         let names_across_jobs =
             eventually("metrics to aggregate across jobs", METRICS_LIMIT, || {
                 let client = client.clone();
@@ -315,11 +324,12 @@ async fn aggregates_over_jobs_with_every_aggregation() {
         let across_jobs = eventually("the job's metrics, aggregated", METRICS_LIMIT, || {
             let client = client.clone();
             let job = job.clone();
+            let aggregations = aggregations.clone();
             async move {
                 let answer = client
                     .jobs_metrics(
                         &[names::UPTIME, names::NUM_RESTARTS],
-                        &Aggregation::ALL,
+                        &aggregations,
                         vec![job],
                     )
                     .await
@@ -330,7 +340,10 @@ async fn aggregates_over_jobs_with_every_aggregation() {
         .await;
         assert_eq!(across_jobs.len(), 2, "{across_jobs:?}");
         for metric in &across_jobs {
-            assert!(all_aggregations_are_numbers(metric), "{metric:?}");
+            assert!(
+                aggregations_are_numbers(metric, &aggregations),
+                "{metric:?}"
+            );
         }
         let restarts = across_jobs
             .iter()
@@ -368,6 +381,7 @@ async fn aggregates_over_jobs_with_every_aggregation() {
 async fn aggregates_over_subtasks_with_every_aggregation_and_ranges() {
     with_job(&["--rate", "20"], |client, job| async move {
         let (_, sink) = source_and_sink(&client, &job).await;
+        let aggregations = every_aggregation(&client).await;
         let names_across_subtasks = eventually(
             "metrics to aggregate across subtasks",
             METRICS_LIMIT,
@@ -396,9 +410,10 @@ async fn aggregates_over_subtasks_with_every_aggregation_and_ranges() {
             || {
                 let client = client.clone();
                 let (job, sink) = (job.clone(), sink.clone());
+                let aggregations = aggregations.clone();
                 async move {
                     let all = client
-                        .subtasks_metrics(job, sink, &wanted, &Aggregation::ALL, Vec::new())
+                        .subtasks_metrics(job, sink, &wanted, &aggregations, Vec::new())
                         .await
                         .unwrap();
                     all.iter()
@@ -410,7 +425,10 @@ async fn aggregates_over_subtasks_with_every_aggregation_and_ranges() {
         .await;
         assert_eq!(all.len(), wanted.len(), "{all:?}");
         for metric in &all {
-            assert!(all_aggregations_are_numbers(metric), "{metric:?}");
+            assert!(
+                aggregations_are_numbers(metric, &aggregations),
+                "{metric:?}"
+            );
             assert!(metric.min <= metric.max, "{metric:?}");
         }
 
@@ -459,6 +477,14 @@ async fn aggregates_over_subtasks_with_every_aggregation_and_ranges() {
 async fn operator_coordinator_metrics_of_the_source() {
     with_job(&["--rate", "20"], |client, job| async move {
         let (source, sink) = source_and_sink(&client, &job).await;
+        if !crate::flink_at_least(&client, 1, 19).await {
+            let error = client
+                .jm_operator_metric_names(job.clone(), source)
+                .await
+                .unwrap_err();
+            assert!(error.is_unsupported(), "they came with 1.19: {error:?}");
+            return;
+        }
         let unassigned =
             names::of_operator("Source: numbers", "coordinator.enumerator.unassignedSplits");
         let listed = eventually_metric(
@@ -487,4 +513,16 @@ async fn operator_coordinator_metrics_of_the_source() {
         assert!(none.is_empty(), "{none:?}");
     })
     .await;
+}
+
+/// Every aggregation the cluster knows: all five from Flink 1.19 on, no skew before.
+async fn every_aggregation(client: &FlinkClient) -> Vec<Aggregation> {
+    if crate::flink_at_least(client, 1, 19).await {
+        Aggregation::ALL.to_vec()
+    } else {
+        Aggregation::ALL
+            .into_iter()
+            .filter(|aggregation| *aggregation != Aggregation::Skew)
+            .collect()
+    }
 }

@@ -131,6 +131,14 @@ async fn thread_dump_lists_threads() {
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn profiler_runs_and_its_file_is_streamed() {
     let client = client();
+    if !crate::flink_at_least(&client, 1, 19).await {
+        let error = client.jobmanager_profiling_list().await.unwrap_err();
+        assert!(
+            error.is_unsupported(),
+            "the profiler came with 1.19: {error:?}"
+        );
+        return;
+    }
     let started = client
         .trigger_jobmanager_profiling(ProfilingRequest::new(ProfilingMode::Itimer, 1))
         .await

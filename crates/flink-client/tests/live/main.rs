@@ -46,14 +46,19 @@ pub(crate) fn expected_version() -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Whether the cluster runs Flink 2.3 or newer: applications, rescales, `run-application` and
-/// the fields that came with them (`applicationId`, `assignedTasks`, …) are new in 2.3.
-pub(crate) async fn is_flink_2_3(client: &FlinkClient) -> bool {
+/// Whether the cluster runs Flink `major.minor` or newer.
+pub(crate) async fn flink_at_least(client: &FlinkClient, major: u16, minor: u16) -> bool {
     client
         .server_version()
         .await
         .expect("GET /config names the version")
-        .at_least(2, 3)
+        .at_least(major, minor)
+}
+
+/// Whether the cluster runs Flink 2.3 or newer: applications, rescales, `run-application` and
+/// the fields that came with them (`applicationId`, `assignedTasks`, …) are new in 2.3.
+pub(crate) async fn is_flink_2_3(client: &FlinkClient) -> bool {
+    flink_at_least(client, 2, 3).await
 }
 
 /// Whether the cluster is Flink 2 or newer (some fields exist only there).

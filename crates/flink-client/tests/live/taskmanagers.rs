@@ -148,6 +148,17 @@ async fn thread_dump_lists_threads() {
 async fn profiler_runs_and_its_file_is_streamed() {
     let client = client();
     let taskmanager = first_taskmanager(&client).await;
+    if !crate::flink_at_least(&client, 1, 19).await {
+        let error = client
+            .taskmanager_profiling_list(taskmanager)
+            .await
+            .unwrap_err();
+        assert!(
+            error.is_unsupported(),
+            "the profiler came with 1.19: {error:?}"
+        );
+        return;
+    }
     let started = client
         .trigger_taskmanager_profiling(
             taskmanager.clone(),
