@@ -195,13 +195,14 @@ impl ApiError {
 
     /// Whether the thing asked for does not exist (a job, a TaskManager, a file, a trigger).
     ///
-    /// Flink answers 404 for most of these, but 500 for an unknown TaskManager id or jar;
-    /// both count.
+    /// Flink answers 404 for most of these, but 500 for an unknown TaskManager id or jar to run
+    /// and 400 for a jar to delete ("File … does not exist"); all count.
     pub fn is_not_found(&self) -> bool {
         match self {
             Self::Flink { status, errors, .. } => {
                 *status == StatusCode::NOT_FOUND
-                    || (*status == StatusCode::INTERNAL_SERVER_ERROR
+                    || ((*status == StatusCode::INTERNAL_SERVER_ERROR
+                        || *status == StatusCode::BAD_REQUEST)
                         && errors
                             .iter()
                             .any(|e| NOT_FOUND_MARKERS.iter().any(|m| e.contains(m))))
@@ -344,6 +345,24 @@ mod tests {
         assert!(error.is_not_found());
         assert!(!error.is_conflict());
         assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+    }
+
+    #[test]
+    fn a_missing_jar_answered_with_400_counts_as_not_found() {
+        let error = ApiError::Flink {
+            request: "DELETE /jars/x.jar".to_owned(),
+            status: StatusCode::BAD_REQUEST,
+            errors: vec![
+                "RestHandlerException: File x.jar does not exist in /tmp/web-upload.".to_owned(),
+            ],
+        };
+        assert!(error.is_not_found());
+        let other = ApiError::Flink {
+            request: "POST /jars/x.jar/run".to_owned(),
+            status: StatusCode::BAD_REQUEST,
+            errors: vec!["Request did not match expected format JarRunRequestBody.".to_owned()],
+        };
+        assert!(!other.is_not_found());
     }
 
     #[test]

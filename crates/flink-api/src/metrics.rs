@@ -116,12 +116,12 @@ impl Endpoint for GetMetrics {
     const NAME: &'static str = "metrics.get";
     const VERSION_DEPENDENT: bool = true;
 
-    /// Operator-coordinator metrics came with Flink 1.19.
+    /// Operator-coordinator metrics came with Flink 1.20.
     fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
         if matches!(self.scope, MetricScope::JobManagerOperator { .. }) {
             version.require(
                 1,
-                19,
+                20,
                 "GET /jobs/:jobid/vertices/:vertexid/jm-operator-metrics",
             )?;
         }
@@ -348,10 +348,10 @@ impl Endpoint for GetAggregatedMetrics {
     const NAME: &'static str = "metrics.aggregated";
     const VERSION_DEPENDENT: bool = true;
 
-    /// Flink before 1.19 refuses the whole request when it names the skew.
+    /// Flink before 1.20 refuses the whole request when it names the skew.
     fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
         if self.aggregations.contains(&Aggregation::Skew) {
-            version.require(1, 19, "the `skew` metric aggregation")?;
+            version.require(1, 20, "the `skew` metric aggregation")?;
         }
         Ok(())
     }

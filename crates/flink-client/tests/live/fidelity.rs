@@ -410,8 +410,8 @@ async fn assert_subtask_and_metric_answers_lossless(
             subtask,
         },
     ];
-    // Operator-coordinator metrics came with 1.19.
-    if crate::flink_at_least(client, 1, 19).await {
+    // Operator-coordinator metrics came with 1.20.
+    if crate::flink_at_least(client, 1, 20).await {
         scopes.push(MetricScope::JobManagerOperator {
             job: j.clone(),
             vertex: v.clone(),

@@ -477,12 +477,12 @@ async fn aggregates_over_subtasks_with_every_aggregation_and_ranges() {
 async fn operator_coordinator_metrics_of_the_source() {
     with_job(&["--rate", "20"], |client, job| async move {
         let (source, sink) = source_and_sink(&client, &job).await;
-        if !crate::flink_at_least(&client, 1, 19).await {
+        if !crate::flink_at_least(&client, 1, 20).await {
             let error = client
                 .jm_operator_metric_names(job.clone(), source)
                 .await
                 .unwrap_err();
-            assert!(error.is_unsupported(), "they came with 1.19: {error:?}");
+            assert!(error.is_unsupported(), "they came with 1.20: {error:?}");
             return;
         }
         let unassigned =
@@ -515,9 +515,9 @@ async fn operator_coordinator_metrics_of_the_source() {
     .await;
 }
 
-/// Every aggregation the cluster knows: all five from Flink 1.19 on, no skew before.
+/// Every aggregation the cluster knows: all five from Flink 1.20 on, no skew before.
 async fn every_aggregation(client: &FlinkClient) -> Vec<Aggregation> {
-    if crate::flink_at_least(client, 1, 19).await {
+    if crate::flink_at_least(client, 1, 20).await {
         Aggregation::ALL.to_vec()
     } else {
         Aggregation::ALL

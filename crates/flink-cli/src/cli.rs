@@ -1,0 +1,189 @@
+//! The command line: global options and the command tree (clap derive).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands::{api, jars, jobmanager, taskmanagers};
+use crate::exit::EXIT_CODES_HELP;
+
+/// flinkctl: operate Apache Flink through its REST API, without a JVM.
+#[derive(Debug, Parser)]
+#[command(name = "flinkctl", version, about)]
+pub(crate) struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub(crate) global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+const ROOT_HELP: &str = concat!(
+    "Examples:\n",
+    "  flinkctl --url http://127.0.0.1:8081 overview\n",
+    "  flinkctl --context prod taskmanagers list -o wide\n",
+    "  flinkctl jobmanager log --follow\n",
+    "  flinkctl api GET /jobs/overview\n",
+    "\n",
+    "Where the cluster is: --url (or FLINK_REST_URL, with FLINK_REST_TOKEN, FLINK_REST_CLIENT_HEADERS,\n",
+    "FLINK_TLS_CA, FLINK_TLS_CLIENT_CERT, FLINK_TLS_CLIENT_KEY and FLINK_TLS_INSECURE), or a context\n",
+    "of the config file (--context, else its current-context when no URL is given):\n",
+    "\n",
+    "  current-context = \"local\"\n",
+    "  [contexts.local]\n",
+    "  url = \"https://flink.example:8081\"\n",
+    "  token = \"…\"                       # sent as `Authorization: Bearer …`\n",
+    "  headers = { \"X-Tenant\" = \"blue\" }\n",
+    "  ca = \"/etc/flink/ca.pem\"\n",
+    "  client-cert = \"/etc/flink/client.pem\"\n",
+    "  client-key = \"/etc/flink/client.key\"\n",
+    "  insecure = false\n",
+    "\n",
+    "Exit codes:\n",
+);
+
+/// Options every command takes; they may come before or after the command.
+// The doc comments are the `--help` text, where backticks would show.
+#[allow(clippy::doc_markdown)]
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The REST URL of the JobManager (or of a proxy in front of it) [env: FLINK_REST_URL].
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) url: Option<String>,
+    /// A named cluster of the config file.
+    #[arg(long, global = true, env = "FLINKCTL_CONTEXT", value_name = "NAME")]
+    pub(crate) context: Option<String>,
+    /// The config file [default: ~/.config/flinkctl/config.toml].
+    #[arg(long, global = true, env = "FLINKCTL_CONFIG", value_name = "PATH")]
+    pub(crate) config: Option<PathBuf>,
+    /// How answers are printed: `json` and `yaml` show exactly what the server sent.
+    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
+    pub(crate) output: Format,
+    /// The time limit of each call to Flink, e.g. `500ms`, `30s`, `2m`.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) timeout: Option<Duration>,
+    /// Say more on standard error (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub(crate) verbose: u8,
+    /// Print only results and errors.
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+    /// No colours (also when NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub(crate) no_color: bool,
+}
+
+/// How answers are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned columns.
+    Table,
+    /// Aligned columns, with more of them.
+    Wide,
+    /// The server's JSON, pretty-printed.
+    Json,
+    /// The server's JSON, as YAML.
+    Yaml,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// The cluster at a glance (GET /overview).
+    #[command(after_help = "Examples:\n  flinkctl overview\n  flinkctl overview -o json")]
+    Overview,
+    /// The web UI's configuration: version, revision, features (GET /config).
+    #[command(after_help = "Examples:\n  flinkctl config\n  flinkctl config -o yaml")]
+    Config,
+    /// The JobManager: configuration, environment, logs, threads, metrics.
+    #[command(subcommand, visible_alias = "jm")]
+    Jobmanager(jobmanager::Command),
+    /// The TaskManagers: list, details, logs, threads, metrics.
+    #[command(subcommand, visible_aliases = ["taskmanager", "tm"])]
+    Taskmanagers(taskmanagers::Command),
+    /// Uploaded jars: list, upload, delete, plan.
+    #[command(subcommand, visible_alias = "jar")]
+    Jars(jars::Command),
+    /// Send any request and print the answer (legacy paths included).
+    Api(api::Args),
+    /// Print a shell completion script.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  flinkctl completions bash > /etc/bash_completion.d/flinkctl\n",
+        "  flinkctl completions zsh > \"${fpath[1]}/_flinkctl\"\n",
+        "  flinkctl completions fish > ~/.config/fish/completions/flinkctl.fish"
+    ))]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The whole `--help` epilogue of the root command, exit codes included (set in `main`, since
+/// `concat!` cannot reach a constant of another module).
+pub(crate) fn root_help() -> String {
+    format!("{ROOT_HELP}{EXIT_CODES_HELP}")
+}
+
+/// The command tree with its whole `--help` (what `main` parses and completions describe).
+pub(crate) fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command().after_help(root_help())
+}
+
+/// Parses a duration such as `1ms`, `30s`, `2m` or `1h 30m`; zero is refused.
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text.trim())
+        .map_err(|error| format!("`{text}` is not a duration ({error}); try 500ms, 30s or 2m"))?;
+    if duration.is_zero() {
+        return Err("the timeout must be longer than zero".to_owned());
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_the_usual_units() {
+        assert_eq!(parse_duration("1ms"), Ok(Duration::from_millis(1)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration(" 2m "), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h 30m"), Ok(Duration::from_secs(5400)));
+    }
+
+    #[test]
+    fn bad_durations_say_what_works() {
+        assert!(parse_duration("soon").unwrap_err().contains("30s"));
+        assert!(parse_duration("30").is_err());
+        assert!(parse_duration("0s").unwrap_err().contains("zero"));
+    }
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        command().debug_assert();
+        let help = command().render_help().to_string();
+        assert!(
+            help.contains("Exit codes:") && help.contains("  6  invalid input"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn global_options_go_anywhere() {
+        let cli = Cli::try_parse_from([
+            "flinkctl",
+            "taskmanagers",
+            "list",
+            "-o",
+            "wide",
+            "--timeout",
+            "2s",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.output, Format::Wide);
+        assert_eq!(cli.global.timeout, Some(Duration::from_secs(2)));
+    }
+}

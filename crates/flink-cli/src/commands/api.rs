@@ -1,0 +1,157 @@
+//! `flinkctl api METHOD PATH [--data JSON]`: any request, the answer printed as it came.
+
+use bytes::Bytes;
+use flink_client::api::{Endpoint, Execute, StreamEndpoint};
+use http::Method;
+
+use super::Ctx;
+use crate::cli::Format;
+use crate::exit::Failure;
+use crate::output::{document, write};
+
+/// The raw request's arguments.
+#[derive(Debug, clap::Args)]
+#[command(after_help = concat!(
+    "Examples:\n",
+    "  flinkctl api GET /jobs/overview\n",
+    "  flinkctl api GET '/jobmanager/metrics?get=Status.JVM.CPU.Load'\n",
+    "  flinkctl api PATCH /jobs/JOBID?mode=cancel\n",
+    "  flinkctl api POST /jobs/JOBID/savepoints --data '{\"cancel-job\": false}'\n",
+    "  flinkctl api GET /jobs/JOBID/yarn-cancel      # legacy paths work too\n",
+    "\n",
+    "A JSON answer is pretty-printed (or YAML with -o yaml); any other body is printed as it came.\n",
+    "An error status prints Flink's error and exits with its code (3 for a 404)."
+))]
+pub(crate) struct Args {
+    /// The HTTP method: GET, POST, PATCH, PUT, DELETE, …
+    method: String,
+    /// The path below the REST root, with its query, already percent-encoded.
+    path: String,
+    /// A JSON body; `@FILE` reads it from a file.
+    #[arg(short, long, value_name = "JSON")]
+    data: Option<String>,
+}
+
+/// A request given on the command line.
+#[derive(Clone, Debug)]
+struct RawRequest {
+    method: Method,
+    path: String,
+    body: Option<Bytes>,
+}
+
+impl Endpoint for RawRequest {
+    const NAME: &'static str = "flinkctl.api";
+
+    fn method(&self) -> Method {
+        self.method.clone()
+    }
+
+    fn path(&self) -> String {
+        self.path.clone()
+    }
+
+    fn body(&self) -> Result<Option<Bytes>, flink_client::ApiError> {
+        Ok(self.body.clone())
+    }
+}
+
+impl StreamEndpoint for RawRequest {}
+
+/// Checks the arguments into a request.
+fn request(args: &Args) -> Result<RawRequest, Failure> {
+    let method = Method::from_bytes(args.method.to_ascii_uppercase().as_bytes())
+        .map_err(|_| Failure::InvalidInput(format!("`{}` is not an HTTP method", args.method)))?;
+    let path = if args.path.starts_with('/') {
+        args.path.clone()
+    } else {
+        format!("/{}", args.path)
+    };
+    if path.parse::<http::uri::PathAndQuery>().is_err() {
+        return Err(Failure::InvalidInput(format!(
+            "`{path}` is not a URL path; percent-encode spaces and other special characters"
+        )));
+    }
+    let body = match args.data.as_deref() {
+        None => None,
+        Some(data) => {
+            let text = match data.strip_prefix('@') {
+                Some(file) => std::fs::read_to_string(file)
+                    .map_err(Failure::io(format!("reading the body from {file}")))?,
+                None => data.to_owned(),
+            };
+            serde_json::from_str::<serde_json::Value>(&text)
+                .map_err(|error| Failure::InvalidInput(format!("--data is not JSON: {error}")))?;
+            Some(Bytes::from(text))
+        }
+    };
+    Ok(RawRequest { method, path, body })
+}
+
+/// Sends the request and prints the answer.
+pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
+    let request = request(args)?;
+    let body = ctx
+        .within(async {
+            let mut stream = ctx.client.open_stream(request).await?;
+            let mut body = Vec::new();
+            while let Some(chunk) = stream.next_chunk().await {
+                body.extend_from_slice(&chunk?);
+            }
+            Ok(body)
+        })
+        .await?;
+    let mut out = std::io::stdout().lock();
+    match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(json) => {
+            let format = if ctx.printer.format == Format::Yaml {
+                Format::Yaml
+            } else {
+                Format::Json
+            };
+            write(&mut out, document(format, &json)?.as_bytes())
+        }
+        Err(_) => write(&mut out, &body),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flink_client::api::build_request;
+
+    fn args(method: &str, path: &str, data: Option<&str>) -> Args {
+        Args {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            data: data.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn requests_go_out_as_typed() {
+        let request = request(&args("get", "/jobs/metrics?get=a,b", None)).unwrap();
+        let built = build_request(&request).unwrap();
+        assert_eq!(built.method(), Method::GET);
+        assert_eq!(built.uri(), "/jobs/metrics?get=a,b");
+        let legacy = request_of("delete", "jobs/00/yarn-cancel", None);
+        assert_eq!(legacy.uri(), "/jobs/00/yarn-cancel");
+        let post = request_of("POST", "/jars/x.jar/run", Some(r#"{"parallelism": 2}"#));
+        assert_eq!(post.headers()["content-type"], "application/json");
+        assert_eq!(post.body().as_ref(), br#"{"parallelism": 2}"#);
+    }
+
+    fn request_of(method: &str, path: &str, data: Option<&str>) -> http::Request<Bytes> {
+        build_request(&request(&args(method, path, data)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn bad_requests_are_refused_before_sending() {
+        let error = request(&args("GE T", "/x", None)).unwrap_err();
+        assert!(matches!(error, Failure::InvalidInput(_)), "{error}");
+        let error = request(&args("GET", "/a b", None)).unwrap_err();
+        assert!(error.to_string().contains("percent-encode"), "{error}");
+        let error = request(&args("POST", "/x", Some("{nope"))).unwrap_err();
+        assert!(error.to_string().contains("not JSON"), "{error}");
+    }
+}

@@ -1,0 +1,154 @@
+//! `flinkctl jars …`: uploaded jars: list, upload, delete, plan.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use flink_client::UploadOptions;
+use flink_client::api::jars::{DeleteJar, ListJars, PostJarPlan};
+use flink_client::api::{JarId, JarProgram};
+use flink_client::models::jars::JarList;
+use flink_client::models::jobs::plan::JobPlanInfo;
+
+use super::Ctx;
+use crate::exit::Failure;
+use crate::output::{Rows, document, timestamp, write};
+
+/// The jars' subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// The uploaded jars (GET /jars).
+    #[command(
+        visible_alias = "ls",
+        after_help = "Examples:\n  flinkctl jars list\n  flinkctl jars list -o json"
+    )]
+    List,
+    /// Upload a jar (streamed) and print its id.
+    #[command(
+        after_help = "Examples:\n  JAR=$(flinkctl jars upload target/my-job.jar)\n  flinkctl jars upload my-job.jar -o json"
+    )]
+    Upload {
+        /// The jar file.
+        path: PathBuf,
+    },
+    /// Delete an uploaded jar.
+    #[command(
+        visible_alias = "rm",
+        after_help = "Examples:\n  flinkctl jars delete 8e5e…_my-job.jar"
+    )]
+    Delete {
+        /// The jar's id, as `upload` printed it or `list` shows it.
+        id: String,
+    },
+    /// The plan of a jar's program (POST /jars/ID/plan), without running it.
+    #[command(
+        after_help = "Examples:\n  flinkctl jars plan 8e5e…_my-job.jar\n  flinkctl jars plan 8e5e…_my-job.jar --class com.example.Job -p 4 -- --input /data"
+    )]
+    Plan {
+        /// The jar's id.
+        id: String,
+        /// The entry class (default: the jar manifest's).
+        #[arg(short = 'c', long = "class", value_name = "CLASS")]
+        class: Option<String>,
+        /// The program's default parallelism.
+        #[arg(short, long, value_name = "N")]
+        parallelism: Option<i32>,
+        /// The program's arguments.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+}
+
+/// Runs a jars subcommand.
+pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::List => ctx.show(ListJars, list_rows).await,
+        Command::Upload { path } => upload(ctx, path).await,
+        Command::Delete { id } => {
+            let jar: JarId = id.parse()?;
+            let json = ctx.json(DeleteJar { jar: jar.clone() }).await?;
+            let mut out = std::io::stdout().lock();
+            if ctx.printer.is_document() {
+                write(&mut out, document(ctx.printer.format, &json)?.as_bytes())
+            } else {
+                write(&mut out, format!("deleted {jar}\n").as_bytes())
+            }
+        }
+        Command::Plan {
+            id,
+            class,
+            parallelism,
+            args,
+        } => {
+            let mut plan = PostJarPlan::new(id.parse()?).args(args.iter().cloned());
+            if let Some(class) = class {
+                plan = plan.entry_class(class.clone());
+            }
+            if let Some(parallelism) = parallelism {
+                plan = plan.parallelism(*parallelism);
+            }
+            ctx.show(plan, plan_rows).await
+        }
+    }
+}
+
+async fn upload(ctx: &Ctx, path: &PathBuf) -> Result<(), Failure> {
+    let mut options = UploadOptions::new();
+    if let Some(limit) = ctx.timeout {
+        options = options.timeout(limit);
+    }
+    let uploaded = ctx.call(ctx.client.upload_jar_with(path, options)).await?;
+    ctx.info(&format!(
+        "flinkctl: uploaded {} ({} bytes)",
+        path.display(),
+        uploaded.bytes
+    ));
+    let mut out = std::io::stdout().lock();
+    if ctx.printer.is_document() {
+        // The model keeps every field of Flink's answer, so this is what the server sent.
+        let json = serde_json::to_value(&uploaded.response)
+            .map_err(|error| Failure::Answer(format!("could not write the answer: {error}")))?;
+        write(&mut out, document(ctx.printer.format, &json)?.as_bytes())
+    } else {
+        write(&mut out, format!("{}\n", uploaded.jar).as_bytes())
+    }
+}
+
+fn list_rows(list: JarList) -> Rows {
+    let mut rows = Rows::new(&["ID", "NAME", "UPLOADED", "ENTRY CLASS"]).wide(&["ENTRY CLASSES"]);
+    for jar in list.files {
+        let entries: Vec<String> = jar.entry.into_iter().map(|entry| entry.name).collect();
+        rows.push([
+            jar.id,
+            jar.name,
+            timestamp(jar.uploaded),
+            entries.first().cloned().unwrap_or_else(|| "-".to_owned()),
+            entries.join(", "),
+        ]);
+    }
+    rows
+}
+
+/// One row per vertex of the plan, sources first as Flink lists them.
+pub(crate) fn plan_rows(info: JobPlanInfo) -> Rows {
+    let mut rows = Rows::new(&["VERTEX", "PARALLELISM", "OPERATOR"]).wide(&["INPUTS"]);
+    for node in info.plan.map(|plan| plan.nodes).unwrap_or_default() {
+        let inputs: Vec<String> = node
+            .inputs
+            .iter()
+            .map(|input| format!("{} ({})", input.id, input.exchange))
+            .collect();
+        // Flink 2 leaves `operator` empty; the description names the operators then.
+        let operator = if node.operator.is_empty() {
+            node.description.replace("<br/>", " ").replace('\n', " ")
+        } else {
+            node.operator
+        };
+        rows.push([
+            node.id,
+            node.parallelism.to_string(),
+            operator.trim().to_owned(),
+            inputs.join(", "),
+        ]);
+    }
+    rows
+}

@@ -1,0 +1,164 @@
+//! The commands, one module per resource group, and what they share ([`Ctx`]).
+
+pub(crate) mod api;
+mod completions;
+mod config;
+pub(crate) mod jars;
+pub(crate) mod jobmanager;
+mod overview;
+mod process;
+pub(crate) mod taskmanagers;
+
+use std::future::Future;
+use std::path::Path;
+use std::time::Duration;
+
+use flink_client::FlinkClient;
+use flink_client::api::{ApiError, Execute, JsonEndpoint, Raw};
+use serde::de::DeserializeOwned;
+
+use crate::cli::{Cli, Command};
+use crate::config::{Selection, resolve};
+use crate::exit::Failure;
+use crate::output::{Printer, Rows, color_allowed, write};
+
+/// What every command needs: the client, how to print, the time limit of a call.
+pub(crate) struct Ctx {
+    /// The client of the selected cluster.
+    pub(crate) client: FlinkClient,
+    /// How answers are printed.
+    pub(crate) printer: Printer,
+    /// `--timeout`: the limit of each call.
+    pub(crate) timeout: Option<Duration>,
+    /// `-q`: no informational messages.
+    pub(crate) quiet: bool,
+}
+
+/// Runs the command line's command.
+pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
+    let global = &cli.global;
+    if let Command::Completions { shell } = &cli.command {
+        return completions::run(*shell, &mut std::io::stdout());
+    }
+    // An empty option (`FLINKCTL_CONTEXT=`) counts as not given.
+    let selection = Selection {
+        url: global.url.as_deref().filter(|url| !url.trim().is_empty()),
+        context: global.context.as_deref().filter(|name| !name.is_empty()),
+        config: global
+            .config
+            .as_deref()
+            .filter(|path| !path.as_os_str().is_empty()),
+    };
+    let settings = resolve(&selection, &|name| std::env::var(name).ok(), &read_optional)?;
+    if global.verbose > 0 {
+        eprintln!("flinkctl: {} from {}", settings.url, settings.source);
+    }
+    let client = FlinkClient::from_config(&settings.transport_config(global.timeout)?)?;
+    let ctx = Ctx {
+        client,
+        printer: Printer::new(global.output, color_allowed(global.no_color)),
+        timeout: global.timeout,
+        quiet: global.quiet,
+    };
+    match &cli.command {
+        Command::Overview => overview::run(&ctx).await,
+        Command::Config => config::run(&ctx).await,
+        Command::Jobmanager(command) => jobmanager::run(&ctx, command).await,
+        Command::Taskmanagers(command) => taskmanagers::run(&ctx, command).await,
+        Command::Jars(command) => jars::run(&ctx, command).await,
+        Command::Api(args) => api::run(&ctx, args).await,
+        Command::Completions { .. } => Ok(()),
+    }
+}
+
+/// A file's text, or `None` when it does not exist.
+fn read_optional(path: &Path) -> std::io::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+impl Ctx {
+    /// Awaits a call, within `--timeout` when one is set.
+    pub(crate) async fn call<T, F>(&self, call: F) -> Result<T, Failure>
+    where
+        F: Future<Output = Result<T, ApiError>>,
+    {
+        self.within(async { call.await.map_err(Failure::from) })
+            .await
+    }
+
+    /// Awaits any work, within `--timeout` when one is set.
+    pub(crate) async fn within<T, F>(&self, work: F) -> Result<T, Failure>
+    where
+        F: Future<Output = Result<T, Failure>>,
+    {
+        match self.timeout {
+            None => work.await,
+            Some(limit) => tokio::time::timeout(limit, work)
+                .await
+                .map_err(|_| Failure::Deadline(limit))?,
+        }
+    }
+
+    /// The server's JSON answer to `endpoint`, exactly as sent.
+    pub(crate) async fn json<E>(&self, endpoint: E) -> Result<serde_json::Value, Failure>
+    where
+        E: JsonEndpoint + Send + 'static,
+    {
+        self.call(self.client.execute(Raw(endpoint))).await
+    }
+
+    /// Asks `endpoint` once and prints the answer: the server's JSON for `json`/`yaml`, the
+    /// rows made of the decoded model otherwise.
+    pub(crate) async fn show<E>(
+        &self,
+        endpoint: E,
+        rows: impl FnOnce(E::Output) -> Rows,
+    ) -> Result<(), Failure>
+    where
+        E: JsonEndpoint + Send + 'static,
+    {
+        let json = self.json(endpoint).await?;
+        self.printer
+            .print(&mut std::io::stdout().lock(), &json, || {
+                decode(&json).map(rows)
+            })
+    }
+
+    /// Like [`Ctx::show`], with free text instead of rows (thread dumps).
+    pub(crate) async fn show_text<E>(
+        &self,
+        endpoint: E,
+        text: impl FnOnce(E::Output) -> String,
+    ) -> Result<(), Failure>
+    where
+        E: JsonEndpoint + Send + 'static,
+    {
+        let json = self.json(endpoint).await?;
+        let mut out = std::io::stdout().lock();
+        if self.printer.is_document() {
+            self.printer.print(&mut out, &json, || Ok(Rows::default()))
+        } else {
+            write(&mut out, text(decode(&json)?).as_bytes())
+        }
+    }
+
+    /// Prints an informational message on standard error, unless `-q`.
+    pub(crate) fn info(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+}
+
+/// Decodes the server's JSON into its model.
+pub(crate) fn decode<T: DeserializeOwned>(json: &serde_json::Value) -> Result<T, Failure> {
+    T::deserialize(json).map_err(|error| {
+        Failure::Answer(format!(
+            "could not read Flink's answer: {error}; `-o json` shows it as it was sent"
+        ))
+    })
+}

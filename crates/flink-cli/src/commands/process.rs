@@ -1,0 +1,191 @@
+//! What the JobManager and the TaskManagers share: log files, thread dumps, metrics.
+
+use std::io::Write;
+use std::time::Duration;
+
+use flink_client::api::logs::{GetLogFile, ListLogs, LogFile};
+use flink_client::api::metrics::{GetMetrics, MetricScope};
+use flink_client::api::thread_dump::GetThreadDump;
+use flink_client::api::{ClusterProcess, Execute, FileName, Raw};
+use flink_client::models::common::{LogList, ThreadDump};
+use flink_client::models::metrics::Metric;
+
+use super::{Ctx, decode};
+use crate::exit::Failure;
+use crate::output::{Rows, bytes, timestamp, write};
+
+/// How often `--follow` asks for the file again.
+const FOLLOW_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Lists the files of the process's log directory.
+pub(crate) async fn logs(ctx: &Ctx, process: ClusterProcess) -> Result<(), Failure> {
+    ctx.show(ListLogs { process }, log_rows).await
+}
+
+fn log_rows(list: LogList) -> Rows {
+    let mut rows = Rows::new(&["NAME", "SIZE", "MODIFIED"]).wide(&["BYTES"]);
+    for log in list.logs {
+        rows.push([
+            log.name,
+            bytes(log.size),
+            timestamp(log.mtime),
+            log.size.to_string(),
+        ]);
+    }
+    rows
+}
+
+/// Which file `log` reads: the main log, or a named one of `logs`.
+pub(crate) fn log_file(name: Option<&str>) -> Result<LogFile, Failure> {
+    match name {
+        None => Ok(LogFile::Main),
+        Some(name) => Ok(LogFile::Named(name.parse::<FileName>()?)),
+    }
+}
+
+/// Streams a file to standard output; with `follow`, then prints what is appended, every
+/// second, until Ctrl-C.
+pub(crate) async fn log(
+    ctx: &Ctx,
+    process: ClusterProcess,
+    file: LogFile,
+    follow: bool,
+) -> Result<(), Failure> {
+    let endpoint = GetLogFile { process, file };
+    let mut out = std::io::stdout().lock();
+    let mut printed = ctx.within(copy(ctx, &endpoint, 0, &mut out)).await?;
+    if !follow {
+        return Ok(());
+    }
+    let poll = async {
+        loop {
+            tokio::time::sleep(FOLLOW_INTERVAL).await;
+            // Flink sends the whole file each time: print only what is new.
+            let length = ctx.within(copy(ctx, &endpoint, printed, &mut out)).await?;
+            if length < printed {
+                ctx.info("flinkctl: the file is shorter than before (rotated?); printing it anew");
+                printed = ctx.within(copy(ctx, &endpoint, 0, &mut out)).await?;
+            } else {
+                printed = length;
+            }
+        }
+    };
+    tokio::select! {
+        result = poll => result,
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    }
+}
+
+/// Streams the file, writing what comes after its first `skip` bytes; returns its length.
+async fn copy(
+    ctx: &Ctx,
+    endpoint: &GetLogFile,
+    skip: u64,
+    out: &mut dyn Write,
+) -> Result<u64, Failure> {
+    let mut stream = ctx.client.open_stream(endpoint.clone()).await?;
+    let mut seen = 0u64;
+    while let Some(chunk) = stream.next_chunk().await {
+        let chunk = chunk?;
+        let length = chunk.len() as u64;
+        if seen + length > skip {
+            let start = usize::try_from(skip.saturating_sub(seen)).unwrap_or(usize::MAX);
+            write(out, &chunk[start.min(chunk.len())..])?;
+        }
+        seen += length;
+    }
+    Ok(seen)
+}
+
+/// Prints the process's threads as `jstack` would.
+pub(crate) async fn thread_dump(ctx: &Ctx, process: ClusterProcess) -> Result<(), Failure> {
+    ctx.show_text(GetThreadDump { process }, |dump: ThreadDump| {
+        dump.thread_infos
+            .into_iter()
+            .map(|thread| thread.stringified_thread_info)
+            .collect::<String>()
+    })
+    .await
+}
+
+/// Lists the process's metric names, or prints the values of `names`.
+pub(crate) async fn metrics(
+    ctx: &Ctx,
+    process: ClusterProcess,
+    names: &[String],
+) -> Result<(), Failure> {
+    let scope = match process {
+        ClusterProcess::JobManager => MetricScope::JobManager,
+        ClusterProcess::TaskManager(id) => MetricScope::TaskManager(id),
+    };
+    if names.is_empty() {
+        return ctx
+            .show(GetMetrics::names(scope), |metrics| {
+                metric_rows(metrics, false)
+            })
+            .await;
+    }
+    // Long name lists are split into several requests; their answers are one list.
+    let mut all = Vec::new();
+    for request in GetMetrics::values(&scope, names)? {
+        match ctx.call(ctx.client.execute(Raw(request))).await? {
+            serde_json::Value::Array(items) => all.extend(items),
+            other => all.push(other),
+        }
+    }
+    let json = serde_json::Value::Array(all);
+    ctx.printer.print(&mut std::io::stdout().lock(), &json, || {
+        decode(&json).map(|metrics| metric_rows(metrics, true))
+    })
+}
+
+fn metric_rows(metrics: Vec<Metric>, with_values: bool) -> Rows {
+    let mut rows = if with_values {
+        Rows::new(&["METRIC", "VALUE"])
+    } else {
+        Rows::new(&["METRIC"])
+    };
+    for metric in metrics {
+        rows.push([metric.id, metric.value.unwrap_or_default()]);
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_files_show_size_and_time() {
+        let list: LogList = serde_json::from_value(serde_json::json!({
+            "logs": [{"name": "jobmanager.log", "size": 2048, "mtime": 1_714_564_800_000_i64}]
+        }))
+        .unwrap();
+        let text = log_rows(list).render(false, false);
+        assert_eq!(
+            text.lines().nth(1),
+            Some("jobmanager.log   2.0 KiB   2024-05-01T12:00:00Z")
+        );
+    }
+
+    #[test]
+    fn metric_values_are_a_column() {
+        let metrics = vec![Metric {
+            id: "Status.JVM.CPU.Load".to_owned(),
+            value: Some("0.5".to_owned()),
+            extra: flink_client::models::Extra::default(),
+        }];
+        let text = metric_rows(metrics, true).render(false, false);
+        assert_eq!(
+            text,
+            "METRIC                VALUE\nStatus.JVM.CPU.Load   0.5\n"
+        );
+    }
+
+    #[test]
+    fn named_files_are_checked() {
+        assert_eq!(log_file(None).unwrap(), LogFile::Main);
+        assert!(log_file(Some("gc.log")).is_ok());
+        assert!(matches!(log_file(Some("../x")), Err(Failure::Api(_))));
+    }
+}

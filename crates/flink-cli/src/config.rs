@@ -1,0 +1,284 @@
+//! Where the cluster is: the config file of named clusters, merged with flags and environment.
+//!
+//! The settings come from one place, chosen in this order:
+//!
+//! 1. `--context NAME` (or `FLINKCTL_CONTEXT`): that context of the config file;
+//! 2. `--url` or `FLINK_REST_URL`: the environment (`FLINK_REST_TOKEN`, `FLINK_REST_USERNAME`
+//!    and `FLINK_REST_PASSWORD`, `FLINK_REST_CLIENT_HEADERS`, `FLINK_TLS_CA`,
+//!    `FLINK_TLS_CLIENT_CERT`, `FLINK_TLS_CLIENT_KEY`, `FLINK_TLS_INSECURE`), as
+//!    `FlinkClient::from_env` reads it;
+//! 3. the config file's `current-context`.
+//!
+//! `--url` replaces the URL in every case. Relative file paths in the config file are relative
+//! to the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use flink_client::TransportConfig;
+use flink_client::transport::{Auth, ClientIdentity, Secret};
+use http::{HeaderName, HeaderValue};
+use serde::Deserialize;
+
+use crate::exit::Failure;
+
+/// The config file (`~/.config/flinkctl/config.toml`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub(crate) struct ConfigFile {
+    /// The context used when neither `--context` nor a URL is given.
+    pub(crate) current_context: Option<String>,
+    /// The named clusters.
+    #[serde(default)]
+    pub(crate) contexts: BTreeMap<String, Context>,
+}
+
+/// One named cluster of the config file.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub(crate) struct Context {
+    /// The REST URL.
+    pub(crate) url: Option<String>,
+    /// A bearer token, sent as `Authorization`.
+    pub(crate) token: Option<String>,
+    /// Extra headers of every request.
+    #[serde(default)]
+    pub(crate) headers: BTreeMap<String, String>,
+    /// A PEM file of extra CA certificates to trust.
+    pub(crate) ca: Option<PathBuf>,
+    /// The PEM client certificate for mutual TLS.
+    pub(crate) client_cert: Option<PathBuf>,
+    /// The PEM client key for mutual TLS.
+    pub(crate) client_key: Option<PathBuf>,
+    /// Skip certificate verification (tests only).
+    #[serde(default)]
+    pub(crate) insecure: bool,
+}
+
+/// What the command line says about the cluster.
+#[derive(Debug, Default)]
+pub(crate) struct Selection<'a> {
+    /// `--url`.
+    pub(crate) url: Option<&'a str>,
+    /// `--context`.
+    pub(crate) context: Option<&'a str>,
+    /// `--config`.
+    pub(crate) config: Option<&'a Path>,
+}
+
+/// The resolved settings of one cluster.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Settings {
+    /// Where they came from, for `-v`.
+    pub(crate) source: String,
+    /// The REST URL.
+    pub(crate) url: String,
+    /// A bearer token.
+    pub(crate) token: Option<String>,
+    /// Basic credentials (from the environment only).
+    pub(crate) basic: Option<(String, String)>,
+    /// Extra headers.
+    pub(crate) headers: Vec<(String, String)>,
+    /// Extra CA certificates.
+    pub(crate) ca: Option<PathBuf>,
+    /// Client certificate and key.
+    pub(crate) identity: Option<(PathBuf, PathBuf)>,
+    /// Skip certificate verification.
+    pub(crate) insecure: bool,
+}
+
+/// Resolves the settings; `env` reads a variable, `read` a file (`None` when it is missing).
+pub(crate) fn resolve(
+    selection: &Selection<'_>,
+    env: &dyn Fn(&str) -> Option<String>,
+    read: &dyn Fn(&Path) -> std::io::Result<Option<String>>,
+) -> Result<Settings, Failure> {
+    let set = |name: &str| env(name).filter(|value| !value.trim().is_empty());
+    let path = match selection.config {
+        Some(path) => path.to_owned(),
+        None => default_path(&set),
+    };
+    let load = || -> Result<ConfigFile, Failure> {
+        match read(&path).map_err(Failure::io(format!("reading {}", path.display())))? {
+            Some(text) => toml::from_str(&text)
+                .map_err(|error| Failure::Config(format!("{}: {error}", path.display()))),
+            None if selection.config.is_some() => Err(Failure::Config(format!(
+                "the config file {} does not exist",
+                path.display()
+            ))),
+            None => Ok(ConfigFile::default()),
+        }
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut settings = if let Some(name) = selection.context {
+        from_context(&load()?, name, base, &path)?
+    } else if let Some(url) = selection
+        .url
+        .map(str::to_owned)
+        .or_else(|| set("FLINK_REST_URL"))
+    {
+        from_env(&url, &set)?
+    } else {
+        let file = load()?;
+        let Some(name) = file.current_context.clone() else {
+            return Err(Failure::Usage(
+                "no Flink cluster given: pass --url URL, set FLINK_REST_URL, or name a --context of the config file"
+                    .to_owned(),
+            ));
+        };
+        from_context(&file, &name, base, &path)?
+    };
+    if let Some(url) = selection.url {
+        url.clone_into(&mut settings.url);
+    }
+    if settings.url.trim().is_empty() {
+        return Err(Failure::Config(format!("{}: no URL", settings.source)));
+    }
+    Ok(settings)
+}
+
+/// `$XDG_CONFIG_HOME/flinkctl/config.toml`, else `~/.config/flinkctl/config.toml`.
+fn default_path(set: &dyn Fn(&str) -> Option<String>) -> PathBuf {
+    let base = set("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| dirs::home_dir().map(|home| home.join(".config")))
+        .unwrap_or_else(|| PathBuf::from(".config"));
+    base.join("flinkctl").join("config.toml")
+}
+
+fn from_context(
+    file: &ConfigFile,
+    name: &str,
+    base: &Path,
+    path: &Path,
+) -> Result<Settings, Failure> {
+    let Some(context) = file.contexts.get(name) else {
+        let known: Vec<&str> = file.contexts.keys().map(String::as_str).collect();
+        return Err(Failure::Usage(format!(
+            "no context `{name}` in {} (known: {})",
+            path.display(),
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        )));
+    };
+    let local = |file: &PathBuf| base.join(file);
+    let identity = match (&context.client_cert, &context.client_key) {
+        (Some(cert), Some(key)) => Some((local(cert), local(key))),
+        (None, None) => None,
+        _ => return Err(half_identity(&format!("context `{name}`"))),
+    };
+    Ok(Settings {
+        source: format!("context `{name}` of {}", path.display()),
+        url: context.url.clone().unwrap_or_default(),
+        token: context.token.clone(),
+        basic: None,
+        headers: context.headers.clone().into_iter().collect(),
+        ca: context.ca.as_ref().map(local),
+        identity,
+        insecure: context.insecure,
+    })
+}
+
+fn from_env(url: &str, set: &dyn Fn(&str) -> Option<String>) -> Result<Settings, Failure> {
+    let mut headers = Vec::new();
+    for line in set("FLINK_REST_CLIENT_HEADERS").unwrap_or_default().lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (name, value) = line.split_once(':').ok_or_else(|| {
+            Failure::Config(
+                "FLINK_REST_CLIENT_HEADERS: each line must look like `Name: value`".to_owned(),
+            )
+        })?;
+        headers.push((name.trim().to_owned(), value.trim().to_owned()));
+    }
+    let identity = match (set("FLINK_TLS_CLIENT_CERT"), set("FLINK_TLS_CLIENT_KEY")) {
+        (Some(cert), Some(key)) => Some((cert.into(), key.into())),
+        (None, None) => None,
+        _ => return Err(half_identity("FLINK_TLS_CLIENT_CERT/FLINK_TLS_CLIENT_KEY")),
+    };
+    let insecure = match set("FLINK_TLS_INSECURE").map(|v| v.trim().to_ascii_lowercase()) {
+        None => false,
+        Some(v) if matches!(v.as_str(), "1" | "true" | "yes") => true,
+        Some(v) if matches!(v.as_str(), "0" | "false" | "no") => false,
+        Some(v) => {
+            return Err(Failure::Config(format!(
+                "FLINK_TLS_INSECURE: `{v}` is not a boolean; use true or false"
+            )));
+        }
+    };
+    Ok(Settings {
+        source: "the command line and environment".to_owned(),
+        url: url.trim().to_owned(),
+        token: set("FLINK_REST_TOKEN"),
+        basic: set("FLINK_REST_USERNAME")
+            .map(|user| (user, set("FLINK_REST_PASSWORD").unwrap_or_default())),
+        headers,
+        ca: set("FLINK_TLS_CA").map(PathBuf::from),
+        identity,
+        insecure,
+    })
+}
+
+fn half_identity(what: &str) -> Failure {
+    Failure::Config(format!(
+        "{what}: mutual TLS needs both the client certificate and its key"
+    ))
+}
+
+impl Settings {
+    /// The transport configuration; `timeout` limits each attempt and the connect.
+    pub(crate) fn transport_config(
+        &self,
+        timeout: Option<Duration>,
+    ) -> Result<TransportConfig, Failure> {
+        let mut config = TransportConfig::new(&self.url).map_err(flink_client::BuildError::from)?;
+        if let Some(timeout) = timeout {
+            config.attempt_timeout = timeout;
+            config.connect_timeout = config.connect_timeout.min(timeout);
+        }
+        config.user_agent = format!("flinkctl/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(token) = &self.token {
+            config.auth = Some(Auth::bearer(Secret::new(token.clone())));
+        } else if let Some((user, password)) = &self.basic {
+            config.auth = Some(Auth::basic(user.clone(), Secret::new(password.clone())));
+        }
+        for (name, value) in &self.headers {
+            let bad = |why: &str| Failure::Config(format!("header `{name}`: {why}"));
+            let name = HeaderName::try_from(name.as_str()).map_err(|_| bad("not a header name"))?;
+            let mut value = HeaderValue::try_from(value.as_str())
+                .map_err(|_| bad("its value has characters a header cannot carry"))?;
+            value.set_sensitive(true);
+            config.headers.insert(name, value);
+        }
+        if let Some(ca) = &self.ca {
+            config
+                .tls
+                .extra_ca_pem
+                .push(read_pem("CA certificate", ca)?);
+        }
+        if let Some((cert, key)) = &self.identity {
+            config.tls.client_identity = Some(ClientIdentity::from_pem(
+                read_pem("client certificate", cert)?,
+                read_pem("client key", key)?,
+            ));
+        }
+        config.tls.danger_accept_invalid_certs = self.insecure;
+        Ok(config)
+    }
+}
+
+fn read_pem(what: &str, path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(Failure::io(format!(
+        "reading the {what} {}",
+        path.display()
+    )))
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

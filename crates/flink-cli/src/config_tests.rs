@@ -1,0 +1,176 @@
+//! Tests of the settings' merging.
+
+use std::collections::HashMap;
+
+use super::*;
+
+const FILE: &str = r#"
+current-context = "local"
+
+[contexts.local]
+url = "http://127.0.0.1:8081"
+
+[contexts.prod]
+url = "https://flink.example/"
+token = "s3cret"
+headers = { "X-Tenant" = "blue" }
+ca = "certs/ca.pem"
+client-cert = "/abs/client.pem"
+client-key = "client.key"
+"#;
+
+fn run(
+    selection: &Selection<'_>,
+    vars: &[(&str, &str)],
+    file: Option<&str>,
+) -> Result<Settings, Failure> {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    resolve(selection, &|name| vars.get(name).cloned(), &|path| {
+        assert!(path.ends_with("config.toml"), "{}", path.display());
+        Ok(file.map(str::to_owned))
+    })
+}
+
+fn config() -> &'static Path {
+    Path::new("/home/u/.config/flinkctl/config.toml")
+}
+
+#[test]
+fn a_named_context_wins_over_the_environment() {
+    let selection = Selection {
+        context: Some("prod"),
+        config: Some(config()),
+        ..Selection::default()
+    };
+    let settings = run(
+        &selection,
+        &[("FLINK_REST_URL", "http://env:1")],
+        Some(FILE),
+    )
+    .unwrap();
+    assert_eq!(settings.url, "https://flink.example/");
+    assert_eq!(settings.token.as_deref(), Some("s3cret"));
+    assert_eq!(
+        settings.headers,
+        [("X-Tenant".to_owned(), "blue".to_owned())]
+    );
+    assert_eq!(
+        settings.ca.as_deref(),
+        Some(Path::new("/home/u/.config/flinkctl/certs/ca.pem"))
+    );
+    let (cert, key) = settings.identity.unwrap();
+    assert_eq!(cert, Path::new("/abs/client.pem"));
+    assert_eq!(key, Path::new("/home/u/.config/flinkctl/client.key"));
+}
+
+#[test]
+fn the_url_flag_replaces_the_contexts_url() {
+    let selection = Selection {
+        url: Some("https://other:9"),
+        context: Some("prod"),
+        config: Some(config()),
+    };
+    let settings = run(&selection, &[], Some(FILE)).unwrap();
+    assert_eq!(settings.url, "https://other:9");
+    assert_eq!(settings.token.as_deref(), Some("s3cret"));
+}
+
+#[test]
+fn the_environment_wins_over_the_current_context() {
+    let vars = [
+        ("FLINK_REST_URL", " https://env:8081 "),
+        ("FLINK_TLS_CA", "/ca.pem"),
+        ("FLINK_TLS_CLIENT_CERT", "/c.pem"),
+        ("FLINK_TLS_CLIENT_KEY", "/k.pem"),
+        ("FLINK_REST_CLIENT_HEADERS", "X-A: 1\n\nX-B:  two "),
+        ("FLINK_TLS_INSECURE", "yes"),
+    ];
+    // The file is not even read: a broken one does not matter here.
+    let settings = run(&Selection::default(), &vars, Some("not toml [")).unwrap();
+    assert_eq!(settings.url, "https://env:8081");
+    assert_eq!(settings.ca.as_deref(), Some(Path::new("/ca.pem")));
+    assert!(settings.identity.is_some());
+    assert!(settings.insecure);
+    assert_eq!(settings.headers.len(), 2);
+    assert_eq!(settings.headers[1], ("X-B".to_owned(), "two".to_owned()));
+}
+
+#[test]
+fn without_a_url_the_current_context_is_used() {
+    let settings = run(&Selection::default(), &[], Some(FILE)).unwrap();
+    assert_eq!(settings.url, "http://127.0.0.1:8081");
+    assert!(settings.source.contains("`local`"), "{}", settings.source);
+}
+
+#[test]
+fn nothing_given_is_a_usage_error() {
+    let error = run(&Selection::default(), &[], None).unwrap_err();
+    assert!(matches!(error, Failure::Usage(_)), "{error}");
+    assert!(error.to_string().contains("--url"), "{error}");
+}
+
+#[test]
+fn mistakes_say_what_is_wrong() {
+    let named = |name| Selection {
+        context: Some(name),
+        ..Selection::default()
+    };
+    let error = run(&named("nope"), &[], Some(FILE)).unwrap_err();
+    assert!(error.to_string().contains("known: local, prod"), "{error}");
+    let error = run(&named("x"), &[], Some("[contexts.x]\nurl = 1\n")).unwrap_err();
+    assert!(matches!(error, Failure::Config(_)), "{error}");
+    let error = run(&named("x"), &[], Some("[contexts.x]\nurll = \"h\"\n")).unwrap_err();
+    assert!(error.to_string().contains("urll"), "{error}");
+    let half = "[contexts.x]\nurl = \"http://h:1\"\nclient-cert = \"c.pem\"\n";
+    let error = run(&named("x"), &[], Some(half)).unwrap_err();
+    assert!(error.to_string().contains("both"), "{error}");
+    let explicit = Selection {
+        config: Some(config()),
+        ..Selection::default()
+    };
+    let error = run(&explicit, &[], None).unwrap_err();
+    assert!(error.to_string().contains("does not exist"), "{error}");
+    let vars = [
+        ("FLINK_REST_URL", "http://h:1"),
+        ("FLINK_TLS_INSECURE", "maybe"),
+    ];
+    let error = run(&Selection::default(), &vars, None).unwrap_err();
+    assert!(error.to_string().contains("maybe"), "{error}");
+}
+
+#[test]
+fn settings_become_a_transport_config() {
+    let settings = Settings {
+        url: "https://h:1/flink/".to_owned(),
+        token: Some("s3cret".to_owned()),
+        headers: vec![("X-Tenant".to_owned(), "blue".to_owned())],
+        ..Settings::default()
+    };
+    let config = settings
+        .transport_config(Some(Duration::from_millis(5)))
+        .unwrap();
+    assert_eq!(config.attempt_timeout, Duration::from_millis(5));
+    assert_eq!(config.connect_timeout, Duration::from_millis(5));
+    assert_eq!(config.headers["x-tenant"], "blue");
+    assert!(matches!(config.auth, Some(Auth::Bearer(_))));
+    assert!(!format!("{config:?}").contains("s3cret"));
+
+    let missing = Settings {
+        url: "https://h:1".to_owned(),
+        ca: Some("/no/such/ca.pem".into()),
+        ..Settings::default()
+    };
+    let error = missing.transport_config(None).unwrap_err();
+    assert!(error.to_string().contains("/no/such/ca.pem"), "{error}");
+    let bad_url = Settings {
+        url: "not a url".to_owned(),
+        ..Settings::default()
+    };
+    assert!(matches!(
+        bad_url.transport_config(None),
+        Err(Failure::Build(_))
+    ));
+}

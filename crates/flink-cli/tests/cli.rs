@@ -1,0 +1,143 @@
+//! `flinkctl` as a process, where no cluster is needed: usage errors, help, completions,
+//! unreachable clusters.
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// Runs `flinkctl` with `args` and no Flink settings from the environment.
+fn flinkctl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flinkctl"))
+        .args(args)
+        .env_remove("FLINK_REST_URL")
+        .env_remove("FLINKCTL_CONTEXT")
+        .env("FLINKCTL_CONFIG", "/nonexistent/flinkctl-test/config.toml")
+        .output()
+        .expect("flinkctl runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    for args in [
+        &["no-such-command"][..],
+        &["overview", "--output", "xml"],
+        &["overview", "--timeout", "soon"],
+        &["taskmanagers", "get"],
+    ] {
+        let output = flinkctl(args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn no_cluster_given_is_bad_usage() {
+    let output = Command::new(env!("CARGO_BIN_EXE_flinkctl"))
+        .arg("overview")
+        .env_remove("FLINK_REST_URL")
+        .env_remove("FLINKCTL_CONTEXT")
+        .env_remove("FLINKCTL_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent/flinkctl-test")
+        .output()
+        .expect("flinkctl runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("--url"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn a_missing_config_file_named_explicitly_fails() {
+    let output = flinkctl(&["--context", "prod", "overview"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("does not exist"));
+}
+
+#[test]
+fn help_documents_exit_codes_and_examples() {
+    let output = flinkctl(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let help = text(&output.stdout);
+    assert!(
+        help.contains("Exit codes:") && help.contains("3  not found"),
+        "{help}"
+    );
+    for command in [
+        &["overview"][..],
+        &["jobmanager", "log"],
+        &["taskmanagers", "list"],
+        &["jars", "plan"],
+        &["api"],
+        &["completions"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let help = text(&flinkctl(&args).stdout);
+        assert!(
+            help.contains("Examples:\n  flinkctl"),
+            "{command:?}: {help}"
+        );
+    }
+}
+
+#[test]
+fn completions_bash_prints_a_script() {
+    let output = flinkctl(&["completions", "bash"]);
+    assert_eq!(output.status.code(), Some(0));
+    let script = text(&output.stdout);
+    assert!(
+        script.contains("complete ") && script.contains("flinkctl"),
+        "{script}"
+    );
+    assert!(script.contains("taskmanagers"));
+}
+
+#[test]
+fn an_unreachable_cluster_exits_1_quickly() {
+    let started = Instant::now();
+    let output = flinkctl(&["--url", "http://127.0.0.1:1", "overview"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(text(&output.stderr).contains("could not talk to Flink"));
+}
+
+#[test]
+fn a_bad_url_exits_1_with_a_message() {
+    let output = flinkctl(&["--url", "not a url", "overview"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("not a url"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn bad_input_exits_6_before_sending() {
+    // Nothing listens there: the input is refused before any connection is tried.
+    let output = flinkctl(&[
+        "--url",
+        "http://127.0.0.1:1",
+        "api",
+        "POST",
+        "/x",
+        "--data",
+        "{",
+    ]);
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
+    let output = flinkctl(&["--url", "http://127.0.0.1:1", "jobmanager", "log", "../etc"]);
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
+}

@@ -1,0 +1,301 @@
+//! `flinkctl` as a process against a real Flink cluster.
+//!
+//! Ignored by a plain `cargo test`; `cargo xtask test` runs them once per cluster with
+//! `FLINK_REST_URL` and the TLS variables set (1.20.5 serves REST over mutual TLS), as for
+//! flink-client's live tests.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use flink_client::api::cluster::{GetDashboardConfig, GetOverview};
+use flink_client::api::jobmanager::GetJobManagerConfig;
+use flink_client::prelude::*;
+use serde_json::Value;
+
+/// The client of the cluster under test; panics with what to do when there is none.
+fn client() -> FlinkClient {
+    FlinkClient::from_env().unwrap_or_else(|error| {
+        panic!("live tests need a Flink cluster: {error}. Run `cargo xtask test`, or set FLINK_REST_URL")
+    })
+}
+
+/// `flinkctl ARGS`, with the cluster's settings from the environment.
+fn flinkctl(args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_flinkctl"))
+        .args(args)
+        .env_remove("FLINKCTL_CONTEXT")
+        .env_remove("FLINKCTL_CONFIG")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("flinkctl runs");
+    assert!(
+        std::env::var("FLINK_REST_URL").is_ok(),
+        "live tests need FLINK_REST_URL: run `cargo xtask test`"
+    );
+    output
+}
+
+/// `flinkctl ARGS`, which must succeed; its standard output.
+fn ok(args: &[&str]) -> String {
+    let output = flinkctl(args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "flinkctl {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// `flinkctl ARGS`, which must exit with `code`; its standard error.
+fn fails(args: &[&str], code: i32) -> String {
+    let output = flinkctl(args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "flinkctl {args:?}: {stderr}"
+    );
+    stderr
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().expect("a runtime")
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn config_json_and_yaml_are_the_servers_json() {
+    let expected = runtime()
+        .block_on(client().execute(Raw(GetDashboardConfig)))
+        .expect("GET /config");
+    assert_eq!(json(&ok(&["config", "-o", "json"])), expected);
+    let yaml: Value = serde_norway::from_str(&ok(&["config", "-o", "yaml"])).expect("YAML");
+    assert_eq!(yaml, expected);
+    let jm_config = runtime()
+        .block_on(client().execute(Raw(GetJobManagerConfig)))
+        .expect("GET /jobmanager/config");
+    assert_eq!(
+        json(&ok(&["jobmanager", "config", "-o", "json"])),
+        jm_config
+    );
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn overview_json_is_the_servers_json() {
+    // Other tests start jobs meanwhile: the CLI's answer must equal one taken around it.
+    let runtime = runtime();
+    let client = client();
+    for _ in 0..5 {
+        let before = runtime
+            .block_on(client.execute(Raw(GetOverview)))
+            .expect("GET /overview");
+        let printed = json(&ok(&["overview", "-o", "json"]));
+        let after = runtime
+            .block_on(client.execute(Raw(GetOverview)))
+            .expect("GET /overview");
+        if printed == before || printed == after {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    panic!("`flinkctl overview -o json` never matched GET /overview");
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn overview_table_mentions_the_version() {
+    let version = runtime()
+        .block_on(client().dashboard_config())
+        .expect("GET /config")
+        .flink_version;
+    if let Some(expected) = std::env::var("FLINK_TEST_VERSION")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        assert_eq!(version, expected);
+    }
+    let table = ok(&["overview"]);
+    assert!(table.starts_with("VERSION"), "{table}");
+    assert!(
+        table.lines().nth(1).unwrap_or("").starts_with(&version),
+        "{table}"
+    );
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn taskmanagers_are_listed_and_unknown_ones_exit_3() {
+    let list = ok(&["taskmanagers", "list", "-o", "json"]);
+    let id = json(&list)["taskmanagers"][0]["id"]
+        .as_str()
+        .expect("a TaskManager id")
+        .to_owned();
+    assert!(ok(&["taskmanagers", "list"]).contains(&id));
+    assert!(ok(&["taskmanagers", "get", &id, "-o", "wide"]).contains(&id));
+    assert!(ok(&["taskmanagers", "logs", &id]).contains(".log"));
+    assert!(!ok(&["taskmanagers", "thread-dump", &id]).is_empty());
+    let metrics = ok(&[
+        "taskmanagers",
+        "metrics",
+        &id,
+        "Status.JVM.Memory.Heap.Used",
+    ]);
+    assert!(metrics.contains("Status.JVM.Memory.Heap.Used"), "{metrics}");
+    let error = fails(&["taskmanagers", "get", "no-such-tm"], 3);
+    assert!(error.contains("no-such-tm"), "{error}");
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn api_prints_the_body_and_a_404_exits_3() {
+    let body = json(&ok(&["api", "GET", "/overview"]));
+    assert!(body.get("flink-version").is_some(), "{body}");
+    let error = fails(&["api", "GET", "/no/such/path"], 3);
+    assert!(error.contains("404"), "{error}");
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn a_tiny_timeout_exits_4() {
+    let error = fails(&["--timeout", "1ms", "jobmanager", "thread-dump"], 4);
+    assert!(
+        error.contains("timeout") || error.contains("in time"),
+        "{error}"
+    );
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn jobmanager_logs_are_listed_and_printed() {
+    let logs = ok(&["jobmanager", "logs"]);
+    assert!(logs.starts_with("NAME") && logs.contains(".log"), "{logs}");
+    let first_line = runtime().block_on(async {
+        let mut stream = client()
+            .jobmanager_log_file(LogFile::Main)
+            .await
+            .expect("GET /jobmanager/log");
+        let mut bytes = Vec::new();
+        while let Some(chunk) = stream.next_chunk().await {
+            bytes.extend_from_slice(&chunk.expect("a chunk"));
+            if bytes.contains(&b'\n') {
+                break;
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        text.lines().next().unwrap_or_default().to_owned()
+    });
+    assert!(!first_line.is_empty());
+    let log = ok(&["jobmanager", "log"]);
+    assert_eq!(log.lines().next(), Some(first_line.as_str()));
+    assert!(ok(&["jobmanager", "environment"]).contains("jvm.version"));
+    assert!(ok(&["jobmanager", "metrics"]).contains("Status.JVM.Memory.Heap.Used"));
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn jobmanager_log_follow_prints_and_keeps_going() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flinkctl"))
+        .args(["jobmanager", "log", "--follow"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("flinkctl runs");
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        child.try_wait().expect("status").is_none(),
+        "--follow ended early"
+    );
+    child.kill().expect("stop flinkctl");
+    let output = child.wait_with_output().expect("its output");
+    assert!(!output.stdout.is_empty());
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn jars_upload_list_plan_delete_round_trip() {
+    let jar = std::env::var("FLINK_TEST_JAR")
+        .expect("FLINK_TEST_JAR names the test job's jar: run `cargo xtask testjob`");
+    let id = ok(&["-q", "jars", "upload", &jar]).trim().to_owned();
+    assert!(id.to_ascii_lowercase().ends_with(".jar"), "{id}");
+    let listed = json(&ok(&["jars", "list", "-o", "json"]));
+    let files = listed["files"].as_array().expect("files");
+    assert!(
+        files.iter().any(|file| file["id"] == id.as_str()),
+        "{listed}"
+    );
+    assert!(ok(&["jars", "list"]).contains(&id));
+    let plan = ok(&["jars", "plan", &id, "-p", "2"]);
+    assert!(
+        plan.starts_with("VERTEX") && plan.lines().count() > 1,
+        "{plan}"
+    );
+    ok(&["jars", "delete", &id]);
+    assert!(!ok(&["jars", "list"]).contains(&id));
+    fails(&["jars", "delete", &id], 3);
+    fails(&["jars", "upload", "/no/such/job.jar"], 6);
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn a_context_of_the_config_file_reaches_the_cluster() {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let url = var("FLINK_REST_URL").expect("FLINK_REST_URL");
+    let mut file = format!("current-context = \"live\"\n[contexts.live]\nurl = \"{url}\"\n");
+    for (key, name) in [
+        ("ca", "FLINK_TLS_CA"),
+        ("client-cert", "FLINK_TLS_CLIENT_CERT"),
+        ("client-key", "FLINK_TLS_CLIENT_KEY"),
+    ] {
+        if let Some(path) = var(name) {
+            writeln!(file, "{key} = {path:?}").expect("a String takes any text");
+        }
+    }
+    let path: PathBuf =
+        std::env::temp_dir().join(format!("flinkctl-live-{}.toml", std::process::id()));
+    std::fs::write(&path, file).expect("write the config file");
+    let run = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_flinkctl"));
+        command.args(args).arg("--config").arg(&path);
+        for name in [
+            "FLINK_REST_URL",
+            "FLINK_TLS_CA",
+            "FLINK_TLS_CLIENT_CERT",
+            "FLINK_TLS_CLIENT_KEY",
+            "FLINKCTL_CONTEXT",
+        ] {
+            command.env_remove(name);
+        }
+        command.output().expect("flinkctl runs")
+    };
+    let started = Instant::now();
+    let by_name = run(&["--context", "live", "overview"]);
+    let current = run(&["overview", "-o", "json"]);
+    let unknown = run(&["--context", "nope", "overview"]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(
+        by_name.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&by_name.stderr)
+    );
+    assert_eq!(
+        current.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&current.stderr)
+    );
+    assert!(
+        json(&String::from_utf8_lossy(&current.stdout))
+            .get("flink-version")
+            .is_some()
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
