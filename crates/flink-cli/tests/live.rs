@@ -196,7 +196,19 @@ fn jobmanager_logs_are_listed_and_printed() {
     let log = ok(&["jobmanager", "log"]);
     assert_eq!(log.lines().next(), Some(first_line.as_str()));
     assert!(ok(&["jobmanager", "environment"]).contains("jvm.version"));
-    assert!(ok(&["jobmanager", "metrics"]).contains("Status.JVM.Memory.Heap.Used"));
+    // Metrics appear once Flink's metric fetcher has run, a few seconds after the first ask.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let metrics = ok(&["jobmanager", "metrics"]);
+        if metrics.contains("Status.JVM.Memory.Heap.Used") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no JobManager metrics: {metrics}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
 }
 
 #[test]
