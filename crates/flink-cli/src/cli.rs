@@ -6,6 +6,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::{api, jars, jobmanager, taskmanagers};
+use crate::commands::{cancel, checkpoint, info, list, run, savepoint, stop, wait};
+use crate::commands::{jobs, top};
 use crate::exit::EXIT_CODES_HELP;
 
 /// flinkctl: operate Apache Flink through its REST API, without a JVM.
@@ -106,8 +108,35 @@ pub(crate) enum Command {
     /// Uploaded jars: list, upload, delete, plan.
     #[command(subcommand, visible_alias = "jar")]
     Jars(jars::Command),
+    /// One job: details, state, failures, checkpoints, configuration, graph, vertices, metrics.
+    #[command(subcommand, visible_alias = "job")]
+    Jobs(jobs::Command),
+    /// A live view of a job's vertices: rates, backpressure, busy time (q or Ctrl-C quits).
+    Top(top::Args),
     /// Send any request and print the answer (legacy paths included).
     Api(api::Args),
+    /// Upload a jar and run it, as `flink run` (waits until its tasks run unless --detached).
+    Run(run::Args),
+    /// The jobs, as `flink list`: running and scheduled, or all with -a.
+    List(list::Args),
+    /// The plan of a jar's program, as `flink info`.
+    Info(info::Args),
+    /// Cancel a job, as `flink cancel`.
+    Cancel(cancel::Args),
+    /// Stop a job with a savepoint, as `flink stop`.
+    Stop(stop::Args),
+    /// Take a savepoint of a job (or dispose of one), as `flink savepoint`.
+    Savepoint(savepoint::Args),
+    /// Take a checkpoint of a job now, as `flink checkpoint`.
+    Checkpoint(checkpoint::Args),
+    /// Wait for a job state, the next checkpoint, or a detached savepoint.
+    #[command(subcommand, after_help = concat!(
+        "Examples:\n",
+        "  flinkctl wait job 5e20cb6b0f357591171dfcca2eea09de --state RUNNING --for 2m\n",
+        "  flinkctl wait checkpoint 5e20cb6b0f357591171dfcca2eea09de\n",
+        "  flinkctl wait savepoint 5e20cb6b0f357591171dfcca2eea09de \"$TRIGGER\"",
+    ))]
+    Wait(wait::Command),
     /// Print a shell completion script.
     #[command(after_help = concat!(
         "Examples:\n",

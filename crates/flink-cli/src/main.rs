@@ -11,6 +11,8 @@ mod commands;
 mod config;
 mod exit;
 mod output;
+mod progress;
+mod render;
 
 use std::error::Error as _;
 use std::io::IsTerminal;

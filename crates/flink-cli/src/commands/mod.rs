@@ -1,13 +1,24 @@
 //! The commands, one module per resource group, and what they share ([`Ctx`]).
 
 pub(crate) mod api;
+pub(crate) mod cancel;
+pub(crate) mod checkpoint;
 mod completions;
 mod config;
+pub(crate) mod info;
 pub(crate) mod jars;
 pub(crate) mod jobmanager;
+pub(crate) mod jobs;
+pub(crate) mod list;
 mod overview;
 mod process;
+pub(crate) mod run;
+pub(crate) mod savepoint;
+pub(crate) mod stop;
 pub(crate) mod taskmanagers;
+pub(crate) mod top;
+mod verb;
+pub(crate) mod wait;
 
 use std::future::Future;
 use std::path::Path;
@@ -67,6 +78,16 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Taskmanagers(command) => taskmanagers::run(&ctx, command).await,
         Command::Jars(command) => jars::run(&ctx, command).await,
         Command::Api(args) => api::run(&ctx, args).await,
+        Command::Jobs(command) => jobs::run(&ctx, command).await,
+        Command::Top(args) => top::run(&ctx, args).await,
+        Command::Run(args) => run::run(&ctx, args).await,
+        Command::List(args) => list::run(&ctx, args).await,
+        Command::Info(args) => info::run(&ctx, args).await,
+        Command::Cancel(args) => cancel::run(&ctx, args).await,
+        Command::Stop(args) => stop::run(&ctx, args).await,
+        Command::Savepoint(args) => savepoint::run(&ctx, args).await,
+        Command::Checkpoint(args) => checkpoint::run(&ctx, args).await,
+        Command::Wait(command) => wait::run(&ctx, command).await,
         Command::Completions { .. } => Ok(()),
     }
 }

@@ -118,6 +118,15 @@ pub(crate) async fn metrics(
         ClusterProcess::JobManager => MetricScope::JobManager,
         ClusterProcess::TaskManager(id) => MetricScope::TaskManager(id),
     };
+    metrics_in(ctx, scope, names).await
+}
+
+/// Lists the metric names of `scope`, or prints the values of `names`.
+pub(crate) async fn metrics_in(
+    ctx: &Ctx,
+    scope: MetricScope,
+    names: &[String],
+) -> Result<(), Failure> {
     if names.is_empty() {
         return ctx
             .show(GetMetrics::names(scope), |metrics| {

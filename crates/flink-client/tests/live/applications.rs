@@ -64,23 +64,37 @@ async fn wait_for_application(
     application: &ApplicationId,
     state: ApplicationState,
 ) -> ApplicationDetailsInfo {
-    eventually(
-        &format!("application {application} to be {state}"),
+    let last_seen = std::sync::Mutex::new(None);
+    let found = tokio::time::timeout(
         LIMIT,
-        || {
-            let client = client.clone();
-            let application = application.clone();
-            let state = state.clone();
-            async move {
-                let details = client
-                    .application(application.clone())
-                    .await
-                    .unwrap_or_else(|error| panic!("GET /applications/{application}: {error}"));
-                (details.status == state).then_some(details)
-            }
-        },
+        // The outer timeout fires first, so the panic names the last state seen.
+        eventually(
+            &format!("application {application} to be {state}"),
+            LIMIT * 2,
+            || {
+                let client = client.clone();
+                let application = application.clone();
+                let state = state.clone();
+                let last_seen = &last_seen;
+                async move {
+                    let details = client
+                        .application(application.clone())
+                        .await
+                        .unwrap_or_else(|error| panic!("GET /applications/{application}: {error}"));
+                    let done = (details.status == state).then(|| details.clone());
+                    *last_seen.lock().expect("not poisoned") = Some(details);
+                    done
+                }
+            },
+        ),
     )
-    .await
+    .await;
+    found.unwrap_or_else(|_| {
+        panic!(
+            "application {application} did not become {state}; last seen: {:#?}",
+            last_seen.lock().expect("not poisoned")
+        )
+    })
 }
 
 /// The entry of `GET /applications/overview` for `application`.

@@ -1,0 +1,43 @@
+//! `flinkctl checkpoint JOB [--full]`: take a checkpoint now, as `flink checkpoint` does.
+
+use flink_client::models::jobs::checkpoints::CheckpointType;
+
+use super::{Ctx, verb};
+use crate::exit::Failure;
+use crate::progress;
+
+/// `flinkctl checkpoint`'s arguments.
+#[derive(Debug, clap::Args)]
+#[command(after_help = concat!(
+    "Examples:\n",
+    "  flinkctl checkpoint 5e20cb6b0f357591171dfcca2eea09de\n",
+    "  flinkctl checkpoint 5e20cb6b0f357591171dfcca2eea09de --full",
+))]
+pub(crate) struct Args {
+    /// The job's id.
+    pub(crate) job: String,
+    /// A full checkpoint, also when the state backend checkpoints incrementally.
+    #[arg(long)]
+    pub(crate) full: bool,
+}
+
+/// Triggers the checkpoint, waits for it (`--timeout`) and prints its id.
+pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
+    let job = verb::existing_job(ctx, &args.job).await?;
+    let kind = if args.full {
+        CheckpointType::Full
+    } else {
+        CheckpointType::Configured
+    };
+    let operation = ctx
+        .call(ctx.client.trigger_checkpoint(job.clone(), kind))
+        .await?;
+    let waiting = operation.wait(verb::deadline(ctx, None));
+    let id = progress::spin(ctx, &format!("checkpointing job {job}"), waiting).await?;
+    ctx.info(&format!("flinkctl: checkpoint {id} of job {job} completed"));
+    verb::print(
+        ctx,
+        &id.to_string(),
+        &serde_json::json!({ "checkpoint-id": id }),
+    )
+}

@@ -1,0 +1,384 @@
+//! `flinkctl jobs …`: one job's details, state, failures, checkpoints, configuration, graph,
+//! vertices and metrics.
+
+mod vertex;
+
+use clap::{Subcommand, ValueEnum};
+use flink_client::api::JobId;
+use flink_client::api::jobs::checkpoints::GetCheckpointingStatistics;
+use flink_client::api::jobs::{
+    GetJob, GetJobAccumulators, GetJobConfig, GetJobExceptions, GetJobPlan, GetJobStatus,
+};
+use flink_client::api::metrics::MetricScope;
+use flink_client::models::jobs::checkpoints::CheckpointingStatistics;
+use flink_client::models::jobs::config::JobConfigInfo;
+use flink_client::models::jobs::details::JobDetailsInfo;
+use flink_client::models::jobs::exceptions::JobExceptionsInfoWithHistory;
+use flink_client::models::jobs::plan::JobPlanInfo;
+use flink_client::models::jobs::result::JobAccumulatorsInfo;
+use flink_client::models::jobs::state::JobStatusInfo;
+use flink_client::models::jobs::vertices::FlameGraphType;
+
+use super::{Ctx, process};
+use crate::exit::Failure;
+use crate::output::{Rows, bytes, timestamp};
+use crate::render::plan;
+
+/// The jobs' subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// A job: name, state, times (GET /jobs/ID).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs get 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs get 01d1e87b5c625bb87af7a9e20b6abf71 -o json"
+    )]
+    Get {
+        /// The job's id.
+        job: String,
+    },
+    /// A job's state only (GET /jobs/ID/status).
+    #[command(after_help = "Examples:\n  flinkctl jobs status 01d1e87b5c625bb87af7a9e20b6abf71")]
+    Status {
+        /// The job's id.
+        job: String,
+    },
+    /// A job's failures, latest first (GET /jobs/ID/exceptions).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs exceptions 01d1e87b5c625bb87af7a9e20b6abf71 --max 5\n  flinkctl jobs exceptions 01d1e87b5c625bb87af7a9e20b6abf71 -o wide"
+    )]
+    Exceptions {
+        /// The job's id.
+        job: String,
+        /// At most this many failures.
+        #[arg(long, value_name = "N")]
+        max: Option<u32>,
+    },
+    /// A job's checkpoint counts and history (GET /jobs/ID/checkpoints).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs checkpoints 01d1e87b5c625bb87af7a9e20b6abf71"
+    )]
+    Checkpoints {
+        /// The job's id.
+        job: String,
+    },
+    /// A job's execution configuration (GET /jobs/ID/config).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs config 01d1e87b5c625bb87af7a9e20b6abf71 -o yaml"
+    )]
+    Config {
+        /// The job's id.
+        job: String,
+    },
+    /// Draw a job's dataflow graph (GET /jobs/ID/plan).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs plan 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs plan 01d1e87b5c625bb87af7a9e20b6abf71 --format dot | dot -Tsvg > plan.svg\n  flinkctl jobs plan 01d1e87b5c625bb87af7a9e20b6abf71 --format mermaid >> README.md"
+    )]
+    Plan {
+        /// The job's id.
+        job: String,
+        /// The drawing: a tree for the terminal, Graphviz DOT or a Mermaid flowchart
+        /// (`-o json` prints the server's plan instead).
+        #[arg(long, value_enum, default_value_t = PlanFormat::Tree)]
+        format: PlanFormat,
+    },
+    /// A job's vertices: parallelism, state, records and bytes (GET /jobs/ID).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs vertices 01d1e87b5c625bb87af7a9e20b6abf71 -o wide"
+    )]
+    Vertices {
+        /// The job's id.
+        job: String,
+    },
+    /// How back-pressured each subtask is, of VERTEX or of every vertex (waits until Flink has
+    /// measured it).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs backpressure 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs backpressure 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n\nVERTEX is a vertex id or name (as `jobs vertices` shows). Without it, `-o json` prints an\nobject of the server's answers keyed by vertex id."
+    )]
+    Backpressure {
+        /// The job's id.
+        job: String,
+        /// A vertex id or name; all vertices when omitted.
+        vertex: Option<String>,
+    },
+    /// The input watermark of each subtask, of VERTEX or of every vertex.
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs watermarks 01d1e87b5c625bb87af7a9e20b6abf71\n\nWithout VERTEX, `-o json` prints an object of the server's answers keyed by vertex id."
+    )]
+    Watermarks {
+        /// The job's id.
+        job: String,
+        /// A vertex id or name; all vertices when omitted.
+        vertex: Option<String>,
+    },
+    /// Sample a vertex's stacks and print its hottest frames (waits until the graph is ready,
+    /// within --timeout or 60s).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 'Source: numbers' --type off_cpu --top 5\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key -o json > graph.json"
+    )]
+    Flamegraph {
+        /// The job's id.
+        job: String,
+        /// A vertex id or name.
+        vertex: String,
+        /// Which thread states to sample.
+        #[arg(long = "type", value_enum, default_value_t = GraphType::Full)]
+        graph_type: GraphType,
+        /// How many frames to print.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        top: usize,
+    },
+    /// List a job's metric names, or print the values of NAMES.
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71 uptime numRestarts"
+    )]
+    Metrics {
+        /// The job's id.
+        job: String,
+        /// Metrics to print (all names when none).
+        names: Vec<String>,
+    },
+    /// A job's user accumulators (GET /jobs/ID/accumulators).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71"
+    )]
+    Accumulators {
+        /// The job's id.
+        job: String,
+    },
+}
+
+/// How `jobs plan` draws the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PlanFormat {
+    /// A tree for the terminal, sources first.
+    Tree,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
+}
+
+/// Which thread states a flame graph samples.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[allow(clippy::enum_variant_names)]
+pub(crate) enum GraphType {
+    /// On- and off-CPU.
+    Full,
+    /// Running threads only.
+    #[value(name = "on_cpu", alias = "on-cpu")]
+    OnCpu,
+    /// Waiting threads only.
+    #[value(name = "off_cpu", alias = "off-cpu")]
+    OffCpu,
+}
+
+impl GraphType {
+    fn model(self) -> FlameGraphType {
+        match self {
+            Self::Full => FlameGraphType::Full,
+            Self::OnCpu => FlameGraphType::OnCpu,
+            Self::OffCpu => FlameGraphType::OffCpu,
+        }
+    }
+}
+
+/// Runs a jobs subcommand.
+pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
+    let id = |job: &str| -> Result<JobId, Failure> { Ok(job.parse::<JobId>()?) };
+    match command {
+        Command::Get { job } => ctx.show(GetJob { job: id(job)? }, job_rows).await,
+        Command::Status { job } => ctx.show(GetJobStatus { job: id(job)? }, status_rows).await,
+        Command::Exceptions { job, max } => {
+            let mut endpoint = GetJobExceptions::new(id(job)?);
+            if let Some(max) = max {
+                endpoint = endpoint.max_exceptions(*max);
+            }
+            ctx.show(endpoint, exception_rows).await
+        }
+        Command::Checkpoints { job } => {
+            let endpoint = GetCheckpointingStatistics { job: id(job)? };
+            ctx.show(endpoint, checkpoint_rows).await
+        }
+        Command::Config { job } => ctx.show(GetJobConfig { job: id(job)? }, config_rows).await,
+        Command::Plan { job, format } => {
+            let format = *format;
+            ctx.show_text(GetJobPlan { job: id(job)? }, move |info: JobPlanInfo| {
+                info.plan.map_or_else(
+                    || "the job has no plan\n".to_owned(),
+                    |graph| match format {
+                        PlanFormat::Tree => plan::tree(&graph),
+                        PlanFormat::Dot => plan::dot(&graph),
+                        PlanFormat::Mermaid => plan::mermaid(&graph),
+                    },
+                )
+            })
+            .await
+        }
+        Command::Vertices { job } => ctx.show(GetJob { job: id(job)? }, vertex_rows).await,
+        Command::Backpressure { job, vertex } => {
+            vertex::backpressure(ctx, id(job)?, vertex.as_deref()).await
+        }
+        Command::Watermarks { job, vertex } => {
+            vertex::watermarks(ctx, id(job)?, vertex.as_deref()).await
+        }
+        Command::Flamegraph {
+            job,
+            vertex,
+            graph_type,
+            top,
+        } => vertex::flamegraph(ctx, id(job)?, vertex, graph_type.model(), *top).await,
+        Command::Metrics { job, names } => {
+            process::metrics_in(ctx, MetricScope::Job(id(job)?), names).await
+        }
+        Command::Accumulators { job } => {
+            let endpoint = GetJobAccumulators {
+                job: id(job)?,
+                include_serialized_value: false,
+            };
+            ctx.show(endpoint, accumulator_rows).await
+        }
+    }
+}
+
+/// A duration in milliseconds for people (`1m 23s`), or `-` when negative.
+pub(crate) fn millis(ms: i64) -> String {
+    u64::try_from(ms).map_or_else(
+        |_| "-".to_owned(),
+        |ms| humantime::format_duration(std::time::Duration::from_secs(ms / 1000)).to_string(),
+    )
+}
+
+fn job_rows(job: JobDetailsInfo) -> Rows {
+    let mut rows = Rows::new(&["ID", "NAME", "STATE", "STARTED", "DURATION"]).wide(&[
+        "TYPE",
+        "VERTICES",
+        "MAX PARALLELISM",
+        "ENDED",
+    ]);
+    rows.push([
+        job.jid,
+        job.name,
+        job.state.to_string(),
+        timestamp(job.start_time),
+        millis(job.duration),
+        job.job_type
+            .map_or_else(|| "-".to_owned(), |t| t.to_string()),
+        job.vertices.len().to_string(),
+        job.max_parallelism.to_string(),
+        timestamp(job.end_time),
+    ]);
+    rows
+}
+
+#[allow(clippy::needless_pass_by_value)] // the shape `Ctx::show` takes
+fn status_rows(status: JobStatusInfo) -> Rows {
+    let mut rows = Rows::new(&["STATE"]);
+    rows.push([status.status.to_string()]);
+    rows
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+fn exception_rows(info: JobExceptionsInfoWithHistory) -> Rows {
+    let mut rows = Rows::new(&["TIME", "EXCEPTION", "TASK"]).wide(&["LOCATION", "CONCURRENT"]);
+    for entry in info.exception_history.entries {
+        let exception = entry.exception;
+        rows.push([
+            timestamp(exception.timestamp),
+            first_line(&exception.exception_name),
+            exception.task_name.unwrap_or_else(|| "-".to_owned()),
+            exception.location.unwrap_or_else(|| "-".to_owned()),
+            entry.concurrent_exceptions.len().to_string(),
+        ]);
+    }
+    rows
+}
+
+fn checkpoint_rows(stats: CheckpointingStatistics) -> Rows {
+    let mut rows = Rows::new(&["ID", "STATUS", "TYPE", "TRIGGERED", "DURATION", "SIZE"]).wide(&[
+        "STATE SIZE",
+        "ACKNOWLEDGED",
+        "PATH",
+    ]);
+    for checkpoint in stats.history {
+        let kind = if checkpoint.is_savepoint {
+            "savepoint".to_owned()
+        } else {
+            checkpoint.checkpoint_type.to_string()
+        };
+        rows.push([
+            checkpoint.id.to_string(),
+            checkpoint.status.to_string(),
+            kind,
+            timestamp(checkpoint.trigger_timestamp),
+            format!("{} ms", checkpoint.end_to_end_duration),
+            bytes(checkpoint.checkpointed_size),
+            bytes(checkpoint.state_size),
+            format!(
+                "{}/{}",
+                checkpoint.num_acknowledged_subtasks, checkpoint.num_subtasks
+            ),
+            checkpoint.external_path.unwrap_or_else(|| "-".to_owned()),
+        ]);
+    }
+    rows
+}
+
+fn config_rows(info: JobConfigInfo) -> Rows {
+    let mut rows = Rows::new(&["KEY", "VALUE"]);
+    rows.push(["name".to_owned(), info.name]);
+    if let Some(config) = info.execution_config {
+        if let Some(mode) = config.execution_mode {
+            rows.push(["execution-mode".to_owned(), mode]);
+        }
+        rows.push(["restart-strategy".to_owned(), config.restart_strategy]);
+        rows.push([
+            "job-parallelism".to_owned(),
+            config.job_parallelism.to_string(),
+        ]);
+        rows.push([
+            "object-reuse-mode".to_owned(),
+            config.object_reuse_mode.to_string(),
+        ]);
+        for (key, value) in config.user_config {
+            rows.push([key, value]);
+        }
+    }
+    rows
+}
+
+fn vertex_rows(job: JobDetailsInfo) -> Rows {
+    let mut rows = Rows::new(&[
+        "ID",
+        "NAME",
+        "PARALLELISM",
+        "STATUS",
+        "RECORDS IN",
+        "RECORDS OUT",
+    ])
+    .wide(&["BYTES IN", "BYTES OUT", "DURATION", "MAX PARALLELISM"]);
+    for vertex in job.vertices {
+        rows.push([
+            vertex.id,
+            vertex.name,
+            vertex.parallelism.to_string(),
+            vertex.status.to_string(),
+            vertex.metrics.read_records.to_string(),
+            vertex.metrics.write_records.to_string(),
+            bytes(vertex.metrics.read_bytes),
+            bytes(vertex.metrics.write_bytes),
+            millis(vertex.duration),
+            vertex.max_parallelism.to_string(),
+        ]);
+    }
+    rows
+}
+
+fn accumulator_rows(info: JobAccumulatorsInfo) -> Rows {
+    let mut rows = Rows::new(&["NAME", "TYPE", "VALUE"]);
+    for accumulator in info.user_task_accumulators {
+        rows.push([accumulator.name, accumulator.kind, accumulator.value]);
+    }
+    rows
+}

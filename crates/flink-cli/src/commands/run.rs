@@ -1,0 +1,259 @@
+//! `flinkctl run JAR [ARGS…]`: upload a jar, run it, delete the jar, and (unless detached)
+//! wait until every task of the job runs — as `flink run` does.
+
+use std::path::PathBuf;
+
+use flink_client::SubmitJar;
+use flink_client::UploadOptions;
+use flink_client::models::jars::ClaimMode;
+use flink_client::prelude::{JarProgram, JarRestore};
+
+use super::{Ctx, verb};
+use crate::exit::Failure;
+use crate::progress;
+
+/// `flinkctl run`'s arguments (the flags of `flink run`).
+// The doc comments are the `--help` text.
+#[allow(clippy::doc_markdown, clippy::struct_excessive_bools)]
+#[derive(Debug, clap::Args)]
+#[command(after_help = concat!(
+    "Examples:\n",
+    "  flinkctl run target/my-job.jar --input /data\n",
+    "  flinkctl run -c com.example.Job -p 4 -D state.backend.type=rocksdb my-job.jar\n",
+    "  flinkctl run -s file:///savepoints/savepoint-1 -n --claim-mode no_claim my-job.jar\n",
+    "  JOB=$(flinkctl run --detached my-job.jar)",
+))]
+pub(crate) struct Args {
+    /// The job's jar file.
+    pub(crate) jar: PathBuf,
+    /// The program's arguments (after the jar; `--` before any that look like options).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    pub(crate) arguments: Vec<String>,
+    /// The entry class (default: the jar manifest's).
+    #[arg(short = 'c', long = "class", value_name = "CLASS")]
+    pub(crate) class: Option<String>,
+    /// The job's default parallelism (at least 1).
+    #[arg(short, long, value_name = "N", allow_negative_numbers = true)]
+    pub(crate) parallelism: Option<i64>,
+    /// Restore the job from this savepoint or retained checkpoint.
+    #[arg(short = 's', long = "fromSavepoint", value_name = "PATH")]
+    pub(crate) from_savepoint: Option<String>,
+    /// Start although the savepoint has state no operator claims.
+    #[arg(short = 'n', long = "allowNonRestoredState")]
+    pub(crate) allow_non_restored_state: bool,
+    /// How the job treats the snapshot it restores from.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub(crate) claim_mode: Option<ClaimArg>,
+    /// A configuration option of the job, `key=value` (repeatable).
+    #[arg(short = 'D', value_name = "KEY=VALUE")]
+    pub(crate) properties: Vec<String>,
+    /// Print the job id as soon as the job is submitted, without waiting for it to run.
+    #[arg(short = 'd', long)]
+    pub(crate) detached: bool,
+}
+
+/// `--claim-mode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ClaimArg {
+    /// The job owns the snapshot and may delete it.
+    Claim,
+    /// The job never touches the snapshot.
+    #[value(name = "no_claim", alias = "no-claim")]
+    NoClaim,
+    /// Flink's behaviour before 1.15 (deprecated).
+    Legacy,
+}
+
+impl From<ClaimArg> for ClaimMode {
+    fn from(claim: ClaimArg) -> Self {
+        match claim {
+            ClaimArg::Claim => Self::Claim,
+            ClaimArg::NoClaim => Self::NoClaim,
+            ClaimArg::Legacy => Self::Legacy,
+        }
+    }
+}
+
+/// Splits `-D key=value`; the key must not be empty.
+pub(crate) fn parse_option(text: &str) -> Result<(String, String), Failure> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(Failure::InvalidInput(format!(
+            "-D {text}: expected key=value, e.g. -D parallelism.default=2"
+        ))),
+    }
+}
+
+/// A parallelism of at least 1.
+pub(crate) fn check_parallelism(parallelism: Option<i64>) -> Result<Option<i32>, Failure> {
+    parallelism
+        .map(|value| {
+            i32::try_from(value)
+                .ok()
+                .filter(|value| *value >= 1)
+                .ok_or_else(|| {
+                    Failure::InvalidInput(format!("-p {value}: the parallelism must be at least 1"))
+                })
+        })
+        .transpose()
+}
+
+/// Checks that `jar` is a file before anything is sent.
+pub(crate) fn check_jar(jar: &std::path::Path) -> Result<(), Failure> {
+    if jar.is_file() {
+        Ok(())
+    } else {
+        Err(Failure::InvalidInput(format!(
+            "{}: no such jar file",
+            jar.display()
+        )))
+    }
+}
+
+/// The submission the arguments describe, checked before anything is sent.
+pub(crate) fn submission(args: &Args) -> Result<SubmitJar, Failure> {
+    let parallelism = check_parallelism(args.parallelism)?;
+    let options = args
+        .properties
+        .iter()
+        .map(|text| parse_option(text))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut submit = SubmitJar::new(&args.jar)
+        .delete_jar_after(true)
+        .args(args.arguments.iter().cloned());
+    if let Some(class) = &args.class {
+        submit = submit.entry_class(class.clone());
+    }
+    if let Some(parallelism) = parallelism {
+        submit = submit.parallelism(parallelism);
+    }
+    if let Some(path) = &args.from_savepoint {
+        submit = submit.savepoint_path(path.clone());
+    }
+    if args.allow_non_restored_state {
+        submit = submit.allow_non_restored_state(true);
+    }
+    if let Some(mode) = args.claim_mode {
+        submit = submit.claim_mode(mode.into());
+    }
+    for (key, value) in options {
+        submit = submit.config(key, value);
+    }
+    submit.validate()?;
+    Ok(submit)
+}
+
+/// Runs the jar and prints the job's id.
+pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
+    let submit = submission(args)?;
+    check_jar(&args.jar)?;
+    let mut options = UploadOptions::new();
+    if let Some(limit) = ctx.timeout {
+        options = options.timeout(limit);
+    }
+    let (options, bar) = progress::upload(ctx, options);
+    let submitted = ctx.client.submit_jar(submit.upload_options(options)).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let submitted = submitted?;
+    if let Some(error) = &submitted.delete_error {
+        ctx.info(&format!(
+            "flinkctl: the job runs, but deleting jar {} failed: {error}",
+            submitted.jar
+        ));
+    }
+    let job = submitted.job;
+    if !args.detached {
+        let deadline = verb::deadline(ctx, None);
+        let waiting = ctx.client.wait_until_all_tasks_running(&job, deadline);
+        progress::spin(ctx, &format!("waiting for job {job} to run"), waiting).await?;
+        ctx.info(&format!("flinkctl: job {job} is running"));
+    }
+    verb::print(
+        ctx,
+        job.as_str(),
+        &serde_json::json!({ "jobid": job.as_str() }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn parse(args: &[&str]) -> Args {
+        Cli::try_parse_from(std::iter::once("run").chain(args.iter().copied()))
+            .unwrap()
+            .args
+    }
+
+    #[test]
+    fn the_flags_of_flink_run() {
+        let args = parse(&[
+            "-c",
+            "a.B",
+            "-p",
+            "3",
+            "-s",
+            "file:///sp",
+            "-n",
+            "--claim-mode",
+            "no_claim",
+            "-D",
+            "a=1",
+            "-D",
+            "b=x=y",
+            "--detached",
+            "job.jar",
+            "--rate",
+            "10",
+        ]);
+        assert_eq!(args.class.as_deref(), Some("a.B"));
+        assert_eq!(args.parallelism, Some(3));
+        assert_eq!(args.from_savepoint.as_deref(), Some("file:///sp"));
+        assert!(args.allow_non_restored_state && args.detached);
+        assert_eq!(args.claim_mode, Some(ClaimArg::NoClaim));
+        assert_eq!(args.properties, ["a=1", "b=x=y"]);
+        assert_eq!(args.jar, PathBuf::from("job.jar"));
+        assert_eq!(args.arguments, ["--rate", "10"]);
+        assert!(submission(&args).is_ok());
+    }
+
+    #[test]
+    fn bad_input_is_refused_before_sending() {
+        assert_eq!(parse_option("a=b=c").unwrap(), ("a".into(), "b=c".into()));
+        assert_eq!(parse_option("k=").unwrap(), ("k".into(), String::new()));
+        for bad in ["novalue", "=x", " =x"] {
+            assert!(
+                matches!(parse_option(bad), Err(Failure::InvalidInput(_))),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            check_parallelism(Some(0)),
+            Err(Failure::InvalidInput(_))
+        ));
+        assert!(matches!(
+            check_parallelism(Some(-2)),
+            Err(Failure::InvalidInput(_))
+        ));
+        assert_eq!(check_parallelism(Some(2)).unwrap(), Some(2));
+        assert!(submission(&parse(&["-p", "0", "x.jar"])).is_err());
+        assert!(submission(&parse(&["-D", "oops", "x.jar"])).is_err());
+        assert!(check_jar(std::path::Path::new("/no/such.jar")).is_err());
+    }
+}

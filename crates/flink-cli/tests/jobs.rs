@@ -1,0 +1,311 @@
+//! `flinkctl jobs …` and `flinkctl top` as processes against a real Flink cluster running the
+//! test job.
+//!
+//! Ignored by a plain `cargo test`; `cargo xtask test` runs them with `FLINK_REST_URL`, the TLS
+//! variables and `FLINK_TEST_JAR` set.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use flink_client::api::jars::RunJar;
+use flink_client::api::jobs::GetJob;
+use flink_client::prelude::*;
+use serde_json::Value;
+
+/// How long the test job may take to start or stop on a busy machine.
+const LIMIT: Duration = Duration::from_secs(90);
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().expect("a runtime")
+}
+
+/// The client of the cluster under test; panics with what to do when there is none.
+fn client() -> FlinkClient {
+    FlinkClient::from_env().unwrap_or_else(|error| {
+        panic!("live tests need a Flink cluster: {error}. Run `cargo xtask test`, or set FLINK_REST_URL")
+    })
+}
+
+/// The test job, running with all its tasks; cancelled when dropped (also on a panic).
+struct TestJob {
+    runtime: tokio::runtime::Runtime,
+    client: FlinkClient,
+    id: JobId,
+}
+
+impl TestJob {
+    /// Uploads the test job's jar, runs `flinklocal.TestJob --rate 20` and waits until all
+    /// its tasks run.
+    fn start() -> Self {
+        let jar = match std::env::var_os("FLINK_TEST_JAR") {
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ => {
+                panic!("FLINK_TEST_JAR is not set: run `cargo xtask testjob` / `cargo xtask test`")
+            }
+        };
+        let runtime = runtime();
+        let client = client();
+        let id = runtime.block_on(async {
+            let uploaded = client
+                .upload_jar(&jar)
+                .await
+                .expect("uploading the test jar");
+            let job = JobId::generate();
+            let run = RunJar::new(uploaded.clone())
+                .entry_class("flinklocal.TestJob")
+                .args(["--rate", "20"])
+                .parallelism(1)
+                .job_id(&job);
+            let result = client.run_jar(run).await;
+            let _ = client.delete_jar(uploaded).await;
+            result.expect("running the test job");
+            job
+        });
+        let job = Self {
+            runtime,
+            client,
+            id,
+        };
+        job.runtime
+            .block_on(job.client.wait_until_all_tasks_running(&job.id, LIMIT))
+            .expect("the test job's tasks run");
+        job
+    }
+
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl Drop for TestJob {
+    fn drop(&mut self) {
+        let _ = self
+            .runtime
+            .block_on(self.client.cancel_job(self.id.clone()));
+    }
+}
+
+/// `flinkctl ARGS`, with the cluster's settings from the environment.
+fn flinkctl(args: &[&str]) -> Output {
+    assert!(
+        std::env::var("FLINK_REST_URL").is_ok(),
+        "live tests need FLINK_REST_URL: run `cargo xtask test`"
+    );
+    Command::new(env!("CARGO_BIN_EXE_flinkctl"))
+        .args(args)
+        .env_remove("FLINKCTL_CONTEXT")
+        .env_remove("FLINKCTL_CONFIG")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("flinkctl runs")
+}
+
+/// `flinkctl ARGS`, which must succeed; its standard output.
+fn ok(args: &[&str]) -> String {
+    let output = flinkctl(args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "flinkctl {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// `flinkctl ARGS`, which must exit with `code`; its standard error.
+fn fails(args: &[&str], code: i32) -> String {
+    let output = flinkctl(args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "flinkctl {args:?}: {stderr}"
+    );
+    stderr
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
+}
+
+const SOURCE: &str = "Source: numbers";
+const COUNT: &str = "count-per-key";
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn jobs_get_json_is_the_servers_json_and_tables_name_the_job() {
+    let job = TestJob::start();
+    let id = job.id();
+    // The answer changes while the job runs (`now`, durations, counts): compare the stable
+    // part, and the whole document's keys.
+    let printed = json(&ok(&["jobs", "get", &id, "-o", "json"]));
+    let server = job
+        .runtime
+        .block_on(job.client.execute(Raw(GetJob {
+            job: job.id.clone(),
+        })))
+        .expect("GET /jobs/ID");
+    let keys = |value: &Value| {
+        let mut keys: Vec<String> = value
+            .as_object()
+            .map(|object| object.keys().cloned().collect())
+            .unwrap_or_default();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&printed), keys(&server));
+    for field in [
+        "jid",
+        "name",
+        "state",
+        "start-time",
+        "plan",
+        "maxParallelism",
+    ] {
+        assert_eq!(printed[field], server[field], "{field}");
+    }
+    let yaml: Value =
+        serde_norway::from_str(&ok(&["jobs", "get", &id, "-o", "yaml"])).expect("YAML");
+    assert_eq!(yaml["jid"], server["jid"]);
+
+    let table = ok(&["jobs", "get", &id]);
+    assert!(table.starts_with("ID"), "{table}");
+    assert!(table.contains(&id) && table.contains("RUNNING"), "{table}");
+    let status = ok(&["jobs", "status", &id]);
+    assert_eq!(status, "STATE\nRUNNING\n");
+    assert_eq!(
+        json(&ok(&["jobs", "status", &id, "-o", "json"]))["status"],
+        "RUNNING"
+    );
+
+    let vertices = ok(&["jobs", "vertices", &id, "-o", "wide"]);
+    assert!(
+        vertices.contains(SOURCE) && vertices.contains(COUNT),
+        "{vertices}"
+    );
+    let config = ok(&["jobs", "config", &id]);
+    assert!(config.contains("restart-strategy"), "{config}");
+    assert_eq!(
+        json(&ok(&["jobs", "config", &id, "-o", "json"]))["jid"],
+        id.as_str()
+    );
+    let exceptions = ok(&["jobs", "exceptions", &id, "--max", "3"]);
+    assert!(exceptions.starts_with("TIME"), "{exceptions}");
+    let checkpoints = ok(&["jobs", "checkpoints", &id]);
+    assert!(checkpoints.starts_with("ID"), "{checkpoints}");
+    assert!(json(&ok(&["jobs", "checkpoints", &id, "-o", "json"]))["counts"].is_object());
+    let accumulators = ok(&["jobs", "accumulators", &id]);
+    assert!(accumulators.starts_with("NAME"), "{accumulators}");
+    let names = ok(&["jobs", "metrics", &id]);
+    assert!(names.contains("uptime"), "{names}");
+    let values = ok(&["jobs", "metrics", &id, "uptime", "numRestarts"]);
+    assert!(
+        values.contains("uptime") && values.contains("numRestarts"),
+        "{values}"
+    );
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn plans_in_every_format_name_both_vertices() {
+    let job = TestJob::start();
+    let id = job.id();
+    for format in ["tree", "dot", "mermaid"] {
+        let text = ok(&["jobs", "plan", &id, "--format", format]);
+        assert!(
+            text.contains(SOURCE) && text.contains(COUNT),
+            "{format}: {text}"
+        );
+        assert!(text.contains("HASH"), "{format}: {text}");
+    }
+    let tree = ok(&["jobs", "plan", &id]);
+    assert!(
+        tree.contains("[1] Source: numbers (parallelism 1)"),
+        "{tree}"
+    );
+    assert!(tree.contains("└─ HASH ─▶ [2] count-per-key"), "{tree}");
+    assert!(ok(&["jobs", "plan", &id, "--format", "dot"]).starts_with("digraph "));
+    assert!(ok(&["jobs", "plan", &id, "--format", "mermaid"]).starts_with("flowchart TD\n"));
+    let plan = json(&ok(&["jobs", "plan", &id, "-o", "json"]));
+    assert_eq!(plan["plan"]["jid"], id.as_str());
+    println!("{tree}");
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn vertex_views_backpressure_watermarks_flamegraph_and_top() {
+    let job = TestJob::start();
+    let id = job.id();
+    let backpressure = ok(&["jobs", "backpressure", &id, "--timeout", "60s"]);
+    assert!(backpressure.starts_with("VERTEX"), "{backpressure}");
+    assert!(
+        backpressure.contains(SOURCE) && backpressure.contains(COUNT),
+        "{backpressure}"
+    );
+    let one = json(&ok(&["jobs", "backpressure", &id, COUNT, "-o", "json"]));
+    assert_eq!(one["status"], "ok", "{one}");
+    let all = json(&ok(&["jobs", "watermarks", &id, "-o", "json"]));
+    assert_eq!(all.as_object().map(serde_json::Map::len), Some(2), "{all}");
+    let watermarks = ok(&["jobs", "watermarks", &id, SOURCE]);
+    assert!(watermarks.starts_with("VERTEX"), "{watermarks}");
+    let hottest = ok(&[
+        "jobs",
+        "flamegraph",
+        &id,
+        COUNT,
+        "--top",
+        "5",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(hottest.starts_with("SELF"), "{hottest}");
+    assert!(hottest.lines().count() > 1, "{hottest}");
+    let graph = json(&ok(&[
+        "jobs",
+        "flamegraph",
+        &id,
+        SOURCE,
+        "--type",
+        "on_cpu",
+        "-o",
+        "json",
+    ]));
+    assert!(graph["endTimestamp"].as_i64().unwrap_or(-1) > 0, "{graph}");
+    let stderr = fails(&["jobs", "backpressure", &id, "no-such-vertex"], 6);
+    assert!(stderr.contains(COUNT), "{stderr}");
+
+    // Piped, `top` prints one frame and exits.
+    let frame = ok(&["top", &id]);
+    assert!(frame.contains(&id) && frame.contains("RUNNING"), "{frame}");
+    assert!(frame.contains(SOURCE) && frame.contains(COUNT), "{frame}");
+    assert!(
+        frame.contains("IN/S") && frame.contains("BACKPRESSURE"),
+        "{frame}"
+    );
+    println!("{frame}");
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn unknown_jobs_exit_3_and_bad_ids_exit_6() {
+    let unknown = "00000000000000000000000000000000";
+    for args in [
+        vec!["jobs", "get", unknown],
+        vec!["jobs", "status", unknown],
+        vec!["jobs", "exceptions", unknown],
+        vec!["jobs", "checkpoints", unknown],
+        vec!["jobs", "config", unknown],
+        vec!["jobs", "plan", unknown],
+        vec!["jobs", "vertices", unknown],
+        vec!["jobs", "backpressure", unknown],
+        vec!["jobs", "watermarks", unknown],
+        vec!["jobs", "flamegraph", unknown, "x"],
+        vec!["jobs", "accumulators", unknown],
+        vec!["top", unknown],
+    ] {
+        fails(&args, 3);
+    }
+    fails(&["jobs", "get", "not-a-job-id"], 6);
+    fails(&["jobs", "plan", unknown, "--format", "png"], 2);
+}

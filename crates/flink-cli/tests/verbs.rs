@@ -1,0 +1,380 @@
+//! The `flink`-style verbs of `flinkctl` (`run`, `list`, `info`, `cancel`, `stop`, `savepoint`,
+//! `checkpoint`, `wait`) as a process against a real Flink cluster.
+//!
+//! Ignored by a plain `cargo test`; they need `FLINK_REST_URL` (and the TLS variables, which
+//! are passed through) and `FLINK_TEST_JAR`, the test job of `cargo xtask testjob`. Every test
+//! ends the jobs it starts, also when it fails.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const CLASS: &str = "flinklocal.TestJob";
+
+/// `flinkctl ARGS`, with the cluster's settings from the environment.
+fn flinkctl(args: &[&str]) -> Output {
+    assert!(
+        std::env::var("FLINK_REST_URL").is_ok(),
+        "live tests need FLINK_REST_URL: run `cargo xtask test`"
+    );
+    command(args).output().expect("flinkctl runs")
+}
+
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flinkctl"));
+    command
+        .args(args)
+        .env_remove("FLINKCTL_CONTEXT")
+        .env_remove("FLINKCTL_CONFIG")
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// `flinkctl ARGS`, which must succeed; its standard output, trimmed.
+fn ok(args: &[&str]) -> String {
+    let output = flinkctl(args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "flinkctl {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("UTF-8 output")
+        .trim()
+        .to_owned()
+}
+
+/// `flinkctl ARGS`, which must exit with `code`; its standard error.
+fn fails(args: &[&str], code: i32) -> String {
+    let output = flinkctl(args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "flinkctl {args:?}: {stderr}"
+    );
+    stderr
+}
+
+fn jar() -> String {
+    std::env::var("FLINK_TEST_JAR")
+        .expect("FLINK_TEST_JAR names the test job's jar: run `cargo xtask testjob`")
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
+}
+
+/// A job started by a test, cancelled when the test ends (whatever state it is in).
+struct Job(String);
+
+impl Drop for Job {
+    fn drop(&mut self) {
+        let _ = flinkctl(&["cancel", &self.0]);
+    }
+}
+
+/// `flinkctl run` of the test job with `extra` flags and `args`, checked to print a job id.
+fn run(extra: &[&str], args: &[&str]) -> Job {
+    let jar = jar();
+    let mut all = vec!["run", "-c", CLASS, "-p", "1"];
+    all.extend_from_slice(extra);
+    all.push(&jar);
+    all.extend_from_slice(args);
+    let id = ok(&all);
+    assert!(
+        id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()),
+        "not a job id: {id:?}"
+    );
+    Job(id)
+}
+
+/// A directory for savepoints that the (local) cluster can write.
+fn savepoint_dir(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("flinkctl-verbs-{name}-{}", std::process::id()));
+    format!("file://{}", dir.display())
+}
+
+/// The local file of a `file:` location.
+fn local(location: &str) -> PathBuf {
+    let path = location.strip_prefix("file://").unwrap_or(location);
+    PathBuf::from(path.strip_prefix("file:").unwrap_or(path))
+}
+
+/// Whether the savepoint at `location` is below `dir`.
+fn below(location: &str, dir: &str) -> bool {
+    local(location).starts_with(local(dir))
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn run_waits_list_shows_it_and_cancel_ends_it() {
+    let job = run(&[], &["--rate", "10"]);
+    // `run` returned once every task runs.
+    assert_eq!(
+        ok(&["wait", "job", &job.0, "--state", "RUNNING", "--for", "5s"]),
+        "RUNNING"
+    );
+    let running = ok(&["list", "-r"]);
+    assert!(running.starts_with("ID"), "{running}");
+    assert!(
+        running.contains(&job.0) && running.contains("RUNNING"),
+        "{running}"
+    );
+    assert!(!ok(&["list", "-s"]).contains(&job.0));
+    let all = json(&ok(&["list", "-a", "-o", "json"]));
+    assert!(
+        all["jobs"]
+            .as_array()
+            .expect("jobs")
+            .iter()
+            .any(|j| j["jid"] == job.0.as_str()),
+        "{all}"
+    );
+    // A state the job never reaches within the deadline: exit 4.
+    let stderr = fails(
+        &["wait", "job", &job.0, "--state", "FINISHED", "--for", "1s"],
+        4,
+    );
+    assert!(stderr.contains("FINISHED"), "{stderr}");
+    assert_eq!(ok(&["cancel", &job.0]), format!("cancelled job {}", job.0));
+    assert_eq!(
+        ok(&["wait", "job", &job.0, "--state", "CANCELED", "--for", "1m"]),
+        "CANCELED"
+    );
+    let ended = ok(&["list", "-a"]);
+    let line = ended
+        .lines()
+        .find(|line| line.starts_with(&job.0))
+        .expect("listed");
+    assert!(line.contains("CANCELED"), "{ended}");
+    assert!(!ok(&["list"]).contains(&job.0));
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn run_detached_returns_at_once_and_wait_job_sees_it_finish() {
+    let job = run(
+        &["--detached", "-D", "pipeline.object-reuse=true"],
+        &["--count", "20"],
+    );
+    assert_eq!(
+        ok(&["wait", "job", &job.0, "--state", "FINISHED", "--for", "2m"]),
+        "FINISHED"
+    );
+    let listed = json(&ok(&["list", "-a", "-o", "json"]));
+    let entry = listed["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .find(|j| j["jid"] == job.0.as_str())
+        .cloned()
+        .expect("listed");
+    assert_eq!(entry["state"], "FINISHED");
+    let config = json(&ok(&["api", "GET", &format!("/jobs/{}/config", job.0)]));
+    assert_eq!(
+        config["execution-config"]["object-reuse-mode"], true,
+        "-D reached the job: {config}"
+    );
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn info_prints_the_plan_of_a_jar() {
+    let jar = jar();
+    let table = ok(&["info", "-c", CLASS, "-p", "2", &jar, "--count", "20"]);
+    let mut lines = table.lines();
+    assert!(
+        lines.next().expect("header").starts_with("VERTEX"),
+        "{table}"
+    );
+    assert!(lines.count() >= 2, "{table}");
+    let plan = json(&ok(&[
+        "info", "-c", CLASS, &jar, "-o", "json", "--count", "20",
+    ]));
+    assert!(
+        plan["plan"]["nodes"]
+            .as_array()
+            .is_some_and(|n| !n.is_empty()),
+        "{plan}"
+    );
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn savepoints_checkpoints_and_stop() {
+    let job = run(&[], &["--rate", "10"]);
+    let dir = savepoint_dir("savepoint");
+    // A savepoint, waited for: its location is printed and, on a local cluster, exists.
+    let location = ok(&["savepoint", &job.0, &dir]);
+    assert!(below(&location, &dir), "{location}");
+    let path = local(&location);
+    assert!(path.exists(), "{}", path.display());
+    // Detached: the trigger id, then `wait savepoint` gives the location.
+    let trigger = ok(&["savepoint", &job.0, &dir, "--type", "native", "--detached"]);
+    assert!(!trigger.is_empty() && !trigger.contains(' '), "{trigger}");
+    let second = ok(&["wait", "savepoint", &job.0, &trigger, "--for", "2m"]);
+    assert!(below(&second, &dir) && second != location, "{second}");
+    // Disposal removes the files.
+    assert_eq!(
+        ok(&["savepoint", "--dispose", &location]),
+        format!("disposed of {location}")
+    );
+    assert!(!path.exists(), "{} still exists", path.display());
+    // Checkpoints: triggered ones print their id; `wait checkpoint` sees a newer one.
+    let waiter = command(&["wait", "checkpoint", &job.0, "--for", "2m"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("flinkctl runs");
+    let first: u64 = ok(&["checkpoint", &job.0])
+        .parse()
+        .expect("a checkpoint id");
+    let full: u64 = ok(&["checkpoint", &job.0, "--full"])
+        .parse()
+        .expect("a checkpoint id");
+    assert!(full > first, "{first} then {full}");
+    let output = waiter.wait_with_output().expect("wait checkpoint ends");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let next: u64 = String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .expect("an id");
+    assert!(next >= 1, "{next}");
+    // Stop: the savepoint's location, and the job ends FINISHED.
+    let stopped = ok(&["stop", &job.0, "--savepointPath", &dir]);
+    assert!(below(&stopped, &dir), "{stopped}");
+    assert!(local(&stopped).exists(), "{stopped}");
+    assert_eq!(
+        ok(&["wait", "job", &job.0, "--state", "FINISHED", "--for", "1m"]),
+        "FINISHED"
+    );
+    let _ = std::fs::remove_dir_all(local(&dir));
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn stop_detached_then_wait_savepoint() {
+    let job = run(&[], &["--rate", "10"]);
+    let dir = savepoint_dir("stop");
+    let trigger = ok(&[
+        "stop",
+        &job.0,
+        "--savepointPath",
+        &dir,
+        "--detached",
+        "-o",
+        "json",
+    ]);
+    let trigger = json(&trigger)["request-id"]
+        .as_str()
+        .expect("request-id")
+        .to_owned();
+    let location = json(&ok(&["wait", "savepoint", &job.0, &trigger, "-o", "json"]));
+    assert!(
+        location["location"]
+            .as_str()
+            .is_some_and(|l| below(l, &dir)),
+        "{location}"
+    );
+    assert_eq!(
+        ok(&["wait", "job", &job.0, "--state", "FINISHED", "--for", "1m"]),
+        "FINISHED"
+    );
+    let _ = std::fs::remove_dir_all(local(&dir));
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn unknown_jobs_exit_3_and_bad_input_exits_6() {
+    fails(&["cancel", "0123456789abcdef0123456789abcdef"], 3);
+    fails(&["savepoint", "0123456789abcdef0123456789abcdef"], 3);
+    fails(&["cancel", "not-a-job"], 6);
+    fails(&["stop", "xyz"], 6);
+    fails(&["checkpoint", "123"], 6);
+    fails(
+        &[
+            "wait",
+            "job",
+            "0123456789abcdef0123456789abcdef",
+            "--state",
+            "DONE",
+        ],
+        6,
+    );
+    let jar = jar();
+    let stderr = fails(&["run", "-p", "0", &jar], 6);
+    assert!(stderr.contains("parallelism"), "{stderr}");
+    let stderr = fails(&["run", "-D", "no-equals-sign", &jar], 6);
+    assert!(stderr.contains("key=value"), "{stderr}");
+    fails(&["run", "/no/such/job.jar"], 6);
+    fails(&["info", "-p", "-1", &jar], 6);
+}
+
+/// Bad input is refused before any request: with nothing listening at the URL, a request
+/// would exit 1, so exit 6 shows that none was sent.
+#[test]
+fn bad_input_exits_6_before_any_request() {
+    let jar = std::env::current_exe().expect("the test binary");
+    let jar = jar.to_str().expect("a UTF-8 path");
+    for args in [
+        &["cancel", "not-a-job"][..],
+        &["stop", "abc"],
+        &["savepoint", "abc"],
+        &["checkpoint", "abc", "--full"],
+        &["wait", "job", "abc", "--state", "RUNNING"],
+        &[
+            "wait",
+            "job",
+            "0123456789abcdef0123456789abcdef",
+            "--state",
+            "DONE",
+        ],
+        &[
+            "wait",
+            "savepoint",
+            "0123456789abcdef0123456789abcdef",
+            "not a trigger",
+        ],
+        &["run", "-p", "0", jar],
+        &["run", "-D", "no-equals-sign", jar],
+        &["run", "/no/such/job.jar"],
+        &["info", "-p", "-3", jar],
+    ] {
+        let output = command(&[&["--url", "http://127.0.0.1:9"], args].concat())
+            .env_remove("FLINK_REST_URL")
+            .output()
+            .expect("flinkctl runs");
+        assert_eq!(
+            output.status.code(),
+            Some(6),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn every_verb_has_examples() {
+    for verb in [
+        "run",
+        "list",
+        "info",
+        "cancel",
+        "stop",
+        "savepoint",
+        "checkpoint",
+        "wait",
+    ] {
+        let output = command(&[verb, "--help"]).output().expect("flinkctl runs");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(help.contains("Examples:\n  "), "{verb}: {help}");
+    }
+}
