@@ -53,7 +53,11 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
             println!("    finished after {:.1}s", begin.elapsed().as_secs_f64());
             status?;
         }
-        Ok(())
+        println!("==> the same from a terminal, with flinkctl (crates/flink-cli)");
+        let begin = Instant::now();
+        let status = flinkctl_session(&cluster.env, &jar);
+        println!("    finished after {:.1}s", begin.elapsed().as_secs_f64());
+        status
     });
 
     if args.keep {
@@ -68,6 +72,43 @@ pub(crate) fn run(args: &DemoArgs) -> Result<()> {
     status?;
     println!("==> demo done in {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Runs part of a lifecycle with flinkctl, printing each command and what it printed.
+fn flinkctl_session(env: &[(String, String)], jar: &Path) -> Result<()> {
+    let jar = jar.display().to_string();
+    let job = flinkctl(env, &["run", &jar, "--rate", "20"])?;
+    let job = job.trim();
+    for args in [
+        vec!["list", "-r"],
+        vec!["jobs", "plan", job],
+        vec!["savepoint", job],
+        vec!["stop", job],
+        vec!["list", "-a"],
+    ] {
+        flinkctl(env, &args)?;
+    }
+    Ok(())
+}
+
+/// Runs `flinkctl ARGS` (built by cargo) against the cluster in `env`; returns its output.
+fn flinkctl(env: &[(String, String)], args: &[&str]) -> Result<String> {
+    println!("$ flinkctl {}", args.join(" "));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["run", "-q", "-p", "flink-cli", "--"])
+        .args(args)
+        .current_dir(workspace_root())
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("could not run cargo")?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    print!("{stdout}");
+    if !output.status.success() {
+        bail!("flinkctl {} failed ({})", args.join(" "), output.status);
+    }
+    Ok(stdout)
 }
 
 /// Runs one of the examples against the cluster described by `env`.
