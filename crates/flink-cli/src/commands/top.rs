@@ -35,8 +35,9 @@ use crate::render::top::{Frame, VertexLine, render};
     "  flinkctl top 01d1e87b5c625bb87af7a9e20b6abf71 --interval 5s\n",
     "  flinkctl top 01d1e87b5c625bb87af7a9e20b6abf71 | cat     # one frame\n",
     "\n",
-    "IN/S and OUT/S are numRecordsInPerSecond and numRecordsOutPerSecond summed over the\n",
-    "subtasks (else the change of the records counts between refreshes); BACKPRESSURE and BUSY\n",
+    "IN/S and OUT/S are the change of the vertex's record counts between refreshes (on the\n",
+    "first frame: numRecordsInPerSecond and numRecordsOutPerSecond summed over the\n",
+    "subtasks); BACKPRESSURE and BUSY\n",
     "are the highest backPressuredTimeMsPerSecond and busyTimeMsPerSecond of the subtasks."
 ))]
 pub(crate) struct Args {
@@ -226,12 +227,12 @@ fn make_frame(
                 name: vertex.name.clone(),
                 status: vertex.status.to_string(),
                 parallelism: vertex.parallelism,
-                records_in: find(NUM_RECORDS_IN_PER_SECOND)
-                    .and_then(|m| m.sum)
-                    .or_else(|| delta(|c| c.1, io.read_records)),
-                records_out: find(NUM_RECORDS_OUT_PER_SECOND)
-                    .and_then(|m| m.sum)
-                    .or_else(|| delta(|c| c.2, io.write_records)),
+                // The change of the record counts since the last frame is exact; Flink's
+                // per-second meters average over a minute, so they serve the first frame only.
+                records_in: delta(|c| c.1, io.read_records)
+                    .or_else(|| find(NUM_RECORDS_IN_PER_SECOND).and_then(|m| m.sum)),
+                records_out: delta(|c| c.2, io.write_records)
+                    .or_else(|| find(NUM_RECORDS_OUT_PER_SECOND).and_then(|m| m.sum)),
                 backpressure_ms: find(BACK_PRESSURED_TIME_MS_PER_SECOND).and_then(|m| m.max),
                 busy_ms: find(BUSY_TIME_MS_PER_SECOND).and_then(|m| m.max),
             }
