@@ -5,13 +5,15 @@
 //! variables and `FLINK_TEST_JAR` set.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::time::Duration;
 
 use flink_client::api::jars::RunJar;
 use flink_client::api::jobs::GetJob;
 use flink_client::prelude::*;
 use serde_json::Value;
+
+mod common;
+use common::{fails, json, ok};
 
 /// How long the test job may take to start or stop on a busy machine.
 const LIMIT: Duration = Duration::from_secs(90);
@@ -84,49 +86,6 @@ impl Drop for TestJob {
             .runtime
             .block_on(self.client.cancel_job(self.id.clone()));
     }
-}
-
-/// `flinkctl ARGS`, with the cluster's settings from the environment.
-fn flinkctl(args: &[&str]) -> Output {
-    assert!(
-        std::env::var("FLINK_REST_URL").is_ok(),
-        "live tests need FLINK_REST_URL: run `cargo xtask test`"
-    );
-    Command::new(env!("CARGO_BIN_EXE_flinkctl"))
-        .args(args)
-        .env_remove("FLINKCTL_CONTEXT")
-        .env_remove("FLINKCTL_CONFIG")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("flinkctl runs")
-}
-
-/// `flinkctl ARGS`, which must succeed; its standard output.
-fn ok(args: &[&str]) -> String {
-    let output = flinkctl(args);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "flinkctl {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
-
-/// `flinkctl ARGS`, which must exit with `code`; its standard error.
-fn fails(args: &[&str], code: i32) -> String {
-    let output = flinkctl(args);
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "flinkctl {args:?}: {stderr}"
-    );
-    stderr
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
 }
 
 const SOURCE: &str = "Source: numbers";

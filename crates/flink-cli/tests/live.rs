@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use flink_client::api::cluster::{GetDashboardConfig, GetOverview};
@@ -14,55 +14,14 @@ use flink_client::api::jobmanager::GetJobManagerConfig;
 use flink_client::prelude::*;
 use serde_json::Value;
 
+mod common;
+use common::{fails, json, ok};
+
 /// The client of the cluster under test; panics with what to do when there is none.
 fn client() -> FlinkClient {
     FlinkClient::from_env().unwrap_or_else(|error| {
         panic!("live tests need a Flink cluster: {error}. Run `cargo xtask test`, or set FLINK_REST_URL")
     })
-}
-
-/// `flinkctl ARGS`, with the cluster's settings from the environment.
-fn flinkctl(args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_flinkctl"))
-        .args(args)
-        .env_remove("FLINKCTL_CONTEXT")
-        .env_remove("FLINKCTL_CONFIG")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("flinkctl runs");
-    assert!(
-        std::env::var("FLINK_REST_URL").is_ok(),
-        "live tests need FLINK_REST_URL: run `cargo xtask test`"
-    );
-    output
-}
-
-/// `flinkctl ARGS`, which must succeed; its standard output.
-fn ok(args: &[&str]) -> String {
-    let output = flinkctl(args);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "flinkctl {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
-
-/// `flinkctl ARGS`, which must exit with `code`; its standard error.
-fn fails(args: &[&str], code: i32) -> String {
-    let output = flinkctl(args);
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "flinkctl {args:?}: {stderr}"
-    );
-    stderr
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
 }
 
 fn runtime() -> tokio::runtime::Runtime {

@@ -6,65 +6,21 @@
 //! ends the jobs it starts, also when it fails.
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
-use serde_json::Value;
+mod common;
+use common::{command, fails, flinkctl, json};
 
 const CLASS: &str = "flinklocal.TestJob";
 
-/// `flinkctl ARGS`, with the cluster's settings from the environment.
-fn flinkctl(args: &[&str]) -> Output {
-    assert!(
-        std::env::var("FLINK_REST_URL").is_ok(),
-        "live tests need FLINK_REST_URL: run `cargo xtask test`"
-    );
-    command(args).output().expect("flinkctl runs")
-}
-
-fn command(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_flinkctl"));
-    command
-        .args(args)
-        .env_remove("FLINKCTL_CONTEXT")
-        .env_remove("FLINKCTL_CONFIG")
-        .env("NO_COLOR", "1");
-    command
-}
-
 /// `flinkctl ARGS`, which must succeed; its standard output, trimmed.
 fn ok(args: &[&str]) -> String {
-    let output = flinkctl(args);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "flinkctl {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .expect("UTF-8 output")
-        .trim()
-        .to_owned()
-}
-
-/// `flinkctl ARGS`, which must exit with `code`; its standard error.
-fn fails(args: &[&str], code: i32) -> String {
-    let output = flinkctl(args);
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "flinkctl {args:?}: {stderr}"
-    );
-    stderr
+    common::ok(args).trim().to_owned()
 }
 
 fn jar() -> String {
     std::env::var("FLINK_TEST_JAR")
         .expect("FLINK_TEST_JAR names the test job's jar: run `cargo xtask testjob`")
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
 }
 
 /// A job started by a test, cancelled when the test ends (whatever state it is in).

@@ -1,0 +1,57 @@
+//! What the flinkctl process tests share: running the binary against the cluster of the
+//! environment, and checking its exit code.
+
+#![allow(dead_code, reason = "each test binary uses a part of it")]
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// `flinkctl ARGS` as a command, with no config file or context of the user's and no colour.
+pub(crate) fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flinkctl"));
+    command
+        .args(args)
+        .env_remove("FLINKCTL_CONTEXT")
+        .env_remove("FLINKCTL_CONFIG")
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// `flinkctl ARGS` against the cluster of the environment; panics with what to do without one.
+pub(crate) fn flinkctl(args: &[&str]) -> Output {
+    assert!(
+        std::env::var("FLINK_REST_URL").is_ok(),
+        "live tests need FLINK_REST_URL: run `cargo xtask test`"
+    );
+    command(args).output().expect("flinkctl runs")
+}
+
+/// `flinkctl ARGS`, which must succeed; its standard output.
+pub(crate) fn ok(args: &[&str]) -> String {
+    let output = flinkctl(args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "flinkctl {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// `flinkctl ARGS`, which must exit with `code`; its standard error.
+pub(crate) fn fails(args: &[&str], code: i32) -> String {
+    let output = flinkctl(args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "flinkctl {args:?}: {stderr}"
+    );
+    stderr
+}
+
+/// `text` as JSON; panics with the text when it is not.
+pub(crate) fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
+}
