@@ -24,21 +24,9 @@ use crate::progress;
     "  JOB=$(flinkctl run --detached my-job.jar)",
 ))]
 pub(crate) struct Args {
-    /// The job's jar file.
-    pub(crate) jar: PathBuf,
-    /// The program's arguments (after the jar; `--` before any that look like options).
-    #[arg(
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "ARGS"
-    )]
-    pub(crate) arguments: Vec<String>,
-    /// The entry class (default: the jar manifest's).
-    #[arg(short = 'c', long = "class", value_name = "CLASS")]
-    pub(crate) class: Option<String>,
-    /// The job's default parallelism (at least 1).
-    #[arg(short, long, value_name = "N", allow_negative_numbers = true)]
-    pub(crate) parallelism: Option<i64>,
+    /// The jar and its program.
+    #[command(flatten)]
+    pub(crate) program: Program,
     /// Restore the job from this savepoint or retained checkpoint.
     #[arg(short = 's', long = "fromSavepoint", value_name = "PATH")]
     pub(crate) from_savepoint: Option<String>,
@@ -116,23 +104,66 @@ pub(crate) fn check_jar(jar: &std::path::Path) -> Result<(), Failure> {
     }
 }
 
+/// The jar and its program, as `run` and `info` take them.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Program {
+    /// The job's jar file.
+    pub(crate) jar: PathBuf,
+    /// The program's arguments (after the jar; `--` before any that look like options).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    pub(crate) arguments: Vec<String>,
+    /// The entry class (default: the jar manifest's).
+    #[arg(short = 'c', long = "class", value_name = "CLASS")]
+    pub(crate) class: Option<String>,
+    /// The job's default parallelism (at least 1).
+    #[arg(short, long, value_name = "N", allow_negative_numbers = true)]
+    pub(crate) parallelism: Option<i64>,
+}
+
+impl Program {
+    /// Sets the entry class, arguments and parallelism on a jar request, checked first.
+    pub(crate) fn apply<P: JarProgram>(&self, request: P) -> Result<P, Failure> {
+        let parallelism = check_parallelism(self.parallelism)?;
+        let mut request = request.args(self.arguments.iter().cloned());
+        if let Some(class) = &self.class {
+            request = request.entry_class(class.clone());
+        }
+        if let Some(parallelism) = parallelism {
+            request = request.parallelism(parallelism);
+        }
+        Ok(request)
+    }
+
+    /// Checks the program (so that bad input sends nothing), and gives the upload options:
+    /// the global time limit and, on a terminal, a progress bar to finish after the upload.
+    pub(crate) fn upload_options(
+        &self,
+        ctx: &Ctx,
+    ) -> Result<(UploadOptions, Option<indicatif::ProgressBar>), Failure> {
+        check_parallelism(self.parallelism)?;
+        check_jar(&self.jar)?;
+        let mut options = UploadOptions::new();
+        if let Some(limit) = ctx.timeout {
+            options = options.timeout(limit);
+        }
+        Ok(progress::upload(ctx, options))
+    }
+}
+
 /// The submission the arguments describe, checked before anything is sent.
 pub(crate) fn submission(args: &Args) -> Result<SubmitJar, Failure> {
-    let parallelism = check_parallelism(args.parallelism)?;
     let options = args
         .properties
         .iter()
         .map(|text| parse_option(text))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut submit = SubmitJar::new(&args.jar)
-        .delete_jar_after(true)
-        .args(args.arguments.iter().cloned());
-    if let Some(class) = &args.class {
-        submit = submit.entry_class(class.clone());
-    }
-    if let Some(parallelism) = parallelism {
-        submit = submit.parallelism(parallelism);
-    }
+    let mut submit = args
+        .program
+        .apply(SubmitJar::new(&args.program.jar).delete_jar_after(true))?;
     if let Some(path) = &args.from_savepoint {
         submit = submit.savepoint_path(path.clone());
     }
@@ -152,12 +183,7 @@ pub(crate) fn submission(args: &Args) -> Result<SubmitJar, Failure> {
 /// Runs the jar and prints the job's id.
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let submit = submission(args)?;
-    check_jar(&args.jar)?;
-    let mut options = UploadOptions::new();
-    if let Some(limit) = ctx.timeout {
-        options = options.timeout(limit);
-    }
-    let (options, bar) = progress::upload(ctx, options);
+    let (options, bar) = args.program.upload_options(ctx)?;
     let submitted = ctx.client.submit_jar(submit.upload_options(options)).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -222,14 +248,14 @@ mod tests {
             "--rate",
             "10",
         ]);
-        assert_eq!(args.class.as_deref(), Some("a.B"));
-        assert_eq!(args.parallelism, Some(3));
+        assert_eq!(args.program.class.as_deref(), Some("a.B"));
+        assert_eq!(args.program.parallelism, Some(3));
         assert_eq!(args.from_savepoint.as_deref(), Some("file:///sp"));
         assert!(args.allow_non_restored_state && args.detached);
         assert_eq!(args.claim_mode, Some(ClaimArg::NoClaim));
         assert_eq!(args.properties, ["a=1", "b=x=y"]);
-        assert_eq!(args.jar, PathBuf::from("job.jar"));
-        assert_eq!(args.arguments, ["--rate", "10"]);
+        assert_eq!(args.program.jar, PathBuf::from("job.jar"));
+        assert_eq!(args.program.arguments, ["--rate", "10"]);
         assert!(submission(&args).is_ok());
     }
 
