@@ -12,7 +12,7 @@ use flink_client::models::jobs::result::ApplicationStatus;
 use flink_client::models::jobs::state::JobState;
 use flink_client::prelude::*;
 
-use crate::testjob::{LIMIT, with_job};
+use crate::testjob::{LIMIT, with_job, with_running_job};
 use crate::{client, eventually, first_taskmanager, is_flink_2, is_flink_2_3};
 
 fn now_millis() -> i64 {
@@ -417,11 +417,7 @@ async fn resource_requirements_follow_the_scheduler() {
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn legacy_yarn_stop_is_disabled_and_yarn_cancel_cancels() {
-    with_job(&["--rate", "10"], |client, job| async move {
-        client
-            .wait_until_all_tasks_running(&job, LIMIT)
-            .await
-            .unwrap();
+    with_running_job(&["--rate", "10"], |client, job| async move {
         let error = client.yarn_stop_job(job.clone()).await.unwrap_err();
         assert!(error.is_disabled(), "{error:?}");
         assert!(

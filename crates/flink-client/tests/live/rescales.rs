@@ -10,7 +10,7 @@ use flink_client::models::jobs::rescales::{
 };
 use flink_client::prelude::*;
 
-use crate::testjob::{LIMIT, with_job};
+use crate::testjob::{LIMIT, with_job, with_running_job};
 use crate::{eventually, is_flink_2_3};
 
 /// What the cluster offers a running job: `None` on Flink 1.x (after checking that every
@@ -176,11 +176,7 @@ async fn rescale_endpoints_follow_the_scheduler() {
 #[tokio::test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn rescale_details_after_resource_requirements_change() {
-    with_job(&["--rate", "10"], |client, job| async move {
-        client
-            .wait_until_all_tasks_running(&job, LIMIT)
-            .await
-            .unwrap();
+    with_running_job(&["--rate", "10"], |client, job| async move {
         let support = rescale_support(&client, &job).await;
         let Some(Some(config)) = support else {
             if support.is_some() {
