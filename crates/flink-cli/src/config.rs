@@ -16,9 +16,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use flink_client::TransportConfig;
-use flink_client::transport::{Auth, ClientIdentity, Secret};
-use http::{HeaderName, HeaderValue};
+use flink_client::transport::{Auth, Secret};
+use flink_client::{ClientSettings, TransportConfig};
 use serde::Deserialize;
 
 use crate::exit::Failure;
@@ -68,24 +67,12 @@ pub(crate) struct Selection<'a> {
 }
 
 /// The resolved settings of one cluster.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub(crate) struct Settings {
     /// Where they came from, for `-v`.
     pub(crate) source: String,
-    /// The REST URL.
-    pub(crate) url: String,
-    /// A bearer token.
-    pub(crate) token: Option<String>,
-    /// Basic credentials (from the environment only).
-    pub(crate) basic: Option<(String, String)>,
-    /// Extra headers.
-    pub(crate) headers: Vec<(String, String)>,
-    /// Extra CA certificates.
-    pub(crate) ca: Option<PathBuf>,
-    /// Client certificate and key.
-    pub(crate) identity: Option<(PathBuf, PathBuf)>,
-    /// Skip certificate verification.
-    pub(crate) insecure: bool,
+    /// The cluster's URL, credentials, headers and TLS files.
+    pub(crate) client: ClientSettings,
 }
 
 /// Resolves the settings; `env` reads a variable, `read` a file (`None` when it is missing).
@@ -130,9 +117,9 @@ pub(crate) fn resolve(
         from_context(&file, &name, base, &path)?
     };
     if let Some(url) = selection.url {
-        url.clone_into(&mut settings.url);
+        url.clone_into(&mut settings.client.url);
     }
-    if settings.url.trim().is_empty() {
+    if settings.client.url.trim().is_empty() {
         return Err(Failure::Config(format!("{}: no URL", settings.source)));
     }
     Ok(settings)
@@ -147,6 +134,7 @@ fn default_path(set: &dyn Fn(&str) -> Option<String>) -> PathBuf {
     base.join("flinkctl").join("config.toml")
 }
 
+/// The settings of the config file's context `name`.
 fn from_context(
     file: &ConfigFile,
     name: &str,
@@ -171,56 +159,33 @@ fn from_context(
         (None, None) => None,
         _ => return Err(half_identity(&format!("context `{name}`"))),
     };
+    let mut client = ClientSettings::new(context.url.clone().unwrap_or_default());
+    client.auth = context
+        .token
+        .clone()
+        .map(|token| Auth::bearer(Secret::new(token)));
+    client.headers = context.headers.clone().into_iter().collect();
+    client.ca = context.ca.as_ref().map(local);
+    client.identity = identity;
+    client.insecure = context.insecure;
     Ok(Settings {
         source: format!("context `{name}` of {}", path.display()),
-        url: context.url.clone().unwrap_or_default(),
-        token: context.token.clone(),
-        basic: None,
-        headers: context.headers.clone().into_iter().collect(),
-        ca: context.ca.as_ref().map(local),
-        identity,
-        insecure: context.insecure,
+        client,
     })
 }
 
+/// The environment's settings (as `FlinkClient::from_env` reads them), for the given URL.
 fn from_env(url: &str, set: &dyn Fn(&str) -> Option<String>) -> Result<Settings, Failure> {
-    let mut headers = Vec::new();
-    for line in set("FLINK_REST_CLIENT_HEADERS").unwrap_or_default().lines() {
-        if line.trim().is_empty() {
-            continue;
+    let client = ClientSettings::from_lookup(|name| {
+        if name == "FLINK_REST_URL" {
+            Some(url.to_owned())
+        } else {
+            set(name)
         }
-        let (name, value) = line.split_once(':').ok_or_else(|| {
-            Failure::Config(
-                "FLINK_REST_CLIENT_HEADERS: each line must look like `Name: value`".to_owned(),
-            )
-        })?;
-        headers.push((name.trim().to_owned(), value.trim().to_owned()));
-    }
-    let identity = match (set("FLINK_TLS_CLIENT_CERT"), set("FLINK_TLS_CLIENT_KEY")) {
-        (Some(cert), Some(key)) => Some((cert.into(), key.into())),
-        (None, None) => None,
-        _ => return Err(half_identity("FLINK_TLS_CLIENT_CERT/FLINK_TLS_CLIENT_KEY")),
-    };
-    let insecure = match set("FLINK_TLS_INSECURE").map(|v| v.trim().to_ascii_lowercase()) {
-        None => false,
-        Some(v) if matches!(v.as_str(), "1" | "true" | "yes") => true,
-        Some(v) if matches!(v.as_str(), "0" | "false" | "no") => false,
-        Some(v) => {
-            return Err(Failure::Config(format!(
-                "FLINK_TLS_INSECURE: `{v}` is not a boolean; use true or false"
-            )));
-        }
-    };
+    })?;
     Ok(Settings {
         source: "the command line and environment".to_owned(),
-        url: url.trim().to_owned(),
-        token: set("FLINK_REST_TOKEN"),
-        basic: set("FLINK_REST_USERNAME")
-            .map(|user| (user, set("FLINK_REST_PASSWORD").unwrap_or_default())),
-        headers,
-        ca: set("FLINK_TLS_CA").map(PathBuf::from),
-        identity,
-        insecure,
+        client,
     })
 }
 
@@ -236,47 +201,14 @@ impl Settings {
         &self,
         timeout: Option<Duration>,
     ) -> Result<TransportConfig, Failure> {
-        let mut config = TransportConfig::new(&self.url).map_err(flink_client::BuildError::from)?;
+        let mut config = self.client.transport_config()?;
         if let Some(timeout) = timeout {
             config.attempt_timeout = timeout;
             config.connect_timeout = config.connect_timeout.min(timeout);
         }
         config.user_agent = format!("flinkctl/{}", env!("CARGO_PKG_VERSION"));
-        if let Some(token) = &self.token {
-            config.auth = Some(Auth::bearer(Secret::new(token.clone())));
-        } else if let Some((user, password)) = &self.basic {
-            config.auth = Some(Auth::basic(user.clone(), Secret::new(password.clone())));
-        }
-        for (name, value) in &self.headers {
-            let bad = |why: &str| Failure::Config(format!("header `{name}`: {why}"));
-            let name = HeaderName::try_from(name.as_str()).map_err(|_| bad("not a header name"))?;
-            let mut value = HeaderValue::try_from(value.as_str())
-                .map_err(|_| bad("its value has characters a header cannot carry"))?;
-            value.set_sensitive(true);
-            config.headers.insert(name, value);
-        }
-        if let Some(ca) = &self.ca {
-            config
-                .tls
-                .extra_ca_pem
-                .push(read_pem("CA certificate", ca)?);
-        }
-        if let Some((cert, key)) = &self.identity {
-            config.tls.client_identity = Some(ClientIdentity::from_pem(
-                read_pem("client certificate", cert)?,
-                read_pem("client key", key)?,
-            ));
-        }
-        config.tls.danger_accept_invalid_certs = self.insecure;
         Ok(config)
     }
-}
-
-fn read_pem(what: &str, path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(Failure::io(format!(
-        "reading the {what} {}",
-        path.display()
-    )))
 }
 
 #[cfg(test)]

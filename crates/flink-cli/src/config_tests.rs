@@ -51,17 +51,21 @@ fn a_named_context_wins_over_the_environment() {
         Some(FILE),
     )
     .unwrap();
-    assert_eq!(settings.url, "https://flink.example/");
-    assert_eq!(settings.token.as_deref(), Some("s3cret"));
+    assert_eq!(settings.client.url, "https://flink.example/");
+    assert!(
+        matches!(&settings.client.auth, Some(Auth::Bearer(token)) if token.expose() == "s3cret"),
+        "{:?}",
+        settings.client.auth
+    );
     assert_eq!(
-        settings.headers,
+        settings.client.headers,
         [("X-Tenant".to_owned(), "blue".to_owned())]
     );
     assert_eq!(
-        settings.ca.as_deref(),
+        settings.client.ca.as_deref(),
         Some(Path::new("/home/u/.config/flinkctl/certs/ca.pem"))
     );
-    let (cert, key) = settings.identity.unwrap();
+    let (cert, key) = settings.client.identity.unwrap();
     assert_eq!(cert, Path::new("/abs/client.pem"));
     assert_eq!(key, Path::new("/home/u/.config/flinkctl/client.key"));
 }
@@ -74,8 +78,8 @@ fn the_url_flag_replaces_the_contexts_url() {
         config: Some(config()),
     };
     let settings = run(&selection, &[], Some(FILE)).unwrap();
-    assert_eq!(settings.url, "https://other:9");
-    assert_eq!(settings.token.as_deref(), Some("s3cret"));
+    assert_eq!(settings.client.url, "https://other:9");
+    assert!(matches!(settings.client.auth, Some(Auth::Bearer(_))));
 }
 
 #[test]
@@ -90,18 +94,21 @@ fn the_environment_wins_over_the_current_context() {
     ];
     // The file is not even read: a broken one does not matter here.
     let settings = run(&Selection::default(), &vars, Some("not toml [")).unwrap();
-    assert_eq!(settings.url, "https://env:8081");
-    assert_eq!(settings.ca.as_deref(), Some(Path::new("/ca.pem")));
-    assert!(settings.identity.is_some());
-    assert!(settings.insecure);
-    assert_eq!(settings.headers.len(), 2);
-    assert_eq!(settings.headers[1], ("X-B".to_owned(), "two".to_owned()));
+    assert_eq!(settings.client.url, "https://env:8081");
+    assert_eq!(settings.client.ca.as_deref(), Some(Path::new("/ca.pem")));
+    assert!(settings.client.identity.is_some());
+    assert!(settings.client.insecure);
+    assert_eq!(settings.client.headers.len(), 2);
+    assert_eq!(
+        settings.client.headers[1],
+        ("X-B".to_owned(), "two".to_owned())
+    );
 }
 
 #[test]
 fn without_a_url_the_current_context_is_used() {
     let settings = run(&Selection::default(), &[], Some(FILE)).unwrap();
-    assert_eq!(settings.url, "http://127.0.0.1:8081");
+    assert_eq!(settings.client.url, "http://127.0.0.1:8081");
     assert!(settings.source.contains("`local`"), "{}", settings.source);
 }
 
@@ -141,36 +148,48 @@ fn mistakes_say_what_is_wrong() {
     assert!(error.to_string().contains("maybe"), "{error}");
 }
 
+/// Settings of `url` with `change` applied to them.
+fn settings_of(url: &str, change: impl FnOnce(&mut ClientSettings)) -> Settings {
+    let mut client = ClientSettings::new(url);
+    change(&mut client);
+    Settings {
+        client,
+        ..Settings::default()
+    }
+}
+
 #[test]
 fn settings_become_a_transport_config() {
-    let settings = Settings {
-        url: "https://h:1/flink/".to_owned(),
-        token: Some("s3cret".to_owned()),
-        headers: vec![("X-Tenant".to_owned(), "blue".to_owned())],
-        ..Settings::default()
-    };
+    let settings = settings_of("https://h:1/flink/", |client| {
+        client.auth = Some(Auth::bearer("s3cret"));
+        client.headers = vec![("X-Tenant".to_owned(), "blue".to_owned())];
+    });
     let config = settings
         .transport_config(Some(Duration::from_millis(5)))
         .unwrap();
     assert_eq!(config.attempt_timeout, Duration::from_millis(5));
     assert_eq!(config.connect_timeout, Duration::from_millis(5));
     assert_eq!(config.headers["x-tenant"], "blue");
+    assert!(
+        config.user_agent.starts_with("flinkctl/"),
+        "{}",
+        config.user_agent
+    );
     assert!(matches!(config.auth, Some(Auth::Bearer(_))));
     assert!(!format!("{config:?}").contains("s3cret"));
 
-    let missing = Settings {
-        url: "https://h:1".to_owned(),
-        ca: Some("/no/such/ca.pem".into()),
-        ..Settings::default()
-    };
+    let missing = settings_of("https://h:1", |client| {
+        client.ca = Some("/no/such/ca.pem".into());
+    });
     let error = missing.transport_config(None).unwrap_err();
     assert!(error.to_string().contains("/no/such/ca.pem"), "{error}");
-    let bad_url = Settings {
-        url: "not a url".to_owned(),
-        ..Settings::default()
-    };
+    let bad_header = settings_of("https://h:1", |client| {
+        client.headers = vec![("X Bad".to_owned(), "1".to_owned())];
+    });
+    let error = bad_header.transport_config(None).unwrap_err();
+    assert!(error.to_string().contains("`X Bad`"), "{error}");
     assert!(matches!(
-        bad_url.transport_config(None),
+        settings_of("not a url", |_| {}).transport_config(None),
         Err(Failure::Build(_))
     ));
 }

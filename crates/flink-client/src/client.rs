@@ -21,7 +21,7 @@ use http::header::CONTENT_TYPE;
 use http_body::Body as _;
 
 use crate::BuildError;
-use crate::config::config_from_env;
+use crate::ClientSettings;
 
 /// The default cap on a buffered (JSON) answer: thread dumps of big TaskManagers run to megabytes.
 const DEFAULT_MAX_RESPONSE_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -56,7 +56,7 @@ impl FlinkClient {
     /// A client configured from the environment: `FLINK_REST_URL` plus the optional TLS and
     /// header variables listed in the crate documentation.
     pub fn from_env() -> Result<Self, BuildError> {
-        Self::from_config(&config_from_env(|name| std::env::var(name).ok())?)
+        Self::from_config(&ClientSettings::from_env()?.transport_config()?)
     }
 
     /// A client over any transport: a custom tower stack, or a mock in tests.

@@ -22,7 +22,8 @@
 //!
 //! # Configuration from the environment
 //!
-//! [`FlinkClient::from_env`] reads:
+//! [`FlinkClient::from_env`] (and [`ClientSettings::from_env`], for tools that merge these
+//! settings with their own before building a client) reads:
 //!
 //! | variable | meaning |
 //! | --- | --- |
@@ -40,9 +41,9 @@
 //! common questions without matching on variants.
 
 mod client;
-mod config;
 mod error;
 pub mod operation;
+mod settings;
 mod submission;
 mod upload;
 pub mod wait;
@@ -50,6 +51,7 @@ mod workflows;
 
 pub use client::FlinkClient;
 pub use error::BuildError;
+pub use settings::ClientSettings;
 pub use submission::{JobGraphFiles, SubmittedJobGraph};
 pub use upload::{JarUploaded, UploadOptions, UploadProgress};
 pub use workflows::{SubmitJar, SubmittedJar, UpgradedJob};
@@ -63,7 +65,8 @@ pub mod prelude {
     pub use crate::JobGraphFiles;
     pub use crate::operation::{Operation, SavepointLocation, SavepointOptions, StopOptions};
     pub use crate::{
-        BuildError, FlinkClient, SubmitJar, UpgradedJob, UploadOptions, UploadProgress,
+        BuildError, ClientSettings, FlinkClient, SubmitJar, UpgradedJob, UploadOptions,
+        UploadProgress,
     };
     pub use flink_api::jars::{
         GetJarPlan, JarProgram, JarRestore, PostJarPlan, RunJar, RunJarApplication,

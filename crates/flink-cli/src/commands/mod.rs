@@ -62,7 +62,7 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     };
     let settings = resolve(&selection, &|name| std::env::var(name).ok(), &read_optional)?;
     if global.verbose > 0 {
-        eprintln!("flinkctl: {} from {}", settings.url, settings.source);
+        eprintln!("flinkctl: {} from {}", settings.client.url, settings.source);
     }
     let client = FlinkClient::from_config(&settings.transport_config(global.timeout)?)?;
     let ctx = Ctx {
