@@ -35,10 +35,13 @@ use crate::render::top::{Frame, VertexLine, render};
     "  flinkctl top 01d1e87b5c625bb87af7a9e20b6abf71 --interval 5s\n",
     "  flinkctl top 01d1e87b5c625bb87af7a9e20b6abf71 | cat     # one frame\n",
     "\n",
-    "IN/S and OUT/S are the change of the vertex's record counts between refreshes (on the\n",
-    "first frame: numRecordsInPerSecond and numRecordsOutPerSecond summed over the\n",
-    "subtasks); BACKPRESSURE and BUSY\n",
-    "are the highest backPressuredTimeMsPerSecond and busyTimeMsPerSecond of the subtasks."
+    "IN/S and OUT/S are measured from the vertex's record counts, which Flink refreshes\n",
+    "every metrics.fetcher.update-interval (10 s by default): between the last two refreshes\n",
+    "at which they changed. Until then they are numRecordsInPerSecond and\n",
+    "numRecordsOutPerSecond summed over the subtasks (Flink averages these over a minute, so\n",
+    "they read low for a young job). BACKPRESSURE and BUSY are the highest\n",
+    "backPressuredTimeMsPerSecond and busyTimeMsPerSecond of the subtasks; for its first few\n",
+    "seconds Flink reports a task as busy (1000 ms/s) until its time meters have a reading."
 ))]
 pub(crate) struct Args {
     /// The job's id.
@@ -48,8 +51,19 @@ pub(crate) struct Args {
     interval: Duration,
 }
 
-/// The records counts of a vertex at one refresh, for rates when metrics are missing.
-type Counts = HashMap<String, (Instant, i64, i64)>;
+mod rate;
+
+use rate::CounterRate;
+
+/// The rates of a vertex's records in and out, measured across refreshes.
+#[derive(Debug, Default)]
+struct VertexRates {
+    records_in: CounterRate,
+    records_out: CounterRate,
+}
+
+/// The rates of the job's vertices, by vertex id.
+type Counts = HashMap<String, VertexRates>;
 
 /// Runs `top`.
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
@@ -199,7 +213,7 @@ async fn frame(ctx: &Ctx, job: &JobId, counts: &mut Counts) -> Result<Frame, Fai
 }
 
 /// A frame from the job's details and each vertex's aggregated metrics (same order);
-/// missing rates come from the change of the records counts since the last frame.
+/// the rates come from the record counts across frames.
 fn make_frame(
     details: &JobDetailsInfo,
     metrics: &[Vec<AggregatedMetric>],
@@ -213,25 +227,20 @@ fn make_frame(
         .map(|(vertex, metrics)| {
             let find = |name: &str| metrics.iter().find(|m| m.id == name);
             let io = &vertex.metrics;
-            let previous =
-                counts.insert(vertex.id.clone(), (now, io.read_records, io.write_records));
-            let delta = |pick: fn(&(Instant, i64, i64)) -> i64, current: i64| {
-                previous.as_ref().and_then(|before| {
-                    let seconds = now.duration_since(before.0).as_secs_f64();
-                    #[allow(clippy::cast_precision_loss)] // display only
-                    let change = (current - pick(before)) as f64;
-                    (seconds > 0.0).then(|| change / seconds)
-                })
-            };
+            let rates = counts.entry(vertex.id.clone()).or_default();
             VertexLine {
                 name: vertex.name.clone(),
                 status: vertex.status.to_string(),
                 parallelism: vertex.parallelism,
-                // The change of the record counts since the last frame is exact; Flink's
-                // per-second meters average over a minute, so they serve the first frame only.
-                records_in: delta(|c| c.1, io.read_records)
+                // Until the record counts have changed twice, Flink's per-second meters (which
+                // average over a minute) stand in.
+                records_in: rates
+                    .records_in
+                    .observe(now, io.read_records)
                     .or_else(|| find(NUM_RECORDS_IN_PER_SECOND).and_then(|m| m.sum)),
-                records_out: delta(|c| c.2, io.write_records)
+                records_out: rates
+                    .records_out
+                    .observe(now, io.write_records)
                     .or_else(|| find(NUM_RECORDS_OUT_PER_SECOND).and_then(|m| m.sum)),
                 backpressure_ms: find(BACK_PRESSURED_TIME_MS_PER_SECOND).and_then(|m| m.max),
                 busy_ms: find(BUSY_TIME_MS_PER_SECOND).and_then(|m| m.max),
