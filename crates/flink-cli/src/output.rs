@@ -221,6 +221,20 @@ mod tests {
     }
 
     #[test]
+    fn documents_keep_the_servers_key_order() {
+        let json: serde_json::Value =
+            serde_json::from_str(r#"{"z-last": 1, "a-first": {"y": 2, "b": 3}}"#).unwrap();
+        let text = document(Format::Json, &json).unwrap();
+        let positions: Vec<usize> = ["z-last", "a-first", "\"y\"", "\"b\""]
+            .iter()
+            .map(|key| text.find(key).unwrap())
+            .collect();
+        assert!(positions.is_sorted(), "{text}");
+        let yaml = document(Format::Yaml, &json).unwrap();
+        assert!(yaml.find("z-last") < yaml.find("a-first"), "{yaml}");
+    }
+
+    #[test]
     fn the_printer_writes_to_any_buffer() {
         let printer = Printer {
             format: Format::Table,

@@ -55,3 +55,9 @@ pub(crate) fn fails(args: &[&str], code: i32) -> String {
 pub(crate) fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
 }
+
+/// Asserts that `printed` is the document `expected`, keys in the same order (the server's).
+pub(crate) fn assert_same_document(printed: &str, expected: &Value) {
+    let compact = |value: &Value| serde_json::to_string(value).expect("JSON");
+    assert_eq!(compact(&json(printed)), compact(expected));
+}
