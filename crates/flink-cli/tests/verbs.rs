@@ -217,6 +217,43 @@ fn savepoints_checkpoints_and_stop() {
 
 #[test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn stop_drain_then_run_from_the_savepoint() {
+    let job = run(&[], &["--rate", "10"]);
+    let dir = savepoint_dir("drain");
+    let savepoint = ok(&["stop", &job.0, "--drain", "--savepointPath", &dir]);
+    assert!(below(&savepoint, &dir), "{savepoint}");
+    assert_eq!(
+        ok(&["wait", "job", &job.0, "--state", "FINISHED", "--for", "1m"]),
+        "FINISHED"
+    );
+    // The same job restores from it (`-s`, `--claim-mode`), as its checkpoint history says.
+    let restored_from = |job: &Job| {
+        let history = json(&ok(&["jobs", "checkpoints", &job.0, "-o", "json"]));
+        let path = history["latest"]["restored"]["external_path"].as_str();
+        local(path.unwrap_or_else(|| panic!("no restore in {history}")))
+    };
+    let restored = run(
+        &["-s", &savepoint, "--claim-mode", "no_claim"],
+        &["--rate", "10"],
+    );
+    assert_eq!(restored_from(&restored), local(&savepoint));
+    drop(restored);
+    // A job whose counter has another uid leaves the counter's state unclaimed: Flink refuses
+    // the run as bad input (exit 6), saying which flag allows it: `-n`.
+    let jar = jar();
+    let renamed = ["--rate", "10", "--counter-uid", "count-per-key-renamed"];
+    let mut refused = vec!["run", "-c", CLASS, "-p", "1", "-s", &savepoint, &jar];
+    refused.extend_from_slice(&renamed);
+    let stderr = fails(&refused, 6);
+    assert!(stderr.contains("allowNonRestoredState"), "{stderr}");
+    let allowed = run(&["-s", &savepoint, "-n"], &renamed);
+    assert_eq!(restored_from(&allowed), local(&savepoint));
+    drop(allowed);
+    let _ = std::fs::remove_dir_all(local(&dir));
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 fn stop_detached_then_wait_savepoint() {
     let job = run(&[], &["--rate", "10"]);
     let dir = savepoint_dir("stop");

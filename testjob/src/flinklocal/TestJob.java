@@ -38,6 +38,8 @@ import java.io.ObjectOutputStream;
  *   --checkpoint-interval MS checkpoint interval in ms (default 2000)
  *   --name NAME              job name (default flink-rs-testjob)
  *   --print                  also print every record to the TaskManager's stdout (.out file)
+ *   --counter-uid UID        the uid of the stateful counter (default count-per-key); another uid leaves
+ *                            the counter state of a savepoint unclaimed (allowNonRestoredState tests)
  *   --write-job-graph FILE   do not run: compile the same pipeline into a JobGraph and write it to FILE
  *                            in Java serialization, as Flink's own client sends it to POST /jobs
  * </pre>
@@ -57,6 +59,7 @@ public final class TestJob {
         long checkpointInterval = 2000L;
         String name = "flink-rs-testjob";
         boolean print = false;
+        String counterUid = "count-per-key";
         String jobGraphFile = null;
 
         for (int i = 0; i < args.length; i++) {
@@ -82,6 +85,9 @@ public final class TestJob {
                     break;
                 case "--print":
                     print = true;
+                    break;
+                case "--counter-uid":
+                    counterUid = args[++i];
                     break;
                 case "--write-job-graph":
                     jobGraphFile = args[++i];
@@ -123,7 +129,7 @@ public final class TestJob {
                 numbers.keyBy(new ModKey())
                         .map(new CountPerKey(failAfter))
                         .name("count-per-key")
-                        .uid("count-per-key");
+                        .uid(counterUid);
 
         if (print) {
             counted.print().name("print");
