@@ -4,6 +4,12 @@
 //! Long `get=` lists are split into several requests so that no URL grows past what Flink's
 //! HTTP decoder accepts (4 KiB for the request line); the answers are concatenated.
 //! [`names`] has the names of the metrics most often asked for.
+//!
+//! Values are as fresh as Flink's last fetch from the TaskManagers, which a request starts
+//! when the previous one is older than `metrics.fetcher.update-interval` (10 s by default)
+//! but does not wait for: the first answer after a quiet spell can be minutes old. Ask twice,
+//! a moment apart, when the first reading matters (`flinkctl top` does). The record counts of
+//! `GET /jobs/:id` come from the same fetch.
 
 use std::fmt;
 

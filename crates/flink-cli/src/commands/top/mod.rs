@@ -41,7 +41,9 @@ use crate::render::top::{Frame, VertexLine, render};
     "numRecordsOutPerSecond summed over the subtasks (Flink averages these over a minute, so\n",
     "they read low for a young job). BACKPRESSURE and BUSY are the highest\n",
     "backPressuredTimeMsPerSecond and busyTimeMsPerSecond of the subtasks; for its first few\n",
-    "seconds Flink reports a task as busy (1000 ms/s) until its time meters have a reading."
+    "seconds Flink reports a task as busy (1000 ms/s) until its time meters have a reading.\n",
+    "Flink fetches metrics only when asked and answers with its last fetch, so top asks once\n",
+    "and waits a second before the first frame."
 ))]
 pub(crate) struct Args {
     /// The job's id.
@@ -65,19 +67,25 @@ struct VertexRates {
 /// The rates of the job's vertices, by vertex id.
 type Counts = HashMap<String, VertexRates>;
 
+/// How long the first frame waits for the metrics fetch that asking for them started.
+const FIRST_FETCH: Duration = Duration::from_secs(1);
+
 /// Runs `top`.
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let job: JobId = args.job.parse()?;
     let mut counts = Counts::new();
+    // Flink fetches metrics from the TaskManagers only when asked, and answers with what it
+    // had before: after a quiet spell that is minutes old. Ask once (which also fails before
+    // the screen is taken when the job does not exist) and give the fetch a moment.
+    frame(ctx, &job, &mut counts).await?;
+    tokio::time::sleep(FIRST_FETCH).await;
+    let first = frame(ctx, &job, &mut counts).await?;
     if !std::io::stdout().is_terminal() {
-        let frame = frame(ctx, &job, &mut counts).await?;
         return write(
             &mut std::io::stdout().lock(),
-            render(&frame, None).as_bytes(),
+            render(&first, None).as_bytes(),
         );
     }
-    // Fail before taking over the screen when the job does not exist.
-    let first = frame(ctx, &job, &mut counts).await?;
     let screen = Screen::enter()?;
     let result = live(ctx, &job, args.interval, first, &mut counts).await;
     drop(screen);
