@@ -13,6 +13,17 @@ use crate::BuildError;
 /// [`ClientSettings::transport_config`] reads the files and checks everything.
 ///
 /// [`ClientSettings::from_env`] reads the variables listed in the crate documentation.
+///
+/// ```
+/// use flink_client::{ClientSettings, FlinkClient};
+///
+/// // A tool's own setting layered over the environment's (or over nothing).
+/// let mut settings = ClientSettings::from_env()
+///     .unwrap_or_else(|_| ClientSettings::new("https://flink.example/"));
+/// settings.headers.push(("X-Tenant".to_owned(), "blue".to_owned()));
+/// let client = FlinkClient::from_config(&settings.transport_config()?)?;
+/// # Ok::<(), flink_client::BuildError>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ClientSettings {
