@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::{api, jars, jobmanager, taskmanagers};
 use crate::commands::{cancel, checkpoint, info, list, run, savepoint, stop, wait};
-use crate::commands::{jobs, top};
+use crate::commands::{jobs, rescale, top};
 use crate::exit::EXIT_CODES_HELP;
 
 /// flinkctl: operate Apache Flink through its REST API, without a JVM.
@@ -129,6 +129,8 @@ pub(crate) enum Command {
     Savepoint(savepoint::Args),
     /// Take a checkpoint of a job now, as `flink checkpoint`.
     Checkpoint(checkpoint::Args),
+    /// Run a job with another parallelism (adaptive scheduler), waiting until it does.
+    Rescale(rescale::Args),
     /// Wait for a job state, the next checkpoint, or a detached savepoint.
     #[command(subcommand, after_help = concat!(
         "Examples:\n",

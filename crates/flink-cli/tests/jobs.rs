@@ -276,6 +276,7 @@ fn unknown_jobs_exit_3_and_bad_ids_exit_6() {
         vec!["jobs", "watermarks", unknown],
         vec!["jobs", "flamegraph", unknown, "x"],
         vec!["jobs", "accumulators", unknown],
+        vec!["jobs", "rescales", unknown],
         vec!["top", unknown],
     ] {
         fails(&args, 3);

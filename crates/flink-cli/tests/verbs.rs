@@ -10,6 +10,7 @@ use std::process::Stdio;
 
 mod common;
 use common::{command, fails, flinkctl, json};
+use serde_json::Value;
 
 const CLASS: &str = "flinklocal.TestJob";
 
@@ -284,6 +285,84 @@ fn stop_detached_then_wait_savepoint() {
     let _ = std::fs::remove_dir_all(local(&dir));
 }
 
+/// Whether the cluster runs jobs on the adaptive scheduler, as its configuration says.
+fn adaptive_scheduler() -> bool {
+    let config = json(&ok(&["jobmanager", "config", "-o", "json"]));
+    config.as_array().is_some_and(|entries| {
+        entries.iter().any(|entry| {
+            entry["key"] == "jobmanager.scheduler"
+                && entry["value"]
+                    .as_str()
+                    .is_some_and(|v| v.eq_ignore_ascii_case("adaptive"))
+        })
+    })
+}
+
+// Named for the adaptive-scheduler run of `cargo xtask test` (`/resource_requirements/`).
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn rescale_sets_resource_requirements_and_jobs_rescales_lists_it() {
+    let job = run(&[], &["--rate", "10"]);
+    let before_2_3 = std::env::var("FLINK_TEST_VERSION").is_ok_and(|v| v.starts_with("1."));
+    // Flink before 2.3 has no rescale history; the default scheduler records none.
+    let no_history = |needed: &str| {
+        let stderr = fails(&["jobs", "rescales", &job.0], 5);
+        assert!(stderr.contains(needed), "{stderr}");
+    };
+    if !adaptive_scheduler() {
+        let stderr = fails(&["rescale", &job.0, "-p", "2"], 5);
+        assert!(
+            stderr.contains("jobmanager.scheduler: adaptive"),
+            "{stderr}"
+        );
+        no_history(if before_2_3 {
+            "2.3"
+        } else {
+            "jobmanager.scheduler: adaptive"
+        });
+        return;
+    }
+    assert_eq!(
+        ok(&["rescale", &job.0, "-p", "2", "--for", "2m"]),
+        format!("job {} runs 2 tasks per vertex", job.0)
+    );
+    let vertices = json(&ok(&["jobs", "vertices", &job.0, "-o", "json"]));
+    let parallelism: Vec<&Value> = vertices["vertices"]
+        .as_array()
+        .map(|all| all.iter().map(|vertex| &vertex["parallelism"]).collect())
+        .unwrap_or_default();
+    assert!(
+        !parallelism.is_empty() && parallelism.iter().all(|p| **p == 2),
+        "{vertices}"
+    );
+    if before_2_3 {
+        no_history("2.3");
+        return;
+    }
+    let history = ok(&["jobs", "rescales", &job.0, "-o", "wide"]);
+    let rescale = history
+        .lines()
+        .find(|line| line.contains("COMPLETED") && line.contains("UPDATE_REQUIREMENT"))
+        .and_then(|line| line.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no completed rescale to the new requirements in {history}"));
+    // Its vertices went from 1 to 2 tasks.
+    let vertices = ok(&["jobs", "rescales", &job.0, rescale]);
+    let rows: Vec<Vec<&str>> = vertices
+        .lines()
+        .skip(1)
+        .map(|line| {
+            line.split("   ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    assert!(
+        !rows.is_empty() && rows.iter().all(|row| row[1..] == ["1", "2", "2"]),
+        "{vertices}"
+    );
+}
+
 #[test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 fn unknown_jobs_exit_3_and_bad_input_exits_6() {
@@ -340,6 +419,8 @@ fn bad_input_exits_6_before_any_request() {
         &["run", "-D", "no-equals-sign", jar],
         &["run", "/no/such/job.jar"],
         &["info", "-p", "-3", jar],
+        &["rescale", "0123456789abcdef0123456789abcdef", "-p", "0"],
+        &["rescale", "not-a-job", "-p", "2"],
     ] {
         let output = command(&[&["--url", "http://127.0.0.1:9"], args].concat())
             .env_remove("FLINK_REST_URL")
@@ -364,6 +445,7 @@ fn every_verb_has_examples() {
         "stop",
         "savepoint",
         "checkpoint",
+        "rescale",
         "wait",
     ] {
         let output = command(&[verb, "--help"]).output().expect("flinkctl runs");

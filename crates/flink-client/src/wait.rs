@@ -112,7 +112,7 @@ fn describe_states(states: &[JobState]) -> String {
 }
 
 /// The error for a job that ended in a state the wait did not ask for.
-fn ended_elsewhere(job: &JobId, reached: &JobState, wanted: &str) -> ApiError {
+pub(crate) fn ended_elsewhere(job: &JobId, reached: &JobState, wanted: &str) -> ApiError {
     ApiError::OperationFailed {
         operation: format!("waiting for job {job} to reach {wanted}"),
         class: None,

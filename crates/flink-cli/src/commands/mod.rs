@@ -12,6 +12,7 @@ pub(crate) mod jobs;
 pub(crate) mod list;
 mod overview;
 mod process;
+pub(crate) mod rescale;
 pub(crate) mod run;
 pub(crate) mod savepoint;
 pub(crate) mod stop;
@@ -87,6 +88,7 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Stop(args) => stop::run(&ctx, args).await,
         Command::Savepoint(args) => savepoint::run(&ctx, args).await,
         Command::Checkpoint(args) => checkpoint::run(&ctx, args).await,
+        Command::Rescale(args) => rescale::run(&ctx, args).await,
         Command::Wait(command) => wait::run(&ctx, command).await,
         Command::Completions { .. } => Ok(()),
     }

@@ -1,5 +1,6 @@
-//! Workflows over several calls: submit a jar, upgrade a job through a savepoint.
+//! Workflows over several calls: submit a jar, upgrade a job through a savepoint, rescale.
 
+mod rescale;
 mod submit;
 mod upgrade;
 

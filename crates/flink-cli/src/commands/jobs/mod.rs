@@ -6,6 +6,7 @@ mod vertex;
 use clap::{Subcommand, ValueEnum};
 use flink_client::api::JobId;
 use flink_client::api::jobs::checkpoints::GetCheckpointingStatistics;
+use flink_client::api::jobs::rescales::{GetRescaleDetails, GetRescalesHistory};
 use flink_client::api::jobs::{
     GetJob, GetJobAccumulators, GetJobConfig, GetJobExceptions, GetJobPlan, GetJobStatus,
 };
@@ -15,6 +16,7 @@ use flink_client::models::jobs::config::JobConfigInfo;
 use flink_client::models::jobs::details::JobDetailsInfo;
 use flink_client::models::jobs::exceptions::JobExceptionsInfoWithHistory;
 use flink_client::models::jobs::plan::JobPlanInfo;
+use flink_client::models::jobs::rescales::JobRescaleDetails;
 use flink_client::models::jobs::result::JobAccumulatorsInfo;
 use flink_client::models::jobs::state::JobStatusInfo;
 use flink_client::models::jobs::vertices::FlameGraphType;
@@ -136,6 +138,17 @@ pub(crate) enum Command {
         /// Metrics to print (all names when none).
         names: Vec<String>,
     },
+    /// A job's rescales, newest first, or one rescale's vertices before and after
+    /// (GET /jobs/ID/rescales/history or details/RESCALE; Flink 2.3+, adaptive scheduler).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs rescales 01d1e87b5c625bb87af7a9e20b6abf71 -o wide\n  flinkctl jobs rescales 01d1e87b5c625bb87af7a9e20b6abf71 c3c2638b8afa03007ea44bf530305417\n\nFlink records rescales only for jobs on the adaptive scheduler (`jobmanager.scheduler:\nadaptive`) with `web.adaptive-scheduler.rescale-history.size` above 0; otherwise, and on\nFlink before 2.3, flinkctl exits with 5 and says which."
+    )]
+    Rescales {
+        /// The job's id.
+        job: String,
+        /// A rescale's id (the ID column): its vertices' parallelism before and after.
+        rescale: Option<String>,
+    },
     /// A job's user accumulators (GET /jobs/ID/accumulators).
     #[command(
         after_help = "Examples:\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71"
@@ -229,6 +242,20 @@ pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
         Command::Metrics { job, names } => {
             process::metrics_in(ctx, MetricScope::Job(id(job)?), names).await
         }
+        Command::Rescales { job, rescale: None } => {
+            ctx.show(GetRescalesHistory { job: id(job)? }, rescale_rows)
+                .await
+        }
+        Command::Rescales {
+            job,
+            rescale: Some(rescale),
+        } => {
+            let endpoint = GetRescaleDetails {
+                job: id(job)?,
+                rescale: rescale.parse()?,
+            };
+            ctx.show(endpoint, rescale_vertex_rows).await
+        }
         Command::Accumulators { job } => {
             let endpoint = GetJobAccumulators {
                 job: id(job)?,
@@ -320,6 +347,42 @@ fn checkpoint_rows(stats: CheckpointingStatistics) -> Rows {
                 checkpoint.num_acknowledged_subtasks, checkpoint.num_subtasks
             ),
             checkpoint.external_path.unwrap_or_else(|| "-".to_owned()),
+        ]);
+    }
+    rows
+}
+
+#[allow(clippy::needless_pass_by_value)] // the shape `Ctx::show` takes
+fn rescale_rows(history: Vec<JobRescaleDetails>) -> Rows {
+    let mut rows =
+        Rows::new(&["ID", "STARTED", "ENDED", "STATE", "CAUSE"]).wide(&["REASON", "ATTEMPT"]);
+    let or_dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_owned());
+    for rescale in &history {
+        rows.push([
+            rescale.rescale_uuid.clone(),
+            timestamp(rescale.start_timestamp_in_millis),
+            timestamp(rescale.end_timestamp_in_millis.unwrap_or_default()),
+            or_dash(rescale.terminal_state.as_ref().map(ToString::to_string)),
+            or_dash(rescale.trigger_cause.as_ref().map(ToString::to_string)),
+            or_dash(rescale.terminated_reason.as_ref().map(ToString::to_string)),
+            rescale.rescale_attempt_id.to_string(),
+        ]);
+    }
+    rows
+}
+
+fn rescale_vertex_rows(rescale: JobRescaleDetails) -> Rows {
+    let mut rows = Rows::new(&["VERTEX", "BEFORE", "AFTER", "DESIRED"])
+        .wide(&["SUFFICIENT", "SLOT SHARING GROUP"]);
+    let count = |value: Option<i32>| value.map_or_else(|| "-".to_owned(), |v| v.to_string());
+    for vertex in rescale.vertices.into_values() {
+        rows.push([
+            vertex.job_vertex_name,
+            count(vertex.pre_rescale_parallelism),
+            count(vertex.post_rescale_parallelism),
+            vertex.desired_parallelism.to_string(),
+            vertex.sufficient_parallelism.to_string(),
+            vertex.slot_sharing_group_name,
         ]);
     }
     rows
