@@ -173,15 +173,25 @@ const SERDE_JSON_DEPTH_LIMIT: usize = 128;
 /// Decodes JSON of any depth, naming the path of a value that does not fit.
 ///
 /// Flame graphs nest two levels per stack frame, up to `rest.flamegraph.stack-depth` frames
-/// (100 by default), past `serde_json`'s limit. Such documents are decoded on a stack that grows
-/// on the heap as needed; everything else takes the plain path.
+/// (100 by default), past `serde_json`'s limit: such documents are decoded on a stack that
+/// grows on the heap as needed. Tracking the path halves the decoding speed (`cargo xtask
+/// bench`), so it is done only to report a document that does not fit, by decoding it again.
 fn deserialize_json<T: DeserializeOwned>(
     json: &[u8],
 ) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    if let Ok(value) = T::deserialize(&mut serde_json::Deserializer::from_slice(json)) {
+        return Ok(value);
+    }
+    let deep = nesting_depth(json) >= SERDE_JSON_DEPTH_LIMIT;
     let mut deserializer = serde_json::Deserializer::from_slice(json);
-    if nesting_depth(json) < SERDE_JSON_DEPTH_LIMIT {
+    if !deep {
         return serde_path_to_error::deserialize(&mut deserializer);
     }
+    deserializer.disable_recursion_limit();
+    if let Ok(value) = T::deserialize(serde_stacker::Deserializer::new(&mut deserializer)) {
+        return Ok(value);
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
     deserializer.disable_recursion_limit();
     serde_path_to_error::deserialize(serde_stacker::Deserializer::new(&mut deserializer))
 }
@@ -403,6 +413,16 @@ mod tests {
         assert_eq!(depth, 300);
         assert_eq!(current, "[[{");
         assert_eq!(nesting_depth(br#"{"a":"[[[","b":[1]}"#), 2);
+    }
+
+    #[test]
+    fn deep_documents_that_do_not_fit_name_the_path_too() {
+        let json = format!("[1, {}{}]", "[".repeat(300), "]".repeat(300));
+        let error = decode_response(&Probe, StatusCode::OK, None, json.as_bytes()).unwrap_err();
+        assert!(
+            matches!(&error, ApiError::Decode { path, .. } if path == "[1]"),
+            "{error:?}"
+        );
     }
 
     #[test]
