@@ -5,11 +5,13 @@
 //! - `test`: everything CI runs (the README's test command);
 //! - `demo`: a local Flink and the quick-start example against it;
 //! - `fixtures`: real Flink answers recorded as the model tests' fixtures;
-//! - `compat`: the live tests against every supported Flink version, as a table.
+//! - `compat`: the live tests against every supported Flink version, as a table;
+//! - `bench`: the benchmarks, checked against their speed and memory targets.
 
 // xtask is a terminal program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod compat;
 mod demo;
 mod fixtures;
@@ -44,6 +46,8 @@ enum Command {
     Fixtures(fixtures::FixturesArgs),
     /// Run the live tests against every supported Flink version; table in target/compat.md.
     Compat(compat::CompatArgs),
+    /// Run the benchmarks and check them against their speed and memory targets.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -55,6 +59,7 @@ fn main() -> std::process::ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Fixtures(args) => fixtures::run(&args),
         Command::Compat(args) => compat::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
