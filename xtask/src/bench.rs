@@ -75,7 +75,7 @@ const TARGETS: &[Target] = &[
     },
     Target {
         id: "upload_jar_256_mib",
-        limit: Limit::MinMibPerSecond(150.0),
+        limit: Limit::MinMibPerSecond(500.0),
     },
     Target {
         id: "stream_log_256_mib",
