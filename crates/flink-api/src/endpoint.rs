@@ -237,14 +237,21 @@ pub fn error_from_response(
     struct Envelope {
         errors: Vec<String>,
     }
-    match serde_json::from_slice::<Envelope>(body) {
+    let error = match serde_json::from_slice::<Envelope>(body) {
         Ok(envelope) => ApiError::Flink {
             request: request.to_owned(),
             status,
             errors: envelope.errors,
         },
         Err(_) => unexpected(request.to_owned(), status, content_type, body),
+    };
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::PayloadTooLarge {
+            request: request.to_owned(),
+            source: Box::new(error),
+        };
     }
+    error
 }
 
 fn unexpected(
@@ -422,6 +429,31 @@ mod tests {
         assert!(
             matches!(&error, ApiError::Decode { path, .. } if path == "[1]"),
             "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_proxys_413_says_which_limits_to_raise() {
+        let page = b"<html><head><title>413 Request Entity Too Large</title></head></html>";
+        let error = decode_response(
+            &Probe,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some("text/html"),
+            page,
+        )
+        .unwrap_err();
+        assert!(error.is_payload_too_large(), "{error:?}");
+        assert_eq!(error.status(), Some(StatusCode::PAYLOAD_TOO_LARGE));
+        let text = error.to_string();
+        assert!(
+            text.contains("client_max_body_size")
+                && text.contains("rest.server.max-content-length"),
+            "{text}"
+        );
+        assert!(
+            std::error::Error::source(&error)
+                .is_some_and(|source| source.to_string().contains("413 Request Entity")),
+            "the proxy's page is kept as the source"
         );
     }
 

@@ -77,6 +77,19 @@ pub enum ApiError {
         body_prefix: String,
     },
 
+    /// The request's body was refused as too large (413), usually by a proxy in front of Flink
+    /// (a jar upload through nginx or an ingress), else by Flink for a JSON body.
+    #[error(
+        "{request}: the request body was refused as too large (413 Payload Too Large); a proxy in front of Flink limits bodies (nginx `client_max_body_size`, 1 MiB by default; an ingress's `proxy-body-size`), as does Flink's `rest.server.max-content-length` (100 MiB) for JSON bodies: raise the limit there"
+    )]
+    PayloadTooLarge {
+        /// The request, as `METHOD /path`.
+        request: String,
+        /// The answer, as it came.
+        #[source]
+        source: Box<ApiError>,
+    },
+
     /// A successful response did not match the expected model.
     #[error(
         "{request}: could not decode the {status} response at `{path}`: {message}; body starts with {body_prefix:?}. Is this a Flink version flink-rs supports?"
@@ -173,6 +186,7 @@ impl ApiError {
             Self::Flink { status, .. }
             | Self::UnexpectedResponse { status, .. }
             | Self::Decode { status, .. } => Some(*status),
+            Self::PayloadTooLarge { .. } => Some(StatusCode::PAYLOAD_TOO_LARGE),
             _ => None,
         }
     }
@@ -224,6 +238,11 @@ impl ApiError {
     /// Whether Flink rejected the request as malformed (400).
     pub fn is_bad_request(&self) -> bool {
         self.status() == Some(StatusCode::BAD_REQUEST)
+    }
+
+    /// Whether the request's body was too large for a proxy or for Flink (413).
+    pub fn is_payload_too_large(&self) -> bool {
+        matches!(self, Self::PayloadTooLarge { .. })
     }
 
     /// Whether the call timed out.

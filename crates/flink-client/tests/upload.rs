@@ -260,6 +260,26 @@ async fn flinks_refusal_is_a_typed_error() {
 }
 
 #[tokio::test]
+async fn a_proxy_refusing_a_big_jar_says_which_limit_to_raise() {
+    let page =
+        "<html><head><title>413 Request Entity Too Large</title></head><body>nginx</body></html>";
+    let (client, _handle) = client_over([ScriptedResponse::bytes(413, page).with_header(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("text/html"),
+    )]);
+    let error = client
+        .upload_jar_from_reader("big.jar", &b"PK"[..], 2, UploadOptions::new())
+        .await
+        .unwrap_err();
+    assert!(error.is_payload_too_large(), "{error:?}");
+    let text = error.to_string();
+    assert!(
+        text.starts_with("POST /jars/upload") && text.contains("client_max_body_size"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn a_reader_that_ends_early_fails_the_upload() {
     let (transport, handle) = mock::scripted([ScriptedResponse::json(200, UPLOADED)]);
     let client = FlinkClient::from_transport(transport);
