@@ -131,9 +131,10 @@ pub(crate) enum Command {
     Checkpoint(checkpoint::Args),
     /// Run a job with another parallelism (adaptive scheduler), waiting until it does.
     Rescale(rescale::Args),
-    /// Wait for a job state, the next checkpoint, or a detached savepoint.
+    /// Wait for a ready cluster, a job state, the next checkpoint, or a detached savepoint.
     #[command(subcommand, after_help = concat!(
         "Examples:\n",
+        "  flinkctl wait cluster --taskmanagers 2 --slots 8\n",
         "  flinkctl wait job 5e20cb6b0f357591171dfcca2eea09de --state RUNNING --for 2m\n",
         "  flinkctl wait checkpoint 5e20cb6b0f357591171dfcca2eea09de\n",
         "  flinkctl wait savepoint 5e20cb6b0f357591171dfcca2eea09de \"$TRIGGER\"",

@@ -390,6 +390,51 @@ fn unknown_jobs_exit_3_and_bad_input_exits_6() {
     fails(&["info", "-p", "-1", &jar], 6);
 }
 
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn wait_cluster_sees_the_taskmanagers_and_times_out_on_too_many() {
+    let ready = ok(&["wait", "cluster", "--for", "1m"]);
+    let taskmanagers: u32 = ready
+        .split(' ')
+        .next()
+        .and_then(|count| count.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {ready:?}"));
+    assert!(taskmanagers >= 1 && ready.contains("slots free"), "{ready}");
+    let overview = json(&ok(&["wait", "cluster", "-o", "json"]));
+    assert!(
+        overview["slots-available"].as_i64() >= Some(1),
+        "{overview}"
+    );
+    let stderr = fails(
+        &["wait", "cluster", "--taskmanagers", "99", "--for", "2s"],
+        4,
+    );
+    assert!(
+        stderr.contains("99 TaskManagers") && stderr.contains("slots free"),
+        "{stderr}"
+    );
+}
+
+/// With nothing listening, `wait cluster` keeps trying until its deadline (exit 4), and says
+/// it never got an answer.
+#[test]
+fn wait_cluster_waits_for_a_jobmanager_that_does_not_answer() {
+    let output = command(&[
+        "--url",
+        "http://127.0.0.1:9",
+        "wait",
+        "cluster",
+        "--for",
+        "2s",
+    ])
+    .env_remove("FLINK_REST_URL")
+    .output()
+    .expect("flinkctl runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("no answer yet"), "{stderr}");
+}
+
 /// Bad input is refused before any request: with nothing listening at the URL, a request
 /// would exit 1, so exit 6 shows that none was sent.
 #[test]

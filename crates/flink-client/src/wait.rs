@@ -1,4 +1,5 @@
-//! Waiting for jobs: a state, all tasks running, the final result, the next checkpoint.
+//! Waiting for a cluster to be ready, and for jobs: a state, all tasks running, the final
+//! result, the next checkpoint.
 //!
 //! Every wait here and [`Operation::wait`] polls with one [`Backoff`]: it starts at 10 ms and
 //! doubles up to a longest pause, so short waits end quickly and long ones stay cheap. Job
@@ -13,7 +14,8 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use flink_api::jobs::checkpoints::GetCheckpointingStatistics;
-use flink_api::{ApiError, Execute, JobId, JobsApi};
+use flink_api::{ApiError, ClusterApi, Execute, JobId, JobsApi};
+use flink_models::cluster::ClusterOverview;
 use flink_models::common::OperationState;
 use flink_models::jobs::checkpoints::CheckpointStatistics;
 use flink_models::jobs::details::JobDetailsInfo;
@@ -222,6 +224,50 @@ impl FlinkClient {
                     }),
                     (state, _) => Ok(Poll::Pending(format!("execution result {state}"))),
                 }
+            },
+        )
+        .await
+    }
+
+    /// Polls `GET /overview` until at least `taskmanagers` TaskManagers have registered, with
+    /// at least `free_slots` free slots between them, and returns that overview.
+    ///
+    /// A JobManager that is still starting is waited for as well: a failed connection, a
+    /// timeout or a 503 (no leader elected yet) counts as not ready rather than as an error,
+    /// so a TLS mistake shows only as the last thing seen when the wait ends with
+    /// [`ApiError::WaitTimedOut`] after `deadline`. Other errors (a 404 from a wrong URL path)
+    /// end the wait at once.
+    pub async fn wait_for_cluster(
+        &self,
+        taskmanagers: u32,
+        free_slots: u32,
+        deadline: Duration,
+    ) -> Result<ClusterOverview, ApiError> {
+        poll_until(
+            || format!("{taskmanagers} TaskManagers with {free_slots} free slots"),
+            Backoff::new(deadline, JOB_MAX_PAUSE),
+            || async {
+                let overview = match self.overview().await {
+                    Ok(overview) => overview,
+                    Err(error)
+                        if matches!(error, ApiError::Transport { .. })
+                            || error.is_timeout()
+                            || error.is_unavailable() =>
+                    {
+                        return Ok(Poll::Pending(format!("no answer yet ({error})")));
+                    }
+                    Err(error) => return Err(error),
+                };
+                let count = |value: i32| u32::try_from(value).unwrap_or(0);
+                if count(overview.taskmanagers) >= taskmanagers
+                    && count(overview.slots_available) >= free_slots
+                {
+                    return Ok(Poll::Ready(overview));
+                }
+                Ok(Poll::Pending(format!(
+                    "{} TaskManagers, {} of {} slots free",
+                    overview.taskmanagers, overview.slots_available, overview.slots_total
+                )))
             },
         )
         .await

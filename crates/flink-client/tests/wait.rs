@@ -161,3 +161,63 @@ async fn wait_for_next_checkpoint_times_out_without_one() {
     assert!(what.contains("first completed checkpoint"), "{what}");
     assert!(last_seen.contains("no completed checkpoint"), "{last_seen}");
 }
+
+fn overview(taskmanagers: u32, free: u32) -> ScriptedResponse {
+    ScriptedResponse::json(
+        200,
+        format!(
+            r#"{{"taskmanagers":{taskmanagers},"slots-total":{},"slots-available":{free},"jobs-running":0,"jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0,"flink-version":"2.3.0","flink-commit":"abc"}}"#,
+            taskmanagers * 4
+        ),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_starting_cluster_is_waited_for_until_it_has_the_slots() {
+    let leader_election = r#"{"errors":["Service temporarily unavailable due to an ongoing leader election. Please refresh."]}"#;
+    let (client, handle) = client_over([
+        ScriptedResponse::connect_error(),
+        ScriptedResponse::connect_error(),
+        ScriptedResponse::connect_error(),
+        ScriptedResponse::connect_error(),
+        ScriptedResponse::json(503, leader_election),
+        ScriptedResponse::json(503, leader_election),
+        ScriptedResponse::json(503, leader_election),
+        ScriptedResponse::json(503, leader_election),
+        overview(0, 0),
+        overview(1, 2),
+        overview(2, 6),
+    ]);
+    let ready = client
+        .wait_for_cluster(2, 5, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!((ready.taskmanagers, ready.slots_available), (2, 6));
+    assert_eq!(handle.remaining(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_cluster_without_enough_slots_times_out_saying_what_it_has() {
+    let (client, _) = client_over(std::iter::repeat_with(|| overview(1, 3)).take(100));
+    let error = client
+        .wait_for_cluster(1, 8, Duration::from_secs(5))
+        .await
+        .unwrap_err();
+    let (what, _, last_seen) = timed_out(&error);
+    assert!(what.contains("8 free slots"), "{what}");
+    assert_eq!(last_seen, "1 TaskManagers, 3 of 4 slots free");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wrong_path_ends_the_cluster_wait_at_once() {
+    let (client, handle) = client_over([ScriptedResponse::json(
+        404,
+        r#"{"errors":["Not found: /flink/overview"]}"#,
+    )]);
+    let error = client
+        .wait_for_cluster(1, 1, Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    assert!(error.is_not_found(), "{error:?}");
+    assert_eq!(handle.request_count(), 1);
+}

@@ -1,5 +1,5 @@
-//! `flinkctl wait …`: wait for a job state, the next checkpoint, or a savepoint by its trigger
-//! id. The deadline is `--for`, else the global `--timeout`; passing it exits with 4.
+//! `flinkctl wait …`: wait for a ready cluster, a job state, the next checkpoint, or a
+//! savepoint by its trigger id. The deadline is `--for`, else the global `--timeout`; passing it exits with 4.
 
 use std::time::Duration;
 
@@ -17,6 +17,27 @@ use crate::progress;
 /// The waits.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Wait until the cluster answers and has TaskManagers with free slots (after a deploy,
+    /// before a submission), and print what it has.
+    #[command(after_help = concat!(
+        "Examples:\n",
+        "  flinkctl wait cluster\n",
+        "  flinkctl wait cluster --taskmanagers 3 --slots 12 --for 5m && flinkctl run job.jar -p 12\n",
+        "\n",
+        "A JobManager that does not answer yet (connection refused, timeout, 503 while a leader\n",
+        "is elected) is waited for; past the deadline flinkctl exits with 4 and says what it saw.",
+    ))]
+    Cluster {
+        /// How many TaskManagers must have registered.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        taskmanagers: u32,
+        /// How many free slots they must have between them.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        slots: u32,
+        /// How long to wait at most (default: --timeout, else 10m).
+        #[arg(long = "for", value_name = "DURATION", value_parser = parse_duration)]
+        wait_for: Option<Duration>,
+    },
     /// Wait until a job is in one of the given states, and print the state.
     #[command(after_help = concat!(
         "Examples:\n",
@@ -85,6 +106,26 @@ pub(crate) fn parse_states(names: &[String]) -> Result<Vec<JobState>, Failure> {
 /// Runs a wait.
 pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
     match command {
+        Command::Cluster {
+            taskmanagers,
+            slots,
+            wait_for,
+        } => {
+            let deadline = verb::deadline(ctx, *wait_for);
+            let waiting = ctx.client.wait_for_cluster(*taskmanagers, *slots, deadline);
+            let ready = progress::spin(ctx, "waiting for the cluster", waiting).await?;
+            let json = serde_json::to_value(&ready).map_err(|error| {
+                Failure::Answer(format!("could not write the overview: {error}"))
+            })?;
+            verb::print(
+                ctx,
+                &format!(
+                    "{} TaskManagers, {} of {} slots free",
+                    ready.taskmanagers, ready.slots_available, ready.slots_total
+                ),
+                &json,
+            )
+        }
         Command::Job {
             job,
             state,
