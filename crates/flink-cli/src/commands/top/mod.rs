@@ -3,6 +3,8 @@
 //! On a terminal it draws on the alternate screen in raw mode (both restored on exit, also on
 //! errors); when standard output is not a terminal it prints one frame and exits.
 
+mod rate;
+
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -26,6 +28,7 @@ use crate::cli::parse_duration;
 use crate::exit::Failure;
 use crate::output::write;
 use crate::render::top::{Frame, VertexLine, render};
+use rate::CounterRate;
 
 /// `flinkctl top` options.
 #[derive(Debug, clap::Args)]
@@ -52,10 +55,6 @@ pub(crate) struct Args {
     #[arg(long, default_value = "1s", value_parser = parse_duration, value_name = "DURATION")]
     interval: Duration,
 }
-
-mod rate;
-
-use rate::CounterRate;
 
 /// The rates of a vertex's records in and out, measured across refreshes.
 #[derive(Debug, Default)]
