@@ -71,8 +71,8 @@ mod transport;
 pub use body::{Body, BodyTooLarge, ResponseBody, read_body_limited};
 pub use classify::{Outcome, Verdict, classify};
 pub use config::{
-    Auth, ClientIdentity, ConfigError, RetryBudget, RetryConfig, RootCertificates, Secret,
-    TlsConfig, TransportConfig,
+    Auth, CertificateFingerprint, ClientIdentity, ConfigError, RetryBudget, RetryConfig,
+    RootCertificates, Secret, TlsConfig, TransportConfig,
 };
 pub use error::{AttemptTimedOut, is_connect, is_timeout};
 pub use extensions::{Idempotency, OperationName, RequestTimeout};

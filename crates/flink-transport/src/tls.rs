@@ -8,7 +8,7 @@ use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 
-use crate::{ClientIdentity, ConfigError, RootCertificates, TlsConfig};
+use crate::{CertificateFingerprint, ClientIdentity, ConfigError, RootCertificates, TlsConfig};
 
 /// The rustls configuration for `tls`. The ring provider with rustls' safe defaults offers TLS
 /// 1.2 with ECDHE-RSA-AES-GCM, which is all Flink 1.20 accepts.
@@ -17,14 +17,24 @@ pub(crate) fn client_config(tls: &TlsConfig) -> Result<ClientConfig, ConfigError
     let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_safe_default_protocol_versions()
         .map_err(|e| ConfigError::tls_caused_by("no TLS protocol version available", e))?;
-    let builder = if tls.danger_accept_invalid_certs {
+    let builder = if !tls.pinned_certificates.is_empty() {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(SignatureOnlyVerifier {
+                provider,
+                pinned: tls.pinned_certificates.clone(),
+            }))
+    } else if tls.danger_accept_invalid_certs {
         tracing::warn!(
             "TLS certificate verification is disabled (danger_accept_invalid_certs): \
              anyone on the network path can impersonate the server"
         );
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAnyServerCert { provider }))
+            .with_custom_certificate_verifier(Arc::new(SignatureOnlyVerifier {
+                provider,
+                pinned: Vec::new(),
+            }))
     } else {
         builder.with_root_certificates(root_store(tls)?)
     };
@@ -123,23 +133,37 @@ fn parse_identity(
     Ok((chain, key))
 }
 
-/// Accepts any server certificate, but still checks handshake signatures so the session keys
-/// belong to whoever presented the certificate.
+/// Accepts the server certificates with a pinned fingerprint (any certificate when none is
+/// pinned), and still checks handshake signatures, so the session keys belong to whoever
+/// presented the certificate.
 #[derive(Debug)]
-struct AcceptAnyServerCert {
+struct SignatureOnlyVerifier {
     provider: Arc<CryptoProvider>,
+    pinned: Vec<CertificateFingerprint>,
 }
 
-impl ServerCertVerifier for AcceptAnyServerCert {
+impl ServerCertVerifier for SignatureOnlyVerifier {
     fn verify_server_cert(
         &self,
-        _end_entity: &CertificateDer<'_>,
+        end_entity: &CertificateDer<'_>,
         _intermediates: &[CertificateDer<'_>],
         _server_name: &ServerName<'_>,
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        if self.pinned.is_empty() {
+            return Ok(ServerCertVerified::assertion());
+        }
+        let presented = CertificateFingerprint::of_der(end_entity);
+        if self.pinned.contains(&presented) {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(format!(
+                "the server's certificate (SHA-256 {presented}) matches none of the pinned \
+                 fingerprints; pin this one if the cluster's certificate was renewed, else \
+                 someone may be impersonating the server"
+            )))
+        }
     }
 
     fn verify_tls12_signature(

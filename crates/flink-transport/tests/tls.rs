@@ -23,8 +23,8 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio_rustls::TlsAcceptor;
 
 use flink_transport::{
-    Body, BoxError, ClientIdentity, Idempotency, Outcome, RootCertificates, TlsConfig,
-    TransportConfig, Verdict, classify, is_connect,
+    Body, BoxError, CertificateFingerprint, ClientIdentity, Idempotency, Outcome, RootCertificates,
+    TlsConfig, TransportConfig, Verdict, classify, is_connect,
 };
 
 /// A CA, a server certificate for 127.0.0.1 and localhost, and a client certificate.
@@ -176,6 +176,46 @@ async fn danger_accept_invalid_certs_connects_and_warns() {
     };
     assert_eq!(get(&transport(&server, tls)).await.unwrap(), 200);
     assert!(capture.all_text().contains("danger_accept_invalid_certs"));
+}
+
+#[tokio::test]
+async fn a_pinned_certificate_is_trusted_without_its_ca() {
+    let pki = pki();
+    let server = tls_server(&pki, ServerMode::Tls12).await;
+    let tls = TlsConfig {
+        roots: RootCertificates::None,
+        pinned_certificates: vec![CertificateFingerprint::of_der(&pki.server_cert)],
+        ..TlsConfig::default()
+    };
+    assert_eq!(get(&transport(&server, tls)).await.unwrap(), 200);
+    assert_eq!(server.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn another_certificate_than_the_pinned_one_is_refused_without_retries() {
+    let pki = pki();
+    let server = tls_server(&pki, ServerMode::Tls12).await;
+    let capture = capture::Capture::default();
+    let _guard = capture.install();
+    // Pinned: the CA's fingerprint, not the server's; the CA is trusted too, and does not help.
+    let tls = TlsConfig {
+        roots: RootCertificates::None,
+        extra_ca_pem: vec![pki.ca_pem.clone().into_bytes()],
+        pinned_certificates: vec![CertificateFingerprint::of_der(&pki.ca_der)],
+        ..TlsConfig::default()
+    };
+    let error = get(&transport(&server, tls)).await.unwrap_err();
+    let chain = chain_text(&error);
+    let presented = CertificateFingerprint::of_der(&pki.server_cert).to_string();
+    assert!(
+        chain.contains("matches none of the pinned fingerprints") && chain.contains(&presented),
+        "{chain}"
+    );
+    assert!(
+        capture.retries().is_empty(),
+        "a pin mismatch is not retried"
+    );
+    assert!(server.seen().is_empty());
 }
 
 #[tokio::test]

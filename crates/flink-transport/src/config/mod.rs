@@ -2,6 +2,7 @@
 
 mod auth;
 mod error;
+mod fingerprint;
 mod retry;
 mod tls;
 mod url;
@@ -14,6 +15,7 @@ use http::{HeaderMap, Uri};
 pub(crate) use self::auth::is_secret_header;
 pub use self::auth::{Auth, Secret};
 pub use self::error::ConfigError;
+pub use self::fingerprint::CertificateFingerprint;
 pub use self::retry::{RetryBudget, RetryConfig};
 pub use self::tls::{ClientIdentity, RootCertificates, TlsConfig};
 pub(crate) use self::url::{redacted, validate_base_url};

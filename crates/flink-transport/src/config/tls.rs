@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::CertificateFingerprint;
+
 /// TLS settings for an `https` base URL (ignored for `http`). The defaults verify the server
 /// against the Mozilla roots of `webpki-roots`.
 ///
@@ -29,6 +31,11 @@ pub struct TlsConfig {
     /// impersonate the server. For throwaway test clusters only; building the transport logs a
     /// warning.
     pub danger_accept_invalid_certs: bool,
+    /// Trust exactly the server certificates with these fingerprints, whoever signed them: a
+    /// cluster's self-signed certificate, without its CA and without turning verification
+    /// off. When set, the roots and `extra_ca_pem` are not consulted (nor the host name, which
+    /// the pinned certificate stands for); handshake signatures are still checked.
+    pub pinned_certificates: Vec<CertificateFingerprint>,
 }
 
 impl fmt::Debug for TlsConfig {
@@ -42,6 +49,7 @@ impl fmt::Debug for TlsConfig {
                 "danger_accept_invalid_certs",
                 &self.danger_accept_invalid_certs,
             )
+            .field("pinned_certificates", &self.pinned_certificates)
             .finish()
     }
 }
