@@ -5,7 +5,8 @@
 //! 1. `--context NAME` (or `FLINKCTL_CONTEXT`): that context of the config file;
 //! 2. `--url` or `FLINK_REST_URL`: the environment (`FLINK_REST_TOKEN`, `FLINK_REST_USERNAME`
 //!    and `FLINK_REST_PASSWORD`, `FLINK_REST_CLIENT_HEADERS`, `FLINK_TLS_CA`,
-//!    `FLINK_TLS_CLIENT_CERT`, `FLINK_TLS_CLIENT_KEY`, `FLINK_TLS_INSECURE`), as
+//!    `FLINK_TLS_CLIENT_CERT`, `FLINK_TLS_CLIENT_KEY`, `FLINK_TLS_FINGERPRINT`,
+//!    `FLINK_TLS_INSECURE`), as
 //!    `FlinkClient::from_env` reads it;
 //! 3. the config file's `current-context`.
 //!
@@ -16,7 +17,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use flink_client::transport::{Auth, Secret};
+use flink_client::transport::{Auth, ConfigError, Secret};
 use flink_client::{ClientSettings, TransportConfig};
 use serde::Deserialize;
 
@@ -53,6 +54,9 @@ pub(crate) struct Context {
     /// Skip certificate verification (tests only).
     #[serde(default)]
     pub(crate) insecure: bool,
+    /// SHA-256 fingerprints of the server certificates to trust, whoever signed them.
+    #[serde(default)]
+    pub(crate) pinned_certificates: Vec<String>,
 }
 
 /// What the command line says about the cluster.
@@ -168,6 +172,14 @@ fn from_context(
     client.ca = context.ca.as_ref().map(local);
     client.identity = identity;
     client.insecure = context.insecure;
+    client.pinned_certificates = context
+        .pinned_certificates
+        .iter()
+        .map(|pin| pin.parse())
+        .collect::<Result<_, ConfigError>>()
+        .map_err(|error| {
+            Failure::Config(format!("context `{name}` of {}: {error}", path.display()))
+        })?;
     Ok(Settings {
         source: format!("context `{name}` of {}", path.display()),
         client,

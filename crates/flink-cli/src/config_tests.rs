@@ -17,6 +17,10 @@ headers = { "X-Tenant" = "blue" }
 ca = "certs/ca.pem"
 client-cert = "/abs/client.pem"
 client-key = "client.key"
+
+[contexts.pinned]
+url = "https://flink.internal:8443"
+pinned-certificates = ["0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9"]
 "#;
 
 fn run(
@@ -68,6 +72,22 @@ fn a_named_context_wins_over_the_environment() {
     let (cert, key) = settings.client.identity.unwrap();
     assert_eq!(cert, Path::new("/abs/client.pem"));
     assert_eq!(key, Path::new("/home/u/.config/flinkctl/client.key"));
+}
+
+#[test]
+fn pinned_certificates_come_from_the_context() {
+    let selection = Selection {
+        context: Some("pinned"),
+        config: Some(config()),
+        ..Selection::default()
+    };
+    let settings = run(&selection, &[], Some(FILE)).unwrap();
+    assert_eq!(settings.client.pinned_certificates.len(), 1);
+    assert!(
+        settings.client.pinned_certificates[0]
+            .to_string()
+            .starts_with("0A:1B:")
+    );
 }
 
 #[test]
@@ -126,7 +146,13 @@ fn mistakes_say_what_is_wrong() {
         ..Selection::default()
     };
     let error = run(&named("nope"), &[], Some(FILE)).unwrap_err();
-    assert!(error.to_string().contains("known: local, prod"), "{error}");
+    assert!(
+        error.to_string().contains("known: local, pinned, prod"),
+        "{error}"
+    );
+    let bad_pin = "[contexts.x]\nurl = \"https://h:1\"\npinned-certificates = [\"AB:CD\"]\n";
+    let error = run(&named("x"), &[], Some(bad_pin)).unwrap_err();
+    assert!(error.to_string().contains("`AB:CD`"), "{error}");
     let error = run(&named("x"), &[], Some("[contexts.x]\nurl = 1\n")).unwrap_err();
     assert!(matches!(error, Failure::Config(_)), "{error}");
     let error = run(&named("x"), &[], Some("[contexts.x]\nurll = \"h\"\n")).unwrap_err();

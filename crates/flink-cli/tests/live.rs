@@ -15,7 +15,7 @@ use flink_client::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::{assert_same_document, fails, json, ok};
+use common::{assert_same_document, command, fails, json, ok};
 
 /// The client of the cluster under test; panics with what to do when there is none.
 fn client() -> FlinkClient {
@@ -266,4 +266,50 @@ fn a_context_of_the_config_file_reaches_the_cluster() {
     );
     assert_eq!(unknown.status.code(), Some(2));
     assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn a_pinned_server_certificate_stands_in_for_the_ca() {
+    let url = std::env::var("FLINK_REST_URL").expect("live tests need FLINK_REST_URL");
+    let wrong = format!("{}00", "00:".repeat(31));
+    let overview = |pin: &str| {
+        command(&["overview"])
+            .env_remove("FLINK_TLS_CA")
+            .env("FLINK_TLS_FINGERPRINT", pin)
+            .output()
+            .expect("flinkctl runs")
+    };
+    if !url.starts_with("https://") {
+        // Pins are TLS settings: over plain HTTP they change nothing.
+        assert_eq!(overview(&wrong).status.code(), Some(0));
+        return;
+    }
+    // The cluster's certificate, as `cargo xtask flink up --tls|--mtls` wrote it.
+    let state = std::env::var("FLINK_TEST_STATE_DIR").expect("FLINK_TEST_STATE_DIR");
+    let printed = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+        .arg(PathBuf::from(state).join("tls/server.pem"))
+        .output()
+        .expect("openssl runs");
+    let printed = String::from_utf8_lossy(&printed.stdout);
+    let pin = printed
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap_or_else(|| panic!("no fingerprint in {printed:?}"));
+    let pinned = overview(pin);
+    assert_eq!(
+        pinned.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&pinned.stderr)
+    );
+    let refused = overview(&wrong);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("matches none of the pinned fingerprints"),
+        "{stderr}"
+    );
 }

@@ -33,6 +33,7 @@
 //! | `FLINK_REST_CLIENT_HEADERS` | extra headers, one `Name: value` per line (as Flink's own tools read it) |
 //! | `FLINK_TLS_CA` | a PEM file of extra CA certificates to trust |
 //! | `FLINK_TLS_CLIENT_CERT`, `FLINK_TLS_CLIENT_KEY` | PEM client certificate and key for mutual TLS |
+//! | `FLINK_TLS_FINGERPRINT` | SHA-256 fingerprints (comma-separated) of the server certificates to trust, whoever signed them |
 //! | `FLINK_TLS_INSECURE` | `true` to skip certificate verification (tests only) |
 //!
 //! # Errors

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use flink_transport::{Auth, ClientIdentity, Secret, TransportConfig};
+use flink_transport::{
+    Auth, CertificateFingerprint, ClientIdentity, ConfigError, Secret, TransportConfig,
+};
 use http::{HeaderName, HeaderValue};
 
 use crate::BuildError;
@@ -39,6 +41,9 @@ pub struct ClientSettings {
     pub identity: Option<(PathBuf, PathBuf)>,
     /// Skip certificate verification (tests only).
     pub insecure: bool,
+    /// Trust exactly the server certificates with these SHA-256 fingerprints (see
+    /// [`flink_transport::TlsConfig::pinned_certificates`]).
+    pub pinned_certificates: Vec<CertificateFingerprint>,
 }
 
 impl ClientSettings {
@@ -91,6 +96,15 @@ impl ClientSettings {
             Some(value) => parse_bool("FLINK_TLS_INSECURE", &value)?,
             None => false,
         };
+        let pinned_certificates = match set("FLINK_TLS_FINGERPRINT") {
+            Some(list) => {
+                parse_fingerprints(&list).map_err(|error| BuildError::InvalidSetting {
+                    name: "FLINK_TLS_FINGERPRINT",
+                    reason: error.to_string(),
+                })?
+            }
+            None => Vec::new(),
+        };
         Ok(Self {
             url: url.trim().to_owned(),
             auth,
@@ -98,6 +112,7 @@ impl ClientSettings {
             ca: set("FLINK_TLS_CA").map(PathBuf::from),
             identity,
             insecure,
+            pinned_certificates,
         })
     }
 
@@ -119,6 +134,10 @@ impl ClientSettings {
             ));
         }
         config.tls.danger_accept_invalid_certs = self.insecure;
+        config
+            .tls
+            .pinned_certificates
+            .clone_from(&self.pinned_certificates);
         Ok(config)
     }
 }
@@ -149,6 +168,14 @@ fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), BuildErr
     // Extra headers are usually credentials; keep them out of traces.
     header_value.set_sensitive(true);
     Ok((header_name, header_value))
+}
+
+/// Fingerprints separated by commas or white space.
+fn parse_fingerprints(list: &str) -> Result<Vec<CertificateFingerprint>, ConfigError> {
+    list.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|item| !item.is_empty())
+        .map(str::parse)
+        .collect()
 }
 
 fn parse_bool(name: &'static str, value: &str) -> Result<bool, BuildError> {
@@ -232,6 +259,7 @@ mod tests {
             "FLINK_TLS_CLIENT_CERT" => Some("/c.pem".to_owned()),
             "FLINK_TLS_CLIENT_KEY" => Some("/k.pem".to_owned()),
             "FLINK_TLS_INSECURE" => Some("yes".to_owned()),
+            "FLINK_TLS_FINGERPRINT" => Some(format!("{PIN}, {}", PIN.replace(':', ""))),
             _ => None,
         })
         .unwrap();
@@ -242,7 +270,18 @@ mod tests {
         );
         assert!(settings.identity.is_some());
         assert!(settings.insecure);
+        assert_eq!(settings.pinned_certificates.len(), 2);
+        let config = ClientSettings {
+            identity: None,
+            ca: None,
+            ..settings
+        }
+        .transport_config()
+        .unwrap();
+        assert_eq!(config.tls.pinned_certificates[0].to_string(), PIN);
     }
+
+    const PIN: &str = "0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9";
 
     #[test]
     fn bad_settings_say_what_is_wrong() {
@@ -276,5 +315,15 @@ mod tests {
         ])
         .unwrap_err();
         assert!(error.to_string().contains("maybe"), "{error}");
+        let error = from(&[
+            ("FLINK_REST_URL", "https://h:1"),
+            ("FLINK_TLS_FINGERPRINT", "AB:CD"),
+        ])
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("FLINK_TLS_FINGERPRINT")
+                && error.to_string().contains("-sha256"),
+            "{error}"
+        );
     }
 }
