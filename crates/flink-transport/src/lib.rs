@@ -63,6 +63,7 @@ mod layers;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod mock;
+mod proxy;
 mod retry;
 mod stack;
 mod tls;
@@ -71,8 +72,8 @@ mod transport;
 pub use body::{Body, BodyTooLarge, ResponseBody, read_body_limited};
 pub use classify::{Outcome, Verdict, classify};
 pub use config::{
-    Auth, CertificateFingerprint, ClientIdentity, ConfigError, RetryBudget, RetryConfig,
-    RootCertificates, Secret, TlsConfig, TransportConfig,
+    Auth, CertificateFingerprint, ClientIdentity, ConfigError, ProxyConfig, RetryBudget,
+    RetryConfig, RootCertificates, Secret, TlsConfig, TransportConfig,
 };
 pub use error::{AttemptTimedOut, is_connect, is_timeout};
 pub use extensions::{Idempotency, OperationName, RequestTimeout};

@@ -1,17 +1,19 @@
 //! Assembles the default stack.
 
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, USER_AGENT};
+use http::header::{AUTHORIZATION, PROXY_AUTHORIZATION, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Request, Response};
 use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::rt::TokioExecutor;
 use tower::retry::Retry;
 use tower::{Service, ServiceExt};
 
 use crate::config::validate_base_url;
 use crate::layers::{AttemptTimeout, BaseUrl, DefaultHeaders, Trace};
+use crate::proxy::ForwardProxy;
 use crate::retry::RetryPolicy;
 use crate::{Body, BoxError, ConfigError, Transport, TransportConfig, tls};
 
@@ -30,13 +32,44 @@ impl TransportConfig {
         http.enforce_http(false); // the TLS connector above handles https
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
-        let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build(https);
-        self.build_with_service(client)
+        let Some(route) = self.proxy.route(&self.base_url)? else {
+            let https = hyper_rustls::HttpsConnectorBuilder::new()
+                .with_tls_config(tls)
+                .https_or_http()
+                .enable_http1()
+                .wrap_connector(http);
+            let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build(https);
+            return self.build_with_service(client);
+        };
+        tracing::debug!(proxy = %route.uri, "connecting through an HTTP proxy");
+        if self.base_url.scheme_str() == Some("https") {
+            // CONNECT to the proxy, then TLS with Flink inside the tunnel.
+            let mut tunnel = Tunnel::new(route.uri, http);
+            if let Some(authorization) = route.authorization {
+                tunnel = tunnel.with_auth(authorization);
+            }
+            let https = hyper_rustls::HttpsConnectorBuilder::new()
+                .with_tls_config(tls)
+                .https_only()
+                .enable_http1()
+                .wrap_connector(tunnel);
+            let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build(https);
+            return self.build_with_service(client);
+        }
+        let connector = ForwardProxy {
+            proxy: route.uri,
+            inner: http,
+        };
+        let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build(connector);
+        let authorization = route.authorization;
+        self.build_with_service(client.map_request(move |mut request: Request<Body>| {
+            if let Some(value) = &authorization {
+                request
+                    .headers_mut()
+                    .insert(PROXY_AUTHORIZATION, value.clone());
+            }
+            request
+        }))
     }
 
     /// Builds the same stack (headers, tracing, retry, per-attempt timeout, base URL) over

@@ -5,6 +5,8 @@
 
 #[path = "common/capture.rs"]
 mod capture;
+#[path = "common/proxy.rs"]
+mod proxy;
 #[path = "common/server.rs"]
 mod server;
 
@@ -18,8 +20,8 @@ use http_body::Frame;
 use http_body_util::StreamBody;
 
 use flink_transport::{
-    Body, Idempotency, Outcome, TransportConfig, Verdict, classify, is_connect, is_timeout,
-    read_body_limited,
+    Body, Idempotency, Outcome, ProxyConfig, TransportConfig, Verdict, classify, is_connect,
+    is_timeout, read_body_limited,
 };
 
 #[tokio::test]
@@ -113,4 +115,51 @@ async fn connect_errors_are_retried_for_post() {
         3,
         "max_retries retries, then the error"
     );
+}
+
+#[tokio::test]
+async fn an_http_base_url_is_sent_to_the_proxy_in_absolute_form_with_its_credentials() {
+    let proxy = proxy::spawn().await;
+    // Nothing listens at the base URL: only the proxy can answer.
+    let mut config = TransportConfig::new("http://127.0.0.1:9/v1/").unwrap();
+    config.proxy = ProxyConfig::Url {
+        url: format!("http://ops:pw@{}", proxy.addr),
+        no_proxy: String::new(),
+    };
+    let transport = config.build().unwrap();
+    let response = transport
+        .send(Request::get("/overview").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(
+        heads[0].starts_with("get http://127.0.0.1:9/v1/overview http/1.1\r\n"),
+        "{heads:?}"
+    );
+    assert!(
+        heads[0].contains("proxy-authorization: basic b3bzonb3\r\n"),
+        "{heads:?}"
+    );
+}
+
+#[tokio::test]
+async fn no_proxy_hosts_are_reached_directly() {
+    let proxy = proxy::spawn().await;
+    let server = server::spawn(None).await;
+    let mut config = TransportConfig::new(&format!("http://{}/", server.addr)).unwrap();
+    config.proxy = ProxyConfig::Url {
+        url: format!("http://{}", proxy.addr),
+        no_proxy: "example.org, 127.0.0.1".to_owned(),
+    };
+    let response = config
+        .build()
+        .unwrap()
+        .send(Request::get("/overview").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(server.seen().len(), 1);
+    assert!(proxy.heads().is_empty());
 }

@@ -5,6 +5,8 @@
 
 #[path = "common/capture.rs"]
 mod capture;
+#[path = "common/proxy.rs"]
+mod proxy;
 #[path = "common/server.rs"]
 mod server;
 
@@ -23,8 +25,8 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio_rustls::TlsAcceptor;
 
 use flink_transport::{
-    Body, BoxError, CertificateFingerprint, ClientIdentity, Idempotency, Outcome, RootCertificates,
-    TlsConfig, TransportConfig, Verdict, classify, is_connect,
+    Body, BoxError, CertificateFingerprint, ClientIdentity, Idempotency, Outcome, ProxyConfig,
+    RootCertificates, TlsConfig, TransportConfig, Verdict, classify, is_connect,
 };
 
 /// A CA, a server certificate for 127.0.0.1 and localhost, and a client certificate.
@@ -253,4 +255,34 @@ async fn mutual_tls_without_a_client_certificate_fails() {
         Verdict::DoNotRetry
     );
     assert!(server.seen().is_empty());
+}
+
+#[tokio::test]
+async fn an_https_base_url_is_tunnelled_through_the_proxy() {
+    let pki = pki();
+    let server = tls_server(&pki, ServerMode::Tls12).await;
+    let proxy = proxy::spawn().await;
+    let mut config = TransportConfig::new(&format!("https://{}/", server.addr)).unwrap();
+    config.tls = TlsConfig {
+        roots: RootCertificates::None,
+        extra_ca_pem: vec![pki.ca_pem.clone().into_bytes()],
+        ..TlsConfig::default()
+    };
+    config.proxy = ProxyConfig::Url {
+        url: format!("http://ops:pw@{}", proxy.addr),
+        no_proxy: String::new(),
+    };
+    assert_eq!(get(&config.build().unwrap()).await.unwrap(), 200);
+    // The proxy saw only the tunnel; the request itself went encrypted to the server.
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(
+        heads[0].starts_with(&format!("connect {} http/1.1\r\n", server.addr)),
+        "{heads:?}"
+    );
+    assert!(
+        heads[0].contains("proxy-authorization: basic b3bzonb3"),
+        "{heads:?}"
+    );
+    assert_eq!(server.seen().len(), 1);
 }

@@ -3,6 +3,7 @@
 mod auth;
 mod error;
 mod fingerprint;
+mod proxy;
 mod retry;
 mod tls;
 mod url;
@@ -16,6 +17,7 @@ pub(crate) use self::auth::is_secret_header;
 pub use self::auth::{Auth, Secret};
 pub use self::error::ConfigError;
 pub use self::fingerprint::CertificateFingerprint;
+pub use self::proxy::ProxyConfig;
 pub use self::retry::{RetryBudget, RetryConfig};
 pub use self::tls::{ClientIdentity, RootCertificates, TlsConfig};
 pub(crate) use self::url::{redacted, validate_base_url};
@@ -58,6 +60,9 @@ pub struct TransportConfig {
     pub auth: Option<Auth>,
     /// TLS settings, used only for an `https` base URL.
     pub tls: TlsConfig,
+    /// Whether to go through an HTTP proxy. Default: as the environment says (`HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `NO_PROXY`), like curl.
+    pub proxy: ProxyConfig,
     /// The response size callers should pass to
     /// [`read_body_limited`](crate::read_body_limited). Default: 64 MiB.
     pub max_response_body_bytes: usize,
@@ -83,6 +88,7 @@ impl TransportConfig {
             headers: HeaderMap::new(),
             auth: None,
             tls: TlsConfig::default(),
+            proxy: ProxyConfig::default(),
             max_response_body_bytes: 64 * 1024 * 1024,
         })
     }
@@ -99,6 +105,7 @@ impl fmt::Debug for TransportConfig {
             .field("headers", &RedactedHeaders(&self.headers))
             .field("auth", &self.auth)
             .field("tls", &self.tls)
+            .field("proxy", &self.proxy)
             .field("max_response_body_bytes", &self.max_response_body_bytes)
             .finish()
     }
