@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use flink_client::transport::{Auth, ConfigError, Secret};
+use flink_client::transport::{Auth, ConfigError, ProxyConfig, Secret};
 use flink_client::{ClientSettings, TransportConfig};
 use serde::Deserialize;
 
@@ -57,6 +57,8 @@ pub(crate) struct Context {
     /// SHA-256 fingerprints of the server certificates to trust, whoever signed them.
     #[serde(default)]
     pub(crate) pinned_certificates: Vec<String>,
+    /// The HTTP proxy to reach the cluster through (else as `HTTPS_PROXY`/`HTTP_PROXY` say).
+    pub(crate) proxy: Option<String>,
 }
 
 /// What the command line says about the cluster.
@@ -172,6 +174,12 @@ fn from_context(
     client.ca = context.ca.as_ref().map(local);
     client.identity = identity;
     client.insecure = context.insecure;
+    if let Some(proxy) = &context.proxy {
+        client.proxy = ProxyConfig::Url {
+            url: proxy.clone(),
+            no_proxy: String::new(),
+        };
+    }
     client.pinned_certificates = context
         .pinned_certificates
         .iter()

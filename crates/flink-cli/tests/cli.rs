@@ -141,3 +141,58 @@ fn bad_input_exits_6_before_sending() {
     let output = flinkctl(&["--url", "http://127.0.0.1:1", "jobmanager", "log", "../etc"]);
     assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
 }
+
+/// `flinkctl` goes through the proxy `HTTP_PROXY` names, as curl does: a one-shot proxy on
+/// loopback answers `GET /overview` for a cluster that does not exist.
+#[test]
+fn http_proxy_from_the_environment_is_used() {
+    use std::io::{BufRead, BufReader, Write};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let proxy = listener.local_addr().expect("its address");
+    let answered = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("flinkctl connects to the proxy");
+        let mut reader = BufReader::new(stream);
+        let mut request_line = String::new();
+        reader.read_line(&mut request_line).expect("a request line");
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|read| read > 2) {
+            line.clear();
+        }
+        let body = r#"{"taskmanagers":1,"slots-total":4,"slots-available":4,"jobs-running":0,"jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0,"flink-version":"2.3.0","flink-commit":"abc"}"#;
+        let mut stream = reader.into_inner();
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("the answer is written");
+        request_line
+    });
+    let output = Command::new(env!("CARGO_BIN_EXE_flinkctl"))
+        .args([
+            "--url",
+            "http://flink.invalid:8081",
+            "overview",
+            "-o",
+            "json",
+        ])
+        .env_remove("FLINKCTL_CONTEXT")
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env("HTTP_PROXY", format!("http://{proxy}"))
+        .env("FLINKCTL_CONFIG", "/nonexistent/flinkctl-test/config.toml")
+        .output()
+        .expect("flinkctl runs");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("\"flink-version\": \"2.3.0\""),
+        "{}",
+        text(&output.stdout)
+    );
+    let request_line = answered.join().expect("the proxy thread");
+    assert_eq!(
+        request_line,
+        "GET http://flink.invalid:8081/overview HTTP/1.1\r\n"
+    );
+}

@@ -35,6 +35,7 @@
 //! | `FLINK_TLS_CLIENT_CERT`, `FLINK_TLS_CLIENT_KEY` | PEM client certificate and key for mutual TLS |
 //! | `FLINK_TLS_FINGERPRINT` | SHA-256 fingerprints (comma-separated) of the server certificates to trust, whoever signed them |
 //! | `FLINK_TLS_INSECURE` | `true` to skip certificate verification (tests only) |
+//! | `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` | an HTTP proxy to go through, as curl reads them (`https` is tunnelled, so TLS stays end to end) |
 //!
 //! # Errors
 //!

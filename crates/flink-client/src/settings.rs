@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use flink_transport::{
-    Auth, CertificateFingerprint, ClientIdentity, ConfigError, Secret, TransportConfig,
+    Auth, CertificateFingerprint, ClientIdentity, ConfigError, ProxyConfig, Secret, TransportConfig,
 };
 use http::{HeaderName, HeaderValue};
 
@@ -44,6 +44,9 @@ pub struct ClientSettings {
     /// Trust exactly the server certificates with these SHA-256 fingerprints (see
     /// [`flink_transport::TlsConfig::pinned_certificates`]).
     pub pinned_certificates: Vec<CertificateFingerprint>,
+    /// Whether to go through an HTTP proxy; by default as `HTTPS_PROXY`, `HTTP_PROXY` and
+    /// `NO_PROXY` say.
+    pub proxy: ProxyConfig,
 }
 
 impl ClientSettings {
@@ -113,6 +116,7 @@ impl ClientSettings {
             identity,
             insecure,
             pinned_certificates,
+            proxy: ProxyConfig::FromEnv,
         })
     }
 
@@ -138,6 +142,7 @@ impl ClientSettings {
             .tls
             .pinned_certificates
             .clone_from(&self.pinned_certificates);
+        config.proxy = self.proxy.clone();
         Ok(config)
     }
 }
