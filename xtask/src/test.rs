@@ -225,6 +225,14 @@ fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
 pub(crate) fn live_env(cluster: &Cluster, jar: Option<&Path>) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = cluster.env.clone();
     env.push(("FLINK_TEST_VERSION".to_owned(), cluster.version.clone()));
+    // The clusters are on loopback: a proxy of this machine's environment must not be asked.
+    let no_proxy = std::env::var("NO_PROXY").or_else(|_| std::env::var("no_proxy"));
+    let no_proxy = match no_proxy {
+        Ok(list) if !list.trim().is_empty() => format!("{list},127.0.0.1,localhost"),
+        _ => "127.0.0.1,localhost".to_owned(),
+    };
+    env.push(("NO_PROXY".to_owned(), no_proxy.clone()));
+    env.push(("no_proxy".to_owned(), no_proxy));
     env.push((
         "FLINK_TEST_STATE_DIR".to_owned(),
         cluster.state.display().to_string(),
