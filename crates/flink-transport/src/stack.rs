@@ -123,7 +123,28 @@ impl TransportConfig {
         if let Some(auth) = &self.auth {
             headers.insert(AUTHORIZATION, auth.header_value()?);
         }
+        self.warn_of_plain_credentials(&headers);
         Ok(headers)
+    }
+
+    /// Warns when credentials would cross the network unencrypted. Loopback is exempt: a
+    /// `kubectl port-forward` or an SSH tunnel there encrypts what leaves the machine.
+    fn warn_of_plain_credentials(&self, headers: &HeaderMap) {
+        let loopback = self.base_url.host().is_some_and(|host| {
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            host.eq_ignore_ascii_case("localhost")
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        });
+        let credentials = headers.keys().any(crate::config::is_secret_header);
+        if credentials && self.base_url.scheme_str() == Some("http") && !loopback {
+            tracing::warn!(
+                url = %crate::config::redacted(&self.base_url.to_string()),
+                "credentials are sent over plain http: anyone on the network path can read \
+                 them; use an https URL"
+            );
+        }
     }
 }
 

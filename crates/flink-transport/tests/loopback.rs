@@ -163,3 +163,26 @@ async fn no_proxy_hosts_are_reached_directly() {
     assert_eq!(server.seen().len(), 1);
     assert!(proxy.heads().is_empty());
 }
+
+#[test]
+fn credentials_over_plain_http_are_warned_of_except_on_loopback() {
+    let capture = capture::Capture::default();
+    let _guard = capture.install();
+    let warning = "credentials are sent over plain http";
+    let build = |url: &str| {
+        let mut config = TransportConfig::new(url).unwrap();
+        config.auth = Some(flink_transport::Auth::bearer("t0k3n"));
+        config.build().unwrap();
+    };
+    build("http://127.0.0.1:8081/");
+    build("http://localhost:8081/");
+    build("https://flink.example/");
+    assert!(
+        !capture.all_text().contains(warning),
+        "{}",
+        capture.all_text()
+    );
+    build("http://flink.example:8081/");
+    let text = capture.all_text();
+    assert!(text.contains(warning) && !text.contains("t0k3n"), "{text}");
+}
