@@ -84,6 +84,18 @@ impl TransportConfig {
         B::Error: Into<BoxError>,
     {
         validate_base_url(&self.base_url)?;
+        for url in &self.failover_urls {
+            validate_base_url(url)?;
+            if url.scheme() != self.base_url.scheme() {
+                return Err(ConfigError::InvalidUrl {
+                    url: crate::config::redacted(&url.to_string()),
+                    reason: format!(
+                        "a failover URL must use the base URL's scheme ({}), since they share one TLS setup",
+                        self.base_url.scheme_str().unwrap_or("http")
+                    ),
+                });
+            }
+        }
         self.retry.validate()?;
         let headers = self.default_headers()?;
         let service = service
@@ -91,7 +103,7 @@ impl TransportConfig {
                 response.map(|body| body.map_err(Into::into).boxed_unsync())
             })
             .map_err(Into::into);
-        let service = BaseUrl::new(service, &self.base_url);
+        let service = BaseUrl::new(service, &self.base_url, &self.failover_urls);
         let service = AttemptTimeout::new(service, self.attempt_timeout);
         let service = Retry::new(RetryPolicy::new(self.retry), service);
         let service = Trace::new(service);

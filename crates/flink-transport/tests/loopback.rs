@@ -186,3 +186,82 @@ fn credentials_over_plain_http_are_warned_of_except_on_loopback() {
     let text = capture.all_text();
     assert!(text.contains(warning) && !text.contains("t0k3n"), "{text}");
 }
+
+/// A server that answers every request `503`, as a JobManager without a leader does.
+async fn leaderless() -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buffer = [0_u8; 4096];
+                let _ = stream.read(&mut buffer).await;
+                let body = r#"{"errors":["Service temporarily unavailable due to an ongoing leader election. Please refresh."]}"#;
+                let answer = format!(
+                    "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    addr
+}
+
+fn fast_retries(config: &mut TransportConfig) {
+    config.retry.initial_backoff = Duration::from_millis(1);
+    config.retry.max_backoff = Duration::from_millis(5);
+}
+
+#[tokio::test]
+async fn an_unreachable_or_leaderless_jobmanager_fails_over_to_the_next() {
+    let server = server::spawn(None).await;
+    for first in [
+        "http://127.0.0.1:9/".to_owned(),
+        format!("http://{}/", leaderless().await),
+    ] {
+        let capture = capture::Capture::default();
+        let _guard = capture.install();
+        let mut config = TransportConfig::new(&first).unwrap();
+        config
+            .add_failover_url(&format!("http://{}/", server.addr))
+            .unwrap();
+        fast_retries(&mut config);
+        let transport = config.build().unwrap();
+        let overview = || Request::get("/overview").body(Body::empty()).unwrap();
+        assert_eq!(
+            transport.send(overview()).await.unwrap().status(),
+            200,
+            "{first}"
+        );
+        assert_eq!(
+            capture.retries().len(),
+            1,
+            "{first}: one attempt at the first"
+        );
+        // Later calls, also from clones, go straight to the JobManager that answered.
+        assert_eq!(
+            transport.clone().send(overview()).await.unwrap().status(),
+            200
+        );
+        assert_eq!(
+            capture.retries().len(),
+            1,
+            "{first}: no more attempts at the first"
+        );
+        assert!(capture.all_text().contains("failing over"), "{first}");
+    }
+    assert_eq!(server.seen().len(), 4);
+}
+
+#[test]
+fn failover_urls_are_checked_like_the_base_url() {
+    let mut config = TransportConfig::new("https://jm-0.example/").unwrap();
+    assert!(config.add_failover_url("jm-1.example:8081").is_err());
+    config
+        .add_failover_url("http://jm-1.example:8081/")
+        .unwrap();
+    let error = config.build().unwrap_err().to_string();
+    assert!(error.contains("scheme"), "{error}");
+}

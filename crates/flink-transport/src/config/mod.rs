@@ -60,6 +60,11 @@ pub struct TransportConfig {
     pub auth: Option<Auth>,
     /// TLS settings, used only for an `https` base URL.
     pub tls: TlsConfig,
+    /// More JobManagers of the same HA cluster (standbys), with the base URL's scheme and
+    /// path: when the current one cannot be reached or answers 503 (no leader), the next
+    /// attempt of the call, and every later call, goes to the next of them. The retry policy
+    /// decides how many attempts a call makes.
+    pub failover_urls: Vec<Uri>,
     /// Whether to go through an HTTP proxy. Default: as the environment says (`HTTPS_PROXY`,
     /// `HTTP_PROXY`, `NO_PROXY`), like curl.
     pub proxy: ProxyConfig,
@@ -69,6 +74,18 @@ pub struct TransportConfig {
 }
 
 impl TransportConfig {
+    /// Adds a failover URL (see [`failover_urls`](Self::failover_urls)), checked like the base
+    /// URL.
+    pub fn add_failover_url(&mut self, url: &str) -> Result<&mut Self, ConfigError> {
+        let uri = url.parse::<Uri>().map_err(|e| ConfigError::InvalidUrl {
+            url: redacted(url),
+            reason: format!("{e}; expected something like http://jobmanager-1:8081"),
+        })?;
+        validate_base_url(&uri)?;
+        self.failover_urls.push(uri);
+        Ok(self)
+    }
+
     /// A configuration with default settings for `base_url`, which must be an `http` or `https`
     /// URL with a host, and with neither credentials nor a query.
     pub fn new(base_url: &str) -> Result<Self, ConfigError> {
@@ -88,6 +105,7 @@ impl TransportConfig {
             headers: HeaderMap::new(),
             auth: None,
             tls: TlsConfig::default(),
+            failover_urls: Vec::new(),
             proxy: ProxyConfig::default(),
             max_response_body_bytes: 64 * 1024 * 1024,
         })
@@ -105,6 +123,14 @@ impl fmt::Debug for TransportConfig {
             .field("headers", &RedactedHeaders(&self.headers))
             .field("auth", &self.auth)
             .field("tls", &self.tls)
+            .field(
+                "failover_urls",
+                &self
+                    .failover_urls
+                    .iter()
+                    .map(|url| redacted(&url.to_string()))
+                    .collect::<Vec<_>>(),
+            )
             .field("proxy", &self.proxy)
             .field("max_response_body_bytes", &self.max_response_body_bytes)
             .finish()

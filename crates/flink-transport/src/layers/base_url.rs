@@ -1,20 +1,29 @@
-//! Joins relative request paths onto the base URL.
+//! Joins relative request paths onto the base URL, and fails over to the next JobManager of
+//! an HA cluster when the current one cannot be reached or has no leader.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{Request, Response, Uri};
 use tower::Service;
 
-use crate::{Body, BoxError, BoxFuture, ResponseBody};
+use crate::{Body, BoxError, BoxFuture, ResponseBody, is_connect};
 
 /// Turns `/jobs/overview?x=1` into `https://gw.example/flink/jobs/overview?x=1`. Innermost, so
-/// every layer above sees the relative path.
+/// every layer above sees the relative path, and the retry layer's next attempt goes to the
+/// endpoint failed over to.
 #[derive(Clone)]
 pub(crate) struct BaseUrl<S> {
     inner: S,
-    base: Arc<Base>,
+    endpoints: Arc<Endpoints>,
+}
+
+/// The base URL and its failover URLs, and which one requests go to now (shared by clones).
+struct Endpoints {
+    bases: Vec<Base>,
+    current: AtomicUsize,
 }
 
 struct Base {
@@ -33,26 +42,53 @@ struct OutsideBaseUrl {
 }
 
 impl<S> BaseUrl<S> {
-    /// `base` must have passed `validate_base_url`.
-    pub(crate) fn new(inner: S, base: &Uri) -> Self {
-        let scheme = base.scheme().cloned().unwrap_or(Scheme::HTTP);
-        let authority = base
-            .authority()
-            .cloned()
-            .unwrap_or_else(|| Authority::from_static("localhost"));
-        let prefix = base.path().trim_end_matches('/').to_owned();
+    /// `base` and each of `failover` must have passed `validate_base_url`.
+    pub(crate) fn new(inner: S, base: &Uri, failover: &[Uri]) -> Self {
+        let bases = std::iter::once(base)
+            .chain(failover)
+            .map(Base::new)
+            .collect();
         Self {
             inner,
-            base: Arc::new(Base {
-                scheme,
-                authority,
-                prefix,
+            endpoints: Arc::new(Endpoints {
+                bases,
+                current: AtomicUsize::new(0),
             }),
         }
     }
 }
 
+impl Endpoints {
+    /// After a failed attempt at endpoint `failed`: the next one, unless another request
+    /// already moved on.
+    fn fail_over(&self, failed: usize) {
+        let next = (failed + 1) % self.bases.len();
+        if self
+            .current
+            .compare_exchange(failed, next, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            let base = &self.bases[next];
+            tracing::info!(
+                endpoint = %format!("{}://{}{}/", base.scheme, base.authority, base.prefix),
+                "failing over to the next JobManager"
+            );
+        }
+    }
+}
+
 impl Base {
+    fn new(base: &Uri) -> Self {
+        Self {
+            scheme: base.scheme().cloned().unwrap_or(Scheme::HTTP),
+            authority: base
+                .authority()
+                .cloned()
+                .unwrap_or_else(|| Authority::from_static("localhost")),
+            prefix: base.path().trim_end_matches('/').to_owned(),
+        }
+    }
+
     fn join(&self, uri: &Uri) -> Result<Uri, BoxError> {
         if uri.scheme().is_some() || uri.authority().is_some() {
             // Absolute URIs are allowed only for the base's own origin, and are used as-is.
@@ -93,10 +129,27 @@ where
     }
 
     fn call(&mut self, mut request: Request<Body>) -> Self::Future {
-        match self.base.join(request.uri()) {
+        let index = self.endpoints.current.load(Ordering::Acquire) % self.endpoints.bases.len();
+        match self.endpoints.bases[index].join(request.uri()) {
             Ok(uri) => {
                 *request.uri_mut() = uri;
-                Box::pin(self.inner.call(request))
+                let calling = self.inner.call(request);
+                if self.endpoints.bases.len() == 1 {
+                    return Box::pin(calling);
+                }
+                let endpoints = Arc::clone(&self.endpoints);
+                Box::pin(async move {
+                    let result = calling.await;
+                    // Unreachable, or up without a leader (503): the next attempt goes elsewhere.
+                    let failed = match &result {
+                        Ok(response) => response.status() == http::StatusCode::SERVICE_UNAVAILABLE,
+                        Err(error) => is_connect(&**error),
+                    };
+                    if failed {
+                        endpoints.fail_over(index);
+                    }
+                    result
+                })
             }
             Err(error) => Box::pin(std::future::ready(Err(error))),
         }
@@ -108,8 +161,8 @@ mod tests {
     use super::*;
 
     fn join(base: &str, uri: &str) -> Result<String, String> {
-        let base = BaseUrl::new((), &base.parse().unwrap());
-        base.base
+        let base = BaseUrl::new((), &base.parse().unwrap(), &[]);
+        base.endpoints.bases[0]
             .join(&uri.parse().unwrap())
             .map(|u| u.to_string())
             .map_err(|e| e.to_string())
