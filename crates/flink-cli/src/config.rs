@@ -3,7 +3,8 @@
 //! The settings come from one place, chosen in this order:
 //!
 //! 1. `--context NAME` (or `FLINKCTL_CONTEXT`): that context of the config file;
-//! 2. `--url` or `FLINK_REST_URL`: the environment (`FLINK_REST_TOKEN`, `FLINK_REST_USERNAME`
+//! 2. `--url` or `FLINK_REST_URL`: the environment (`FLINK_REST_FAILOVER_URLS`,
+//!    `FLINK_REST_TOKEN`, `FLINK_REST_USERNAME`
 //!    and `FLINK_REST_PASSWORD`, `FLINK_REST_CLIENT_HEADERS`, `FLINK_TLS_CA`,
 //!    `FLINK_TLS_CLIENT_CERT`, `FLINK_TLS_CLIENT_KEY`, `FLINK_TLS_FINGERPRINT`,
 //!    `FLINK_TLS_INSECURE`), as
@@ -40,6 +41,9 @@ pub(crate) struct ConfigFile {
 pub(crate) struct Context {
     /// The REST URL.
     pub(crate) url: Option<String>,
+    /// More JobManagers of the same HA cluster, tried in turn when one cannot be reached.
+    #[serde(default)]
+    pub(crate) failover_urls: Vec<String>,
     /// A bearer token, sent as `Authorization`.
     pub(crate) token: Option<String>,
     /// Extra headers of every request.
@@ -166,6 +170,7 @@ fn from_context(
         _ => return Err(half_identity(&format!("context `{name}`"))),
     };
     let mut client = ClientSettings::new(context.url.clone().unwrap_or_default());
+    client.failover_urls.clone_from(&context.failover_urls);
     client.auth = context
         .token
         .clone()

@@ -20,6 +20,7 @@ client-key = "client.key"
 
 [contexts.pinned]
 url = "https://flink.internal:8443"
+failover-urls = ["https://flink-standby.internal:8443"]
 proxy = "http://proxy.internal:3128"
 pinned-certificates = ["0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9"]
 "#;
@@ -76,7 +77,7 @@ fn a_named_context_wins_over_the_environment() {
 }
 
 #[test]
-fn pinned_certificates_and_the_proxy_come_from_the_context() {
+fn failover_urls_pins_and_the_proxy_come_from_the_context() {
     let selection = Selection {
         context: Some("pinned"),
         config: Some(config()),
@@ -84,6 +85,10 @@ fn pinned_certificates_and_the_proxy_come_from_the_context() {
     };
     let settings = run(&selection, &[], Some(FILE)).unwrap();
     assert_eq!(settings.client.pinned_certificates.len(), 1);
+    assert_eq!(
+        settings.client.failover_urls,
+        ["https://flink-standby.internal:8443"]
+    );
     assert!(
         settings.client.pinned_certificates[0]
             .to_string()

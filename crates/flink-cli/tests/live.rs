@@ -313,3 +313,29 @@ fn a_pinned_server_certificate_stands_in_for_the_ca() {
         "{stderr}"
     );
 }
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn a_jobmanager_that_is_down_fails_over_to_the_cluster() {
+    let url = std::env::var("FLINK_REST_URL").expect("live tests need FLINK_REST_URL");
+    let scheme = if url.starts_with("https://") {
+        "https"
+    } else {
+        "http"
+    };
+    let output = command(&[
+        "--url",
+        &format!("{scheme}://127.0.0.1:9"),
+        "overview",
+        "-v",
+    ])
+    .env("FLINK_REST_FAILOVER_URLS", &url)
+    .output()
+    .expect("flinkctl runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("VERSION"),
+        "{stderr}"
+    );
+}

@@ -28,6 +28,7 @@
 //! | variable | meaning |
 //! | --- | --- |
 //! | `FLINK_REST_URL` | the REST URL (required), may carry a path prefix for reverse proxies |
+//! | `FLINK_REST_FAILOVER_URLS` | more JobManagers of an HA cluster (comma-separated), tried in turn when one cannot be reached |
 //! | `FLINK_REST_TOKEN` | a bearer token sent as `Authorization` |
 //! | `FLINK_REST_USERNAME`, `FLINK_REST_PASSWORD` | basic authentication |
 //! | `FLINK_REST_CLIENT_HEADERS` | extra headers, one `Name: value` per line (as Flink's own tools read it) |

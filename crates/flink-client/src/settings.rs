@@ -31,6 +31,9 @@ use crate::BuildError;
 pub struct ClientSettings {
     /// The REST URL, possibly with a path prefix for a reverse proxy.
     pub url: String,
+    /// More JobManagers of the same HA cluster, tried in turn when one cannot be reached (see
+    /// [`flink_transport::TransportConfig::failover_urls`]).
+    pub failover_urls: Vec<String>,
     /// Credentials for a gateway in front of Flink (`Debug` hides the secret).
     pub auth: Option<Auth>,
     /// Extra headers of every request, as `(name, value)`; values are kept out of traces.
@@ -108,8 +111,16 @@ impl ClientSettings {
             }
             None => Vec::new(),
         };
+        let failover_urls = set("FLINK_REST_FAILOVER_URLS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(str::to_owned)
+            .collect();
         Ok(Self {
             url: url.trim().to_owned(),
+            failover_urls,
             auth,
             headers,
             ca: set("FLINK_TLS_CA").map(PathBuf::from),
@@ -123,6 +134,9 @@ impl ClientSettings {
     /// The transport configuration: reads the PEM files and checks the URL and headers.
     pub fn transport_config(&self) -> Result<TransportConfig, BuildError> {
         let mut config = TransportConfig::new(&self.url)?;
+        for url in &self.failover_urls {
+            config.add_failover_url(url)?;
+        }
         config.auth.clone_from(&self.auth);
         for (name, value) in &self.headers {
             let (name, value) = header(name, value)?;
@@ -265,6 +279,7 @@ mod tests {
             "FLINK_TLS_CLIENT_KEY" => Some("/k.pem".to_owned()),
             "FLINK_TLS_INSECURE" => Some("yes".to_owned()),
             "FLINK_TLS_FINGERPRINT" => Some(format!("{PIN}, {}", PIN.replace(':', ""))),
+            "FLINK_REST_FAILOVER_URLS" => Some(" https://jm-1:8081 ,https://jm-2:8081,".to_owned()),
             _ => None,
         })
         .unwrap();
@@ -276,6 +291,10 @@ mod tests {
         assert!(settings.identity.is_some());
         assert!(settings.insecure);
         assert_eq!(settings.pinned_certificates.len(), 2);
+        assert_eq!(
+            settings.failover_urls,
+            ["https://jm-1:8081", "https://jm-2:8081"]
+        );
         let config = ClientSettings {
             identity: None,
             ca: None,
@@ -284,6 +303,7 @@ mod tests {
         .transport_config()
         .unwrap();
         assert_eq!(config.tls.pinned_certificates[0].to_string(), PIN);
+        assert_eq!(config.failover_urls.len(), 2);
     }
 
     const PIN: &str = "0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9";
