@@ -73,7 +73,7 @@ pub use body::{Body, BodyTooLarge, ResponseBody, read_body_limited};
 pub use classify::{Outcome, Verdict, classify};
 pub use config::{
     Auth, CertificateFingerprint, ClientIdentity, ConfigError, ProxyConfig, RetryBudget,
-    RetryConfig, RootCertificates, Secret, TlsConfig, TransportConfig,
+    RetryConfig, RootCertificates, Secret, TlsConfig, TokenSource, TransportConfig,
 };
 pub use error::{AttemptTimedOut, is_connect, is_timeout};
 pub use extensions::{Idempotency, OperationName, RequestTimeout};

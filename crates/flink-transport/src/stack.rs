@@ -15,7 +15,7 @@ use crate::config::validate_base_url;
 use crate::layers::{AttemptTimeout, BaseUrl, DefaultHeaders, Trace};
 use crate::proxy::ForwardProxy;
 use crate::retry::RetryPolicy;
-use crate::{Body, BoxError, ConfigError, Transport, TransportConfig, tls};
+use crate::{Auth, Body, BoxError, ConfigError, Transport, TransportConfig, tls};
 
 impl TransportConfig {
     /// Builds the default stack over hyper-util and rustls. Needs no network and no runtime;
@@ -107,7 +107,11 @@ impl TransportConfig {
         let service = AttemptTimeout::new(service, self.attempt_timeout);
         let service = Retry::new(RetryPolicy::new(self.retry), service);
         let service = Trace::new(service);
-        let service = DefaultHeaders::new(service, headers);
+        let token_source = match &self.auth {
+            Some(Auth::BearerFrom(source)) => Some(source.clone()),
+            _ => None,
+        };
+        let service = DefaultHeaders::new(service, headers, token_source);
         Ok(Transport::from_boxed(service))
     }
 
@@ -132,8 +136,14 @@ impl TransportConfig {
             })?;
             headers.insert(USER_AGENT, agent);
         }
-        if let Some(auth) = &self.auth {
-            headers.insert(AUTHORIZATION, auth.header_value()?);
+        if let Some(value) = self
+            .auth
+            .as_ref()
+            .map(Auth::static_header_value)
+            .transpose()?
+            .flatten()
+        {
+            headers.insert(AUTHORIZATION, value);
         }
         self.warn_of_plain_credentials(&headers);
         Ok(headers)
@@ -149,7 +159,8 @@ impl TransportConfig {
                     .parse::<std::net::IpAddr>()
                     .is_ok_and(|ip| ip.is_loopback())
         });
-        let credentials = headers.keys().any(crate::config::is_secret_header);
+        let credentials =
+            self.auth.is_some() || headers.keys().any(crate::config::is_secret_header);
         if credentials && self.base_url.scheme_str() == Some("http") && !loopback {
             tracing::warn!(
                 url = %crate::config::redacted(&self.base_url.to_string()),

@@ -1,6 +1,7 @@
 //! [`Auth`] and [`Secret`].
 
 use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::prelude::BASE64_STANDARD;
@@ -8,6 +9,7 @@ use http::HeaderValue;
 use http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
 
 use super::ConfigError;
+use crate::BoxError;
 
 /// A string that `Debug` never prints, e.g. a password or token.
 #[derive(Clone)]
@@ -56,6 +58,51 @@ pub enum Auth {
     },
     /// A bearer token.
     Bearer(Secret),
+    /// A bearer token asked for before every call, for tokens that expire (see
+    /// [`TokenSource`]).
+    BearerFrom(TokenSource),
+}
+
+/// A function that returns the current bearer token: from an OAuth client, or a file that a
+/// sidecar renews. It runs before every call (not before each retry of it), so it should
+/// return a cached token and renew it only when it is about to expire. An error fails the
+/// call, before anything is sent.
+///
+/// ```
+/// use flink_transport::{Auth, Secret, TokenSource};
+///
+/// let auth = Auth::BearerFrom(TokenSource::new(|| {
+///     Ok(Secret::new(std::fs::read_to_string("/var/run/secrets/flink-token")?.trim()))
+/// }));
+/// # let _ = auth;
+/// ```
+#[derive(Clone)]
+pub struct TokenSource(Arc<dyn Fn() -> Result<Secret, BoxError> + Send + Sync>);
+
+impl TokenSource {
+    /// A source that calls `token`.
+    pub fn new(token: impl Fn() -> Result<Secret, BoxError> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(token))
+    }
+
+    /// The `Authorization` value of the token it returns now.
+    pub(crate) fn header_value(&self) -> Result<HeaderValue, BoxError> {
+        let token = (self.0)().map_err(|source| TokenSourceFailed { source })?;
+        Ok(Auth::Bearer(token).header_value()?)
+    }
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenSource(..)")
+    }
+}
+
+/// The [`TokenSource`] failed, so the call was not sent.
+#[derive(Debug, thiserror::Error)]
+#[error("the bearer token source failed, so the request was not sent: {source}")]
+struct TokenSourceFailed {
+    source: BoxError,
 }
 
 impl Auth {
@@ -72,14 +119,30 @@ impl Auth {
         Self::Bearer(token.into())
     }
 
-    /// The `Authorization` value, marked sensitive so hyper and `Debug` keep it hidden.
-    pub(crate) fn header_value(&self) -> Result<HeaderValue, ConfigError> {
+    /// The `Authorization` value, marked sensitive so hyper and `Debug` keep it hidden; `None`
+    /// for a [`TokenSource`], asked before each call instead.
+    pub(crate) fn static_header_value(&self) -> Result<Option<HeaderValue>, ConfigError> {
+        match self {
+            Self::BearerFrom(_) => Ok(None),
+            other => other.header_value().map(Some),
+        }
+    }
+
+    fn header_value(&self) -> Result<HeaderValue, ConfigError> {
         let text = match self {
             Self::Basic { username, password } => format!(
                 "Basic {}",
                 BASE64_STANDARD.encode(format!("{username}:{}", password.expose()))
             ),
             Self::Bearer(token) => format!("Bearer {}", token.expose()),
+            Self::BearerFrom(source) => {
+                return source
+                    .header_value()
+                    .map_err(|error| ConfigError::InvalidHeader {
+                        name: "Authorization",
+                        reason: error.to_string(),
+                    });
+            }
         };
         // The message must not echo the credentials.
         let mut value = HeaderValue::from_str(&text).map_err(|_| ConfigError::InvalidHeader {

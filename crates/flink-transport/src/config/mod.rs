@@ -14,7 +14,7 @@ use std::time::Duration;
 use http::{HeaderMap, Uri};
 
 pub(crate) use self::auth::is_secret_header;
-pub use self::auth::{Auth, Secret};
+pub use self::auth::{Auth, Secret, TokenSource};
 pub use self::error::ConfigError;
 pub use self::fingerprint::CertificateFingerprint;
 pub use self::proxy::ProxyConfig;
