@@ -1,12 +1,12 @@
 //! `flinkctl jobs …`: one job's details, state, failures, checkpoints, configuration, graph,
 //! vertices and metrics.
 
+mod rescales;
 mod vertex;
 
 use clap::{Subcommand, ValueEnum};
 use flink_client::api::JobId;
 use flink_client::api::jobs::checkpoints::GetCheckpointingStatistics;
-use flink_client::api::jobs::rescales::{GetRescaleDetails, GetRescalesHistory};
 use flink_client::api::jobs::{
     GetJob, GetJobAccumulators, GetJobConfig, GetJobExceptions, GetJobPlan, GetJobStatus,
 };
@@ -16,7 +16,6 @@ use flink_client::models::jobs::config::JobConfigInfo;
 use flink_client::models::jobs::details::JobDetailsInfo;
 use flink_client::models::jobs::exceptions::JobExceptionsInfoWithHistory;
 use flink_client::models::jobs::plan::JobPlanInfo;
-use flink_client::models::jobs::rescales::JobRescaleDetails;
 use flink_client::models::jobs::result::JobAccumulatorsInfo;
 use flink_client::models::jobs::state::JobStatusInfo;
 use flink_client::models::jobs::vertices::FlameGraphType;
@@ -242,19 +241,8 @@ pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
         Command::Metrics { job, names } => {
             process::metrics_in(ctx, MetricScope::Job(id(job)?), names).await
         }
-        Command::Rescales { job, rescale: None } => {
-            ctx.show(GetRescalesHistory { job: id(job)? }, rescale_rows)
-                .await
-        }
-        Command::Rescales {
-            job,
-            rescale: Some(rescale),
-        } => {
-            let endpoint = GetRescaleDetails {
-                job: id(job)?,
-                rescale: rescale.parse()?,
-            };
-            ctx.show(endpoint, rescale_vertex_rows).await
+        Command::Rescales { job, rescale } => {
+            rescales::show(ctx, id(job)?, rescale.as_deref()).await
         }
         Command::Accumulators { job } => {
             let endpoint = GetJobAccumulators {
@@ -347,42 +335,6 @@ fn checkpoint_rows(stats: CheckpointingStatistics) -> Rows {
                 checkpoint.num_acknowledged_subtasks, checkpoint.num_subtasks
             ),
             checkpoint.external_path.unwrap_or_else(|| "-".to_owned()),
-        ]);
-    }
-    rows
-}
-
-#[allow(clippy::needless_pass_by_value)] // the shape `Ctx::show` takes
-fn rescale_rows(history: Vec<JobRescaleDetails>) -> Rows {
-    let mut rows =
-        Rows::new(&["ID", "STARTED", "ENDED", "STATE", "CAUSE"]).wide(&["REASON", "ATTEMPT"]);
-    let or_dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_owned());
-    for rescale in &history {
-        rows.push([
-            rescale.rescale_uuid.clone(),
-            timestamp(rescale.start_timestamp_in_millis),
-            timestamp(rescale.end_timestamp_in_millis.unwrap_or_default()),
-            or_dash(rescale.terminal_state.as_ref().map(ToString::to_string)),
-            or_dash(rescale.trigger_cause.as_ref().map(ToString::to_string)),
-            or_dash(rescale.terminated_reason.as_ref().map(ToString::to_string)),
-            rescale.rescale_attempt_id.to_string(),
-        ]);
-    }
-    rows
-}
-
-fn rescale_vertex_rows(rescale: JobRescaleDetails) -> Rows {
-    let mut rows = Rows::new(&["VERTEX", "BEFORE", "AFTER", "DESIRED"])
-        .wide(&["SUFFICIENT", "SLOT SHARING GROUP"]);
-    let count = |value: Option<i32>| value.map_or_else(|| "-".to_owned(), |v| v.to_string());
-    for vertex in rescale.vertices.into_values() {
-        rows.push([
-            vertex.job_vertex_name,
-            count(vertex.pre_rescale_parallelism),
-            count(vertex.post_rescale_parallelism),
-            vertex.desired_parallelism.to_string(),
-            vertex.sufficient_parallelism.to_string(),
-            vertex.slot_sharing_group_name,
         ]);
     }
     rows
