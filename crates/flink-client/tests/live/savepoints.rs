@@ -258,9 +258,13 @@ async fn a_savepoint_of_a_finished_job_is_operation_failed() {
         let failure = operation_failed(&error);
         assert!(failure.operation.contains(job.as_str()), "{failure:?}");
         assert!(failure.class.is_some(), "{error:?}");
+        // Usually the job is gone; right after it finished, its JobMaster may still answer
+        // and refuse a savepoint of a batch-finished job instead (seen on 2.2.1).
         assert!(
-            failure.message.contains("FlinkJobNotFoundException"),
-            "the root cause names the missing job: {failure:?}"
+            failure.message.contains(job.as_str())
+                && (failure.message.contains("FlinkJobNotFoundException")
+                    || failure.message.contains("is not a streaming job")),
+            "the root cause names the job and why: {failure:?}"
         );
         assert!(failure.stack_trace.is_some());
         assert!(dir.savepoints().is_empty());
