@@ -2,11 +2,13 @@
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, PROXY_AUTHORIZATION, USER_AGENT};
-use http::{HeaderMap, HeaderValue, Request, Response};
+use http::{HeaderMap, HeaderValue, Request, Response, Uri};
 use http_body_util::BodyExt;
+use hyper::rt::{Read, Write};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::legacy::connect::{Connection, HttpConnector};
 use hyper_util::rt::TokioExecutor;
 use tower::retry::Retry;
 use tower::{Service, ServiceExt};
@@ -16,6 +18,22 @@ use crate::layers::{AttemptTimeout, BaseUrl, DefaultHeaders, Trace};
 use crate::proxy::ForwardProxy;
 use crate::retry::RetryPolicy;
 use crate::{Auth, Body, BoxError, ConfigError, Transport, TransportConfig, tls};
+
+/// hyper's pooled client over `connector`, with TLS for `https` destinations.
+fn tls_client<C>(tls: rustls::ClientConfig, connector: C) -> Client<HttpsConnector<C>, Body>
+where
+    C: Service<Uri> + Clone + Send + Sync + 'static,
+    C::Response: Read + Write + Connection + Send + Unpin + 'static,
+    C::Future: Send + 'static,
+    C::Error: Into<BoxError>,
+{
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(connector);
+    Client::builder(TokioExecutor::new()).build(https)
+}
 
 impl TransportConfig {
     /// Builds the default stack over hyper-util and rustls. Needs no network and no runtime;
@@ -33,13 +51,7 @@ impl TransportConfig {
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
         let Some(route) = self.proxy.route(&self.base_url)? else {
-            let https = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_tls_config(tls)
-                .https_or_http()
-                .enable_http1()
-                .wrap_connector(http);
-            let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build(https);
-            return self.build_with_service(client);
+            return self.build_with_service(tls_client(tls, http));
         };
         tracing::debug!(proxy = %route.uri, "connecting through an HTTP proxy");
         if self.base_url.scheme_str() == Some("https") {
@@ -48,13 +60,7 @@ impl TransportConfig {
             if let Some(authorization) = route.authorization {
                 tunnel = tunnel.with_auth(authorization);
             }
-            let https = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_tls_config(tls)
-                .https_only()
-                .enable_http1()
-                .wrap_connector(tunnel);
-            let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build(https);
-            return self.build_with_service(client);
+            return self.build_with_service(tls_client(tls, tunnel));
         }
         let connector = ForwardProxy {
             proxy: route.uri,
