@@ -9,7 +9,7 @@ use flink_client::api::{JarId, JarProgram};
 use flink_client::models::jars::JarList;
 use flink_client::models::jobs::plan::JobPlanInfo;
 
-use super::Ctx;
+use super::{Ctx, encode};
 use crate::exit::Failure;
 use crate::output::{Rows, document, timestamp, write};
 
@@ -105,8 +105,7 @@ async fn upload(ctx: &Ctx, path: &PathBuf) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     if ctx.printer.is_document() {
         // The model keeps every field of Flink's answer, so this is what the server sent.
-        let json = serde_json::to_value(&uploaded.response)
-            .map_err(|error| Failure::Answer(format!("could not write the answer: {error}")))?;
+        let json = encode(&uploaded.response)?;
         write(&mut out, document(ctx.printer.format, &json)?.as_bytes())
     } else {
         write(&mut out, format!("{}\n", uploaded.jar).as_bytes())

@@ -177,6 +177,13 @@ impl Ctx {
     }
 }
 
+/// A model as JSON again, for `-o json|yaml` where the answer came typed (the models keep
+/// every field of Flink's answer).
+pub(crate) fn encode<T: serde::Serialize>(model: &T) -> Result<serde_json::Value, Failure> {
+    serde_json::to_value(model)
+        .map_err(|error| Failure::Answer(format!("could not write the answer as JSON: {error}")))
+}
+
 /// Decodes the server's JSON into its model.
 pub(crate) fn decode<T: DeserializeOwned>(json: &serde_json::Value) -> Result<T, Failure> {
     T::deserialize(json).map_err(|error| {

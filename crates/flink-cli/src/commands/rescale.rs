@@ -4,10 +4,8 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use flink_client::models::jobs::resources::JobResourceRequirements;
-
 use super::run::check_parallelism;
-use super::{Ctx, verb};
+use super::{Ctx, encode, verb};
 use crate::cli::parse_duration;
 use crate::exit::Failure;
 use crate::progress;
@@ -48,7 +46,8 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
         .unwrap_or(NonZeroU32::MIN);
     let job = verb::existing_job(ctx, &args.job).await?;
     let requirements = ctx.call(ctx.client.rescale(&job, parallelism)).await?;
-    let json = requirements_json(&requirements)?;
+    // The PUT answers nothing: `-o json` prints the requirements sent.
+    let json = encode(&requirements)?;
     if args.detached {
         return verb::print(
             ctx,
@@ -70,11 +69,4 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
         &format!("job {job} runs {parallelism} tasks per vertex"),
         &json,
     )
-}
-
-/// The requirements sent, as Flink's JSON (what `-o json` prints).
-fn requirements_json(requirements: &JobResourceRequirements) -> Result<serde_json::Value, Failure> {
-    serde_json::to_value(requirements).map_err(|error| {
-        Failure::Answer(format!("could not write the requirements as JSON: {error}"))
-    })
 }

@@ -9,7 +9,7 @@ use flink_client::models::jobs::state::JobState;
 use flink_client::operation::Savepoint;
 use flink_client::prelude::Operation;
 
-use super::{Ctx, savepoint, verb};
+use super::{Ctx, encode, savepoint, verb};
 use crate::cli::parse_duration;
 use crate::exit::Failure;
 use crate::progress;
@@ -114,9 +114,7 @@ pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
             let deadline = verb::deadline(ctx, *wait_for);
             let waiting = ctx.client.wait_for_cluster(*taskmanagers, *slots, deadline);
             let ready = progress::spin(ctx, "waiting for the cluster", waiting).await?;
-            let json = serde_json::to_value(&ready).map_err(|error| {
-                Failure::Answer(format!("could not write the overview: {error}"))
-            })?;
+            let json = encode(&ready)?;
             verb::print(
                 ctx,
                 &format!(
