@@ -7,6 +7,12 @@
 //! asynchronous operations take seconds, so they pause up to [`OPERATION_MAX_PAUSE`]. A wait ends
 //! with [`ApiError::WaitTimedOut`] at its deadline, with the last thing it saw.
 //!
+//! The deadline bounds the whole wait: each poll gets only the time that is left, whatever
+//! the transport's attempt timeout and retries would allow, so a JobManager that stops
+//! answering cannot stretch a 10 s wait to minutes. A poll that finds the JobManager
+//! unreachable, timing out or without a leader (503) counts as "not yet": a wait rides through
+//! a JobManager restart or a leader election until its own deadline.
+//!
 //! [`Operation::wait`]: crate::operation::Operation::wait
 
 use std::future::Future;
@@ -58,6 +64,11 @@ impl Backoff {
         self.started.elapsed()
     }
 
+    /// The time left until the deadline (zero once it has passed).
+    fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
     /// Sleeps until the next poll. Returns `false`, without sleeping, once the deadline has
     /// passed; the last sleep is cut short so that one more poll happens right at the deadline.
     pub(crate) async fn pause(&mut self) -> bool {
@@ -83,6 +94,10 @@ pub(crate) enum Poll<T> {
 /// Calls `attempt`, pausing as `backoff` says, until it is [`Poll::Ready`] or fails, or the
 /// deadline passes ([`ApiError::WaitTimedOut`] naming `what` and the last state seen). Polls
 /// at least once, the first time at once.
+///
+/// Each poll may take only the time left before the deadline. A poll that fails because the
+/// JobManager cannot be reached, does not answer in time or has no leader
+/// ([`is_transient`]) counts as pending: the wait goes on until its deadline.
 pub(crate) async fn poll_until<T, F, Fut>(
     what: impl FnOnce() -> String,
     mut backoff: Backoff,
@@ -92,19 +107,39 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Poll<T>, ApiError>>,
 {
+    let mut last_seen = None;
     loop {
-        let last_seen = match attempt().await? {
-            Poll::Ready(value) => return Ok(value),
-            Poll::Pending(seen) => seen,
-        };
+        let limit = backoff.remaining();
+        match tokio::time::timeout(limit, attempt()).await {
+            Ok(Ok(Poll::Ready(value))) => return Ok(value),
+            Ok(Ok(Poll::Pending(seen))) => last_seen = Some(seen),
+            Ok(Err(error)) if is_transient(&error) => {
+                last_seen = Some(format!("no answer ({error})"));
+            }
+            Ok(Err(error)) => return Err(error),
+            Err(_elapsed) => {
+                let seen = last_seen.map_or_else(String::new, |seen| format!("{seen}; "));
+                last_seen = Some(format!(
+                    "{seen}the last poll got no answer within the {limit:?} left"
+                ));
+            }
+        }
         if !backoff.pause().await {
             return Err(ApiError::WaitTimedOut {
                 what: what(),
                 waited: backoff.elapsed(),
-                last_seen,
+                last_seen: last_seen.unwrap_or_default(),
             });
         }
     }
+}
+
+/// Whether a failed poll says only that the JobManager is not answering right now: the
+/// connection failed or broke, the call timed out, or there is no leader (503). A restart or a
+/// leader election looks like this for seconds; anything else (a 404, bad input, a
+/// misfitting answer) ends the wait at once.
+fn is_transient(error: &ApiError) -> bool {
+    matches!(error, ApiError::Transport { .. }) || error.is_timeout() || error.is_unavailable()
 }
 
 /// `RUNNING or FINISHED`.
@@ -234,9 +269,9 @@ impl FlinkClient {
     ///
     /// A JobManager that is still starting is waited for as well: a failed connection, a
     /// timeout or a 503 (no leader elected yet) counts as not ready rather than as an error,
-    /// so a TLS mistake shows only as the last thing seen when the wait ends with
-    /// [`ApiError::WaitTimedOut`] after `deadline`. Other errors (a 404 from a wrong URL path)
-    /// end the wait at once.
+    /// as in every wait, so a TLS mistake shows only as the last thing seen when the wait ends
+    /// with [`ApiError::WaitTimedOut`] after `deadline`. Other errors (a 404 from a wrong URL
+    /// path) end the wait at once.
     pub async fn wait_for_cluster(
         &self,
         taskmanagers: u32,
@@ -247,17 +282,7 @@ impl FlinkClient {
             || format!("{taskmanagers} TaskManagers with {free_slots} free slots"),
             Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
-                let overview = match self.overview().await {
-                    Ok(overview) => overview,
-                    Err(error)
-                        if matches!(error, ApiError::Transport { .. })
-                            || error.is_timeout()
-                            || error.is_unavailable() =>
-                    {
-                        return Ok(Poll::Pending(format!("no answer yet ({error})")));
-                    }
-                    Err(error) => return Err(error),
-                };
+                let overview = self.overview().await?;
                 let count = |value: i32| u32::try_from(value).unwrap_or(0);
                 if count(overview.taskmanagers) >= taskmanagers
                     && count(overview.slots_available) >= free_slots

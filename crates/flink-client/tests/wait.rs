@@ -221,3 +221,72 @@ async fn a_wrong_path_ends_the_cluster_wait_at_once() {
     assert!(error.is_not_found(), "{error:?}");
     assert_eq!(handle.request_count(), 1);
 }
+
+/// A client whose every attempt may take a minute, with three retries: the defaults that made a
+/// 10 s wait last four minutes against a JobManager that stopped answering.
+fn client_with_minute_attempts(
+    script: impl IntoIterator<Item = ScriptedResponse>,
+) -> (FlinkClient, flink_client::transport::mock::MockHandle) {
+    let config = flink_client::TransportConfig::new("http://flink.test:8081/").unwrap();
+    assert_eq!(config.attempt_timeout, Duration::from_secs(60));
+    let (transport, handle) =
+        flink_client::transport::mock::scripted_with(&config, script).unwrap();
+    (FlinkClient::from_transport(transport), handle)
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_deadline_bounds_a_wait_on_a_jobmanager_that_stopped_answering() {
+    let (client, handle) = client_with_minute_attempts(
+        std::iter::once(status("RUNNING"))
+            .chain(std::iter::repeat_with(ScriptedResponse::never).take(10)),
+    );
+    let started = tokio::time::Instant::now();
+    let error = client
+        .wait_for_job_state(&job(), &[JobState::Finished], Duration::from_secs(10))
+        .await
+        .unwrap_err();
+    assert_eq!(started.elapsed(), Duration::from_secs(10));
+    let (what, waited, last_seen) = timed_out(&error);
+    assert!(what.contains(JOB), "{what}");
+    assert_eq!(waited, Duration::from_secs(10));
+    assert!(
+        last_seen.starts_with("RUNNING; the last poll got no answer"),
+        "{last_seen}"
+    );
+    assert_eq!(handle.request_count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wait_rides_through_refused_connections_and_leader_elections() {
+    let no_leader = || {
+        ScriptedResponse::json(
+            503,
+            r#"{"errors":["Service temporarily unavailable due to an ongoing leader election. Please refresh."]}"#,
+        )
+    };
+    // Each failed poll also runs out the transport's own retries.
+    let script = std::iter::repeat_with(ScriptedResponse::connect_error)
+        .take(12)
+        .chain(std::iter::repeat_with(no_leader).take(12))
+        .chain([status("RUNNING")]);
+    let (client, handle) = client_over(script);
+    let state = client
+        .wait_for_job_state(&job(), &[JobState::Running], Duration::from_secs(120))
+        .await
+        .unwrap();
+    assert_eq!(state, JobState::Running);
+    assert_eq!(handle.remaining(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wait_on_a_jobmanager_that_never_comes_back_says_what_it_saw() {
+    let (client, _) =
+        client_over(std::iter::repeat_with(ScriptedResponse::connect_error).take(1000));
+    let error = client
+        .wait_for_job_state(&job(), &[JobState::Running], Duration::from_secs(3))
+        .await
+        .unwrap_err();
+    let (_, waited, last_seen) = timed_out(&error);
+    assert_eq!(waited, Duration::from_secs(3));
+    assert!(last_seen.starts_with("no answer ("), "{last_seen}");
+}
