@@ -102,6 +102,8 @@ where
                 what: what(),
                 waited: backoff.elapsed(),
                 last_seen,
+                job: None,
+                trigger: None,
             });
         }
     }
