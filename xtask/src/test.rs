@@ -94,21 +94,21 @@ pub(crate) fn run(args: &TestArgs) -> Result<()> {
         .ok()
         .filter(|u| !u.is_empty())
     {
-        Some(url) => record(&format!("live tests against {url}"), &|| {
-            // Someone else's cluster: never run the tests that shut it down, nor those whose
-            // inputs were not given.
-            let mut filter = format!("not {DESTRUCTIVE}");
-            for (variable, tests) in [
-                ("FLINK_HISTORY_URL", "history"),
-                ("FLINK_TEST_JOB_GRAPH", "submission"),
-            ] {
-                if std::env::var_os(variable).is_none_or(|v| v.is_empty()) {
-                    eprintln!("xtask: {variable} is not set, so the {tests}:: tests do not run");
-                    filter = format!("{filter} and not test(/^{tests}::/)");
-                }
-            }
-            nextest(&["--run-ignored", "only", "-E", &filter], &[])
-        }),
+        Some(url) => {
+            // A jar the caller names is used as it is.
+            let given = std::env::var_os("FLINK_TEST_JAR").is_some_and(|v| !v.is_empty());
+            let jar = if given {
+                None
+            } else {
+                build_test_job(&mut record)
+            };
+            record(&format!("live tests against {url}"), &|| {
+                nextest(
+                    &["--run-ignored", "only", "-E", &external_filter()],
+                    &external_env(jar.as_deref()),
+                )
+            });
+        }
         None => live_on_local_clusters(args, &mut record),
     }
 
@@ -146,6 +146,59 @@ pub(crate) fn run(args: &TestArgs) -> Result<()> {
 
 type Record<'a> = dyn FnMut(&str, &dyn Fn() -> Result<String>) + 'a;
 
+/// Builds the test job's jar as a step of the run; its path, unless that failed.
+fn build_test_job(record: &mut Record<'_>) -> Option<PathBuf> {
+    let jar: OnceCell<Result<PathBuf>> = OnceCell::new();
+    record(
+        "build the test job",
+        &|| match jar.get_or_init(|| testjob::build("2.3.0")) {
+            Ok(path) => Ok(path.display().to_string()),
+            Err(error) => bail!("{error:#}"),
+        },
+    );
+    jar.into_inner().and_then(Result::ok)
+}
+
+/// The live tests against someone else's cluster: never those that shut it down, nor those
+/// whose inputs were not given (a HistoryServer, a job graph written for its version).
+fn external_filter() -> String {
+    let mut filter = format!("not {DESTRUCTIVE}");
+    for (variable, tests) in [
+        ("FLINK_HISTORY_URL", "history"),
+        ("FLINK_TEST_JOB_GRAPH", "submission"),
+    ] {
+        if std::env::var_os(variable).is_none_or(|v| v.is_empty()) {
+            eprintln!("xtask: {variable} is not set, so the {tests}:: tests do not run");
+            filter = format!("{filter} and not test(/^{tests}::/)");
+        }
+    }
+    filter
+}
+
+/// What the live tests need beyond the environment's `FLINK_*` settings of the cluster: the
+/// test job's jar, when it was built here, and no proxy for loopback.
+fn external_env(jar: Option<&Path>) -> Vec<(String, String)> {
+    let mut env = no_proxy_for_loopback();
+    if let Some(path) = jar {
+        env.push(("FLINK_TEST_JAR".to_owned(), path.display().to_string()));
+    }
+    env
+}
+
+/// `NO_PROXY` (both spellings) with loopback added: a proxy of this machine's environment
+/// must not be asked for a cluster on this machine.
+fn no_proxy_for_loopback() -> Vec<(String, String)> {
+    let no_proxy = std::env::var("NO_PROXY").or_else(|_| std::env::var("no_proxy"));
+    let no_proxy = match no_proxy {
+        Ok(list) if !list.trim().is_empty() => format!("{list},127.0.0.1,localhost"),
+        _ => "127.0.0.1,localhost".to_owned(),
+    };
+    vec![
+        ("NO_PROXY".to_owned(), no_proxy.clone()),
+        ("no_proxy".to_owned(), no_proxy),
+    ]
+}
+
 fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
     let planned = plan_clusters(args);
     let clusters: OnceCell<Vec<Result<Cluster>>> = OnceCell::new();
@@ -162,15 +215,7 @@ fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
         }
     });
     let clusters = clusters.into_inner().unwrap_or_default();
-    let jar: OnceCell<Result<PathBuf>> = OnceCell::new();
-    record(
-        "build the test job",
-        &|| match jar.get_or_init(|| testjob::build("2.3.0")) {
-            Ok(path) => Ok(path.display().to_string()),
-            Err(error) => bail!("{error:#}"),
-        },
-    );
-    let jar = jar.into_inner().and_then(Result::ok);
+    let jar = build_test_job(record);
 
     for (plan, cluster) in planned.iter().zip(&clusters) {
         let Ok(cluster) = cluster else { continue };
@@ -225,14 +270,7 @@ fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
 pub(crate) fn live_env(cluster: &Cluster, jar: Option<&Path>) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = cluster.env.clone();
     env.push(("FLINK_TEST_VERSION".to_owned(), cluster.version.clone()));
-    // The clusters are on loopback: a proxy of this machine's environment must not be asked.
-    let no_proxy = std::env::var("NO_PROXY").or_else(|_| std::env::var("no_proxy"));
-    let no_proxy = match no_proxy {
-        Ok(list) if !list.trim().is_empty() => format!("{list},127.0.0.1,localhost"),
-        _ => "127.0.0.1,localhost".to_owned(),
-    };
-    env.push(("NO_PROXY".to_owned(), no_proxy.clone()));
-    env.push(("no_proxy".to_owned(), no_proxy));
+    env.extend(no_proxy_for_loopback());
     env.push((
         "FLINK_TEST_STATE_DIR".to_owned(),
         cluster.state.display().to_string(),

@@ -2,6 +2,8 @@
 
 use http::StatusCode;
 
+use crate::{JobId, TriggerId};
+
 /// A boxed error from the transport (connect failures, timeouts, I/O errors).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -176,6 +178,11 @@ pub enum ApiError {
         waited: std::time::Duration,
         /// The last state seen.
         last_seen: String,
+        /// The job of the awaited operation (savepoint, stop, checkpoint), if it has one.
+        job: Option<JobId>,
+        /// The trigger id of the awaited operation, which goes on in Flink: wait for it again
+        /// with `Operation::resume`.
+        trigger: Option<TriggerId>,
     },
 }
 

@@ -67,7 +67,8 @@ pub(crate) struct Global {
     /// How answers are printed: `json` and `yaml` show exactly what the server sent.
     #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
     pub(crate) output: Format,
-    /// The time limit of each call to Flink, e.g. `500ms`, `30s`, `2m`.
+    /// The time limit of the whole command, waits included, e.g. `500ms`, `30s`, `2m` (of each
+    /// refresh for `top` and `log --follow`).
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub(crate) timeout: Option<Duration>,
     /// Say more on standard error (repeat for more).
@@ -157,6 +158,19 @@ pub(crate) enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command runs until the user quits (`top`, `log --follow`), so that
+    /// `--timeout` limits each refresh rather than the whole command.
+    pub(crate) fn runs_until_quit(&self) -> bool {
+        match self {
+            Self::Top(_) => true,
+            Self::Jobmanager(jobmanager::Command::Log { follow, .. })
+            | Self::Taskmanagers(taskmanagers::Command::Log { follow, .. }) => *follow,
+            _ => false,
+        }
+    }
+}
+
 /// The whole `--help` epilogue of the root command, exit codes included (set in `main`, since
 /// `concat!` cannot reach a constant of another module).
 pub(crate) fn root_help() -> String {
@@ -205,6 +219,28 @@ mod tests {
             help.contains("Exit codes:") && help.contains("  6  invalid input"),
             "{help}"
         );
+    }
+
+    #[test]
+    fn only_top_and_follow_run_until_quit() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("flinkctl").chain(args.iter().copied())).unwrap()
+        };
+        for args in [
+            &["top", "x"][..],
+            &["jm", "log", "--follow"],
+            &["tm", "log", "t", "-f"],
+        ] {
+            assert!(parse(args).command.runs_until_quit(), "{args:?}");
+        }
+        for args in [
+            &["overview"][..],
+            &["jm", "log"],
+            &["stop", "x"],
+            &["api", "GET", "/x"],
+        ] {
+            assert!(!parse(args).command.runs_until_quit(), "{args:?}");
+        }
     }
 
     #[test]

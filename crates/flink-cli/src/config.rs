@@ -98,8 +98,7 @@ pub(crate) fn resolve(
     };
     let load = || -> Result<ConfigFile, Failure> {
         match read(&path).map_err(Failure::io(format!("reading {}", path.display())))? {
-            Some(text) => toml::from_str(&text)
-                .map_err(|error| Failure::Config(format!("{}: {error}", path.display()))),
+            Some(text) => toml::from_str(&text).map_err(|error| toml_error(&path, &text, &error)),
             None if selection.config.is_some() => Err(Failure::Config(format!(
                 "the config file {} does not exist",
                 path.display()
@@ -133,6 +132,40 @@ pub(crate) fn resolve(
         return Err(Failure::Config(format!("{}: no URL", settings.source)));
     }
     Ok(settings)
+}
+
+/// A config file's TOML error, said without the line it is on (which may hold a token):
+/// where it is, and what is wrong with any quoted value masked.
+fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> Failure {
+    let place = error
+        .span()
+        .and_then(|span| text.get(..span.start))
+        .map(|before| {
+            let line_start = before.rfind('\n').map_or(0, |index| index + 1);
+            let line = before.matches('\n').count() + 1;
+            let column = before[line_start..].chars().count() + 1;
+            format!(", line {line}, column {column}")
+        })
+        .unwrap_or_default();
+    Failure::Config(format!(
+        "{}{place}: {}",
+        path.display(),
+        mask_quoted(error.message().trim())
+    ))
+}
+
+/// `text` with what stands between double quotes replaced by `***` (serde's messages quote
+/// the offending value: `invalid type: string "…", expected a boolean`).
+fn mask_quoted(text: &str) -> String {
+    let mut masked = String::with_capacity(text.len());
+    for (index, part) in text.split('"').enumerate() {
+        if index > 0 {
+            masked.push('"');
+        }
+        // Odd parts stand between quotes; a last, unclosed one too.
+        masked.push_str(if index % 2 == 1 { "***" } else { part });
+    }
+    masked
 }
 
 /// `$XDG_CONFIG_HOME/flinkctl/config.toml`, else `~/.config/flinkctl/config.toml`.

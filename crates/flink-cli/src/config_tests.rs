@@ -180,6 +180,42 @@ fn mistakes_say_what_is_wrong() {
     assert!(error.to_string().contains("maybe"), "{error}");
 }
 
+#[test]
+fn toml_errors_never_quote_a_token() {
+    let named = Selection {
+        context: Some("x"),
+        ..Selection::default()
+    };
+    for (file, line) in [
+        (
+            "[contexts.x]\nurl = \"http://h:1\"\ntoken = \"TOKEN-S3CRET\n",
+            3,
+        ),
+        ("[contexts.x]\ntoken = \"TOKEN-S3CRET\" oops\n", 2),
+        ("[contexts.x]\ninsecure = \"TOKEN-S3CRET\"\n", 2),
+        ("[contexts.x]\nheaders = \"Bearer TOKEN-S3CRET\"\n", 2),
+    ] {
+        let error = run(&named, &[], Some(file)).unwrap_err();
+        let text = error.to_string();
+        assert!(matches!(error, Failure::Config(_)), "{text}");
+        assert!(!text.contains("S3CRET"), "{text}");
+        assert!(
+            text.contains(&format!("config.toml, line {line}, column")),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn quoted_values_are_masked() {
+    assert_eq!(
+        mask_quoted(r#"invalid type: string "x", expected "y""#),
+        r#"invalid type: string "***", expected "***""#
+    );
+    assert_eq!(mask_quoted(r#"unclosed "abc"#), r#"unclosed "***"#);
+    assert_eq!(mask_quoted("unknown field `urll`"), "unknown field `urll`");
+}
+
 /// Settings of `url` with `change` applied to them.
 fn settings_of(url: &str, change: impl FnOnce(&mut ClientSettings)) -> Settings {
     let mut client = ClientSettings::new(url);

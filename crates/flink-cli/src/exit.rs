@@ -160,6 +160,8 @@ mod tests {
             what: "job".to_owned(),
             waited: Duration::from_secs(1),
             last_seen: "RUNNING".to_owned(),
+            job: None,
+            trigger: None,
         };
         assert_eq!(code(&Failure::Api(wait)), TIMEOUT);
     }

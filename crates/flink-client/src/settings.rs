@@ -1,10 +1,12 @@
 //! `ClientSettings`: where a cluster is and how to reach it, as read from the environment or
 //! from a tool's own configuration, before any file is read.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use flink_transport::{
-    Auth, CertificateFingerprint, ClientIdentity, ConfigError, ProxyConfig, Secret, TransportConfig,
+    Auth, CertificateFingerprint, ClientIdentity, ConfigError, ProxyConfig, Secret,
+    TransportConfig, redact_url,
 };
 use http::{HeaderName, HeaderValue};
 
@@ -15,6 +17,8 @@ use crate::BuildError;
 /// [`ClientSettings::transport_config`] reads the files and checks everything.
 ///
 /// [`ClientSettings::from_env`] reads the variables listed in the crate documentation.
+/// `Debug` shows no secret: URLs without credentials or query values, header names without
+/// their values.
 ///
 /// ```
 /// use flink_client::{ClientSettings, FlinkClient};
@@ -26,7 +30,7 @@ use crate::BuildError;
 /// let client = FlinkClient::from_config(&settings.transport_config()?)?;
 /// # Ok::<(), flink_client::BuildError>(())
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ClientSettings {
     /// The REST URL, possibly with a path prefix for a reverse proxy.
@@ -158,6 +162,33 @@ impl ClientSettings {
             .clone_from(&self.pinned_certificates);
         config.proxy = self.proxy.clone();
         Ok(config)
+    }
+}
+
+impl fmt::Debug for ClientSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Extra headers are usually credentials (API keys, cookies), as `header` marks them.
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, _)| (name.as_str(), "<redacted>"))
+            .collect();
+        let failover_urls: Vec<String> = self
+            .failover_urls
+            .iter()
+            .map(|url| redact_url(url))
+            .collect();
+        f.debug_struct("ClientSettings")
+            .field("url", &redact_url(&self.url))
+            .field("failover_urls", &failover_urls)
+            .field("auth", &self.auth)
+            .field("headers", &headers)
+            .field("ca", &self.ca)
+            .field("identity", &self.identity)
+            .field("insecure", &self.insecure)
+            .field("pinned_certificates", &self.pinned_certificates)
+            .field("proxy", &self.proxy)
+            .finish()
     }
 }
 
@@ -304,6 +335,35 @@ mod tests {
         .unwrap();
         assert_eq!(config.tls.pinned_certificates[0].to_string(), PIN);
         assert_eq!(config.failover_urls.len(), 2);
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let settings = ClientSettings::from_lookup(|name| match name {
+            "FLINK_REST_URL" => Some("http://alice:url-password@h:1/?token=query-token".to_owned()),
+            "FLINK_REST_FAILOVER_URLS" => Some("http://bob:failover-password@h:2".to_owned()),
+            "FLINK_REST_TOKEN" => Some("bearer-token".to_owned()),
+            "FLINK_REST_CLIENT_HEADERS" => {
+                Some("X-Api-Key: api-key-value\nCookie: session=cookie-value".to_owned())
+            }
+            _ => None,
+        })
+        .unwrap();
+        let debug = format!("{settings:?} {settings:#?}");
+        for secret in [
+            "url-password",
+            "query-token",
+            "failover-password",
+            "bearer-token",
+            "api-key-value",
+            "cookie-value",
+        ] {
+            assert!(!debug.contains(secret), "{secret} leaked: {debug}");
+        }
+        assert!(
+            debug.contains("X-Api-Key") && debug.contains("h:1"),
+            "{debug}"
+        );
     }
 
     const PIN: &str = "0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9";

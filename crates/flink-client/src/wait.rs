@@ -114,7 +114,7 @@ where
             Ok(Ok(Poll::Ready(value))) => return Ok(value),
             Ok(Ok(Poll::Pending(seen))) => last_seen = Some(seen),
             Ok(Err(error)) if is_transient(&error) => {
-                last_seen = Some(format!("no answer ({error})"));
+                last_seen = Some(format!("no answer yet ({error})"));
             }
             Ok(Err(error)) => return Err(error),
             Err(_elapsed) => {
@@ -129,6 +129,8 @@ where
                 what: what(),
                 waited: backoff.elapsed(),
                 last_seen: last_seen.unwrap_or_default(),
+                job: None,
+                trigger: None,
             });
         }
     }

@@ -217,6 +217,52 @@ async fn wait_gives_up_at_the_deadline_with_backoff() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_timed_out_wait_keeps_the_job_and_trigger_ids() {
+    let (client, _handle) = client_over(
+        std::iter::once(accepted())
+            .chain((0..50).map(|_| ScriptedResponse::json(200, IN_PROGRESS))),
+    );
+    let stop = client
+        .stop_with_savepoint(job(), StopOptions::new())
+        .await
+        .unwrap();
+    let error = stop.wait(Duration::from_millis(100)).await.unwrap_err();
+    match &error {
+        ApiError::WaitTimedOut { job, trigger, .. } => {
+            assert_eq!(job.as_ref(), Some(&self::job()));
+            assert_eq!(trigger.as_ref(), Some(&self::trigger()));
+        }
+        other => panic!("expected WaitTimedOut, got {other:?}"),
+    }
+    // Resumed from those ids, the operation is awaited again.
+    let (client, _handle) = client_over([ScriptedResponse::json(
+        200,
+        r#"{"status":{"id":"COMPLETED"},"operation":{"location":"file:/sp/savepoint-1"}}"#,
+    )]);
+    let ApiError::WaitTimedOut {
+        job: Some(stopped_job),
+        trigger: Some(stop_trigger),
+        ..
+    } = error
+    else {
+        unreachable!("matched above");
+    };
+    let resumed = Operation::<Savepoint>::resume(&client, stopped_job, stop_trigger);
+    let location = resumed.wait(Duration::from_secs(1)).await.unwrap();
+    assert_eq!(location.as_str(), "file:/sp/savepoint-1");
+
+    let (client, _handle) = client_over((0..50).map(|_| ScriptedResponse::json(200, IN_PROGRESS)));
+    let disposal = Operation::<SavepointDisposal>::resume(&client, (), trigger());
+    match disposal.wait(Duration::from_millis(100)).await.unwrap_err() {
+        ApiError::WaitTimedOut { job, trigger, .. } => {
+            assert_eq!(job, None, "a disposal belongs to no job");
+            assert_eq!(trigger, Some(self::trigger()));
+        }
+        other => panic!("expected WaitTimedOut, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
 async fn status_polls_once() {
     let (client, handle) = client_over([
         ScriptedResponse::json(200, IN_PROGRESS),

@@ -288,5 +288,5 @@ async fn a_wait_on_a_jobmanager_that_never_comes_back_says_what_it_saw() {
         .unwrap_err();
     let (_, waited, last_seen) = timed_out(&error);
     assert_eq!(waited, Duration::from_secs(3));
-    assert!(last_seen.starts_with("no answer ("), "{last_seen}");
+    assert!(last_seen.starts_with("no answer yet ("), "{last_seen}");
 }

@@ -71,6 +71,7 @@ mod transport;
 
 pub use body::{Body, BodyTooLarge, ResponseBody, read_body_limited};
 pub use classify::{Outcome, Verdict, classify};
+pub use config::redact_url;
 pub use config::{
     Auth, CertificateFingerprint, ClientIdentity, ConfigError, ProxyConfig, RetryBudget,
     RetryConfig, RootCertificates, Secret, TlsConfig, TokenSource, TransportConfig,

@@ -1,6 +1,9 @@
 //! `flinkctl api METHOD PATH [--data JSON]`: any request, the answer printed as it came.
 
+use std::io::Write;
+
 use bytes::Bytes;
+use flink_client::ByteStream;
 use flink_client::api::{Endpoint, Execute, StreamEndpoint};
 use http::Method;
 
@@ -19,7 +22,8 @@ use crate::output::{document, write};
     "  flinkctl api POST /jobs/JOBID/savepoints --data '{\"cancel-job\": false}'\n",
     "  flinkctl api GET /jobs/JOBID/yarn-cancel      # legacy paths work too\n",
     "\n",
-    "A JSON answer is pretty-printed (or YAML with -o yaml); any other body is printed as it came.\n",
+    "A JSON answer is pretty-printed (or YAML with -o yaml), up to 64 MiB; any other body, and\n",
+    "any body with --raw, is printed as it arrives, whatever its size.\n",
     "An error status prints Flink's error and exits with its code (3 for a 404)."
 ))]
 pub(crate) struct Args {
@@ -30,6 +34,9 @@ pub(crate) struct Args {
     /// A JSON body; `@FILE` reads it from a file.
     #[arg(short, long, value_name = "JSON")]
     data: Option<String>,
+    /// Print the answer as it arrives, never parsed (for answers too large to pretty-print).
+    #[arg(long)]
+    raw: bool,
 }
 
 /// A request given on the command line.
@@ -88,20 +95,20 @@ fn request(args: &Args) -> Result<RawRequest, Failure> {
     Ok(RawRequest { method, path, body })
 }
 
-/// Sends the request and prints the answer.
+/// Sends the request and prints the answer: streamed as it arrives, or read whole (at most
+/// the transport's limit of buffered answers) and pretty-printed when it is JSON or `-o json`
+/// or `-o yaml` asks for a document.
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let request = request(args)?;
-    let body = ctx
-        .within(async {
-            let mut stream = ctx.client.open_stream(request).await?;
-            let mut body = Vec::new();
-            while let Some(chunk) = stream.next_chunk().await {
-                body.extend_from_slice(&chunk?);
-            }
-            Ok(body)
-        })
-        .await?;
+    let what = format!("{} {}", request.method, request.path);
+    let mut stream = ctx.client.open_stream(request).await?;
     let mut out = std::io::stdout().lock();
+    let first = first_chunk(&mut stream).await?;
+    if args.raw || !(ctx.printer.is_document() || looks_like_json(&first)) {
+        write(&mut out, &first)?;
+        return copy(&mut stream, &mut out).await;
+    }
+    let body = read_whole(first, &mut stream, ctx.max_document_bytes, &what).await?;
     match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(json) => {
             let format = if ctx.printer.format == Format::Yaml {
@@ -115,6 +122,58 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     }
 }
 
+/// The first chunk of the answer that is not empty (empty at the end of an empty answer).
+async fn first_chunk(stream: &mut ByteStream) -> Result<Bytes, Failure> {
+    while let Some(chunk) = stream.next_chunk().await {
+        let chunk = chunk?;
+        if !chunk.is_empty() {
+            return Ok(chunk);
+        }
+    }
+    Ok(Bytes::new())
+}
+
+/// Whether an answer starting with `start` is a JSON document (an object or an array, as
+/// Flink answers); anything else (a log file) is printed as it comes.
+fn looks_like_json(start: &[u8]) -> bool {
+    matches!(
+        start.iter().find(|byte| !byte.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
+}
+
+/// Writes the rest of the answer as it arrives, one chunk at a time.
+async fn copy(stream: &mut ByteStream, out: &mut dyn Write) -> Result<(), Failure> {
+    while let Some(chunk) = stream.next_chunk().await {
+        write(out, &chunk?)?;
+    }
+    Ok(())
+}
+
+/// The whole answer, `first` and the rest, refused past `limit` bytes.
+async fn read_whole(
+    first: Bytes,
+    stream: &mut ByteStream,
+    limit: usize,
+    what: &str,
+) -> Result<Vec<u8>, Failure> {
+    let mut body = Vec::new();
+    let mut next = Some(first);
+    loop {
+        let Some(chunk) = next else {
+            return Ok(body);
+        };
+        if body.len() + chunk.len() > limit {
+            return Err(Failure::Answer(format!(
+                "{what}: the answer is larger than {} MiB, the most flinkctl reads to print it as a document; `flinkctl api --raw` prints it as it arrives",
+                limit >> 20
+            )));
+        }
+        body.extend_from_slice(&chunk);
+        next = stream.next_chunk().await.transpose()?;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +184,7 @@ mod tests {
             method: method.to_owned(),
             path: path.to_owned(),
             data: data.map(str::to_owned),
+            raw: false,
         }
     }
 
@@ -143,6 +203,14 @@ mod tests {
 
     fn request_of(method: &str, path: &str, data: Option<&str>) -> http::Request<Bytes> {
         build_request(&request(&args(method, path, data)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn json_is_recognised_by_its_first_byte() {
+        assert!(looks_like_json(b"  {\"a\": 1}"));
+        assert!(looks_like_json(b"\n[1,"));
+        assert!(!looks_like_json(b"2024-05-01 INFO started"));
+        assert!(!looks_like_json(b""));
     }
 
     #[test]

@@ -4,7 +4,6 @@ use flink_client::models::jobs::checkpoints::CheckpointType;
 
 use super::{Ctx, verb};
 use crate::exit::Failure;
-use crate::progress;
 
 /// `flinkctl checkpoint`'s arguments.
 #[derive(Debug, clap::Args)]
@@ -32,8 +31,8 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let operation = ctx
         .call(ctx.client.trigger_checkpoint(job.clone(), kind))
         .await?;
-    let waiting = operation.wait(verb::deadline(ctx, None));
-    let id = progress::spin(ctx, &format!("checkpointing job {job}"), waiting).await?;
+    let doing = format!("checkpointing job {job}");
+    let id = verb::finish_operation(ctx, &operation, None, &doing, None).await?;
     ctx.info(&format!("flinkctl: checkpoint {id} of job {job} completed"));
     verb::print(
         ctx,

@@ -93,8 +93,8 @@ pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
 
 async fn upload(ctx: &Ctx, path: &PathBuf) -> Result<(), Failure> {
     let mut options = UploadOptions::new();
-    if let Some(limit) = ctx.timeout {
-        options = options.timeout(limit);
+    if let Some(left) = ctx.time_left() {
+        options = options.timeout(left);
     }
     let uploaded = ctx.call(ctx.client.upload_jar_with(path, options)).await?;
     ctx.info(&format!(

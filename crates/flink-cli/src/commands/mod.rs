@@ -27,31 +27,42 @@ use std::time::Duration;
 
 use flink_client::FlinkClient;
 use flink_client::api::{ApiError, Execute, JsonEndpoint, Raw};
+use flink_client::transport::redact_url;
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
 
 use crate::cli::{Cli, Command};
 use crate::config::{Selection, resolve};
 use crate::exit::Failure;
 use crate::output::{Printer, Rows, color_allowed, write};
 
-/// What every command needs: the client, how to print, the time limit of a call.
+/// What every command needs: the client, how to print, the time limit of the command.
 pub(crate) struct Ctx {
     /// The client of the selected cluster.
     pub(crate) client: FlinkClient,
     /// How answers are printed.
     pub(crate) printer: Printer,
-    /// `--timeout`: the limit of each call.
+    /// `--timeout`.
     pub(crate) timeout: Option<Duration>,
+    /// When `--timeout` ends the command; `None` without it, and for commands that run until
+    /// quit, where it limits each refresh instead.
+    deadline: Option<Instant>,
+    /// The largest answer read whole to be parsed (the transport's limit of buffered bodies).
+    pub(crate) max_document_bytes: usize,
     /// `-q`: no informational messages.
     pub(crate) quiet: bool,
 }
 
-/// Runs the command line's command.
+/// Runs the command line's command, all of it within `--timeout`.
 pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     let global = &cli.global;
     if let Command::Completions { shell } = &cli.command {
         return completions::run(*shell, &mut std::io::stdout());
     }
+    let deadline = global
+        .timeout
+        .filter(|_| !cli.command.runs_until_quit())
+        .map(|limit| Instant::now() + limit);
     // An empty option (`FLINKCTL_CONTEXT=`) counts as not given.
     let selection = Selection {
         url: global.url.as_deref().filter(|url| !url.trim().is_empty()),
@@ -63,33 +74,48 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     };
     let settings = resolve(&selection, &|name| std::env::var(name).ok(), &read_optional)?;
     if global.verbose > 0 {
-        eprintln!("flinkctl: {} from {}", settings.client.url, settings.source);
+        // Before the URL is checked: it may carry a password or a token.
+        let url = redact_url(&settings.client.url);
+        eprintln!("flinkctl: {url} from {}", settings.source);
     }
-    let client = FlinkClient::from_config(&settings.transport_config(global.timeout)?)?;
+    let config = settings.transport_config(global.timeout)?;
     let ctx = Ctx {
-        client,
+        client: FlinkClient::from_config(&config)?,
         printer: Printer::new(global.output, color_allowed(global.no_color)),
         timeout: global.timeout,
+        deadline,
+        max_document_bytes: config.max_response_body_bytes,
         quiet: global.quiet,
     };
-    match &cli.command {
-        Command::Overview => overview::run(&ctx).await,
-        Command::Config => config::run(&ctx).await,
-        Command::Jobmanager(command) => jobmanager::run(&ctx, command).await,
-        Command::Taskmanagers(command) => taskmanagers::run(&ctx, command).await,
-        Command::Jars(command) => jars::run(&ctx, command).await,
-        Command::Api(args) => api::run(&ctx, args).await,
-        Command::Jobs(command) => jobs::run(&ctx, command).await,
-        Command::Top(args) => top::run(&ctx, args).await,
-        Command::Run(args) => run::run(&ctx, args).await,
-        Command::List(args) => list::run(&ctx, args).await,
-        Command::Info(args) => info::run(&ctx, args).await,
-        Command::Cancel(args) => cancel::run(&ctx, args).await,
-        Command::Stop(args) => stop::run(&ctx, args).await,
-        Command::Savepoint(args) => savepoint::run(&ctx, args).await,
-        Command::Checkpoint(args) => checkpoint::run(&ctx, args).await,
-        Command::Rescale(args) => rescale::run(&ctx, args).await,
-        Command::Wait(command) => wait::run(&ctx, command).await,
+    // Boxed: the future of every command in one is large.
+    let command = Box::pin(dispatch(&ctx, &cli.command));
+    if ctx.deadline.is_some() {
+        ctx.within(command).await
+    } else {
+        command.await
+    }
+}
+
+/// Runs one command.
+async fn dispatch(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::Overview => overview::run(ctx).await,
+        Command::Config => config::run(ctx).await,
+        Command::Jobmanager(command) => jobmanager::run(ctx, command).await,
+        Command::Taskmanagers(command) => taskmanagers::run(ctx, command).await,
+        Command::Jars(command) => jars::run(ctx, command).await,
+        Command::Api(args) => api::run(ctx, args).await,
+        Command::Jobs(command) => jobs::run(ctx, command).await,
+        Command::Top(args) => top::run(ctx, args).await,
+        Command::Run(args) => run::run(ctx, args).await,
+        Command::List(args) => list::run(ctx, args).await,
+        Command::Info(args) => info::run(ctx, args).await,
+        Command::Cancel(args) => cancel::run(ctx, args).await,
+        Command::Stop(args) => stop::run(ctx, args).await,
+        Command::Savepoint(args) => savepoint::run(ctx, args).await,
+        Command::Checkpoint(args) => checkpoint::run(ctx, args).await,
+        Command::Rescale(args) => rescale::run(ctx, args).await,
+        Command::Wait(command) => wait::run(ctx, command).await,
         Command::Completions { .. } => Ok(()),
     }
 }
@@ -104,6 +130,15 @@ fn read_optional(path: &Path) -> std::io::Result<Option<String>> {
 }
 
 impl Ctx {
+    /// The time left for the command (for one refresh of a command that runs until quit);
+    /// `None` without `--timeout`.
+    pub(crate) fn time_left(&self) -> Option<Duration> {
+        match self.deadline {
+            Some(deadline) => Some(deadline.saturating_duration_since(Instant::now())),
+            None => self.timeout,
+        }
+    }
+
     /// Awaits a call, within `--timeout` when one is set.
     pub(crate) async fn call<T, F>(&self, call: F) -> Result<T, Failure>
     where
@@ -113,17 +148,19 @@ impl Ctx {
             .await
     }
 
-    /// Awaits any work, within `--timeout` when one is set.
+    /// Awaits any work, within `--timeout` when one is set: before the command's deadline,
+    /// or within the limit of one refresh of a command that runs until quit.
     pub(crate) async fn within<T, F>(&self, work: F) -> Result<T, Failure>
     where
         F: Future<Output = Result<T, Failure>>,
     {
-        match self.timeout {
-            None => work.await,
-            Some(limit) => tokio::time::timeout(limit, work)
-                .await
-                .map_err(|_| Failure::Deadline(limit))?,
-        }
+        let Some(limit) = self.timeout else {
+            return work.await;
+        };
+        let deadline = self.deadline.unwrap_or_else(|| Instant::now() + limit);
+        tokio::time::timeout_at(deadline, work)
+            .await
+            .map_err(|_| Failure::Deadline(limit))?
     }
 
     /// The server's JSON answer to `endpoint`, exactly as sent.

@@ -139,7 +139,8 @@ impl Program {
     }
 
     /// Checks the program (so that bad input sends nothing), and gives the upload options:
-    /// the global time limit and, on a terminal, a progress bar to finish after the upload.
+    /// what is left of `--timeout` and, on a terminal, a progress bar to finish after the
+    /// upload.
     pub(crate) fn upload_options(
         &self,
         ctx: &Ctx,
@@ -147,8 +148,8 @@ impl Program {
         check_parallelism(self.parallelism)?;
         check_jar(&self.jar)?;
         let mut options = UploadOptions::new();
-        if let Some(limit) = ctx.timeout {
-            options = options.timeout(limit);
+        if let Some(left) = ctx.time_left() {
+            options = options.timeout(left);
         }
         Ok(progress::upload(ctx, options))
     }
@@ -184,7 +185,9 @@ pub(crate) fn submission(args: &Args) -> Result<SubmitJar, Failure> {
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let submit = submission(args)?;
     let (options, bar) = args.program.upload_options(ctx)?;
-    let submitted = ctx.client.submit_jar(submit.upload_options(options)).await;
+    // Boxed: the upload, the run and the jar's deletion make a large future.
+    let submitting = Box::pin(ctx.client.submit_jar(submit.upload_options(options)));
+    let submitted = ctx.call(submitting).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

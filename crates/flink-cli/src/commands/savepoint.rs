@@ -8,7 +8,6 @@ use flink_client::prelude::{Operation, SavepointLocation, SavepointOptions};
 
 use super::{Ctx, verb};
 use crate::exit::Failure;
-use crate::progress;
 
 /// `flinkctl savepoint`'s arguments.
 #[derive(Debug, clap::Args)]
@@ -58,8 +57,8 @@ impl From<Kind> for SavepointFormat {
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     if let Some(path) = &args.dispose {
         let operation = ctx.call(ctx.client.dispose_savepoint(path.clone())).await?;
-        let waiting = operation.wait(verb::deadline(ctx, None));
-        progress::spin(ctx, &format!("disposing of {path}"), waiting).await?;
+        let doing = format!("disposing of {path}");
+        verb::finish_operation(ctx, &operation, None, &doing, None).await?;
         return verb::print(
             ctx,
             &format!("disposed of {path}"),
@@ -108,7 +107,8 @@ where
     wait(ctx, operation, None, doing).await
 }
 
-/// Waits for a savepoint (`--for`, else `--timeout`) and prints its location.
+/// Waits for a savepoint (`--for`, else `--timeout`) and prints its location; past the time
+/// limit, says how to wait for it again.
 pub(crate) async fn wait<K>(
     ctx: &Ctx,
     operation: &Operation<K>,
@@ -119,8 +119,10 @@ where
     K: OperationKind<Target = JobId, Output = SavepointLocation>,
 {
     let job = operation.target();
-    let waiting = operation.wait(verb::deadline(ctx, wait_for));
-    let location = progress::spin(ctx, &format!("{doing} job {job}"), waiting).await?;
+    let trigger = operation.trigger_id();
+    let resume = format!("flinkctl wait savepoint {job} {trigger}");
+    let doing = format!("{doing} job {job}");
+    let location = verb::finish_operation(ctx, operation, wait_for, &doing, Some(resume)).await?;
     verb::print(
         ctx,
         location.as_str(),

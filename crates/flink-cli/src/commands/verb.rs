@@ -1,21 +1,61 @@
-//! What the `flink`-style verbs share: the deadline of a wait, and printing one result either
-//! as a line or as a small document.
+//! What the `flink`-style verbs share: the deadline of a wait, waiting for an asynchronous
+//! operation, and printing one result either as a line or as a small document.
 
 use std::time::Duration;
 
 use flink_client::api::JobId;
-use flink_client::prelude::JobsApi;
+use flink_client::operation::OperationKind;
+use flink_client::prelude::{JobsApi, Operation};
 
 use super::Ctx;
-use crate::exit::Failure;
+use crate::exit::{self, Failure};
 use crate::output::{document, write};
+use crate::progress;
 
 /// How long a wait lasts when neither `--for` nor `--timeout` is given.
 pub(crate) const DEFAULT_WAIT: Duration = Duration::from_secs(600);
 
-/// The deadline of a wait: `--for`, else the global `--timeout`, else [`DEFAULT_WAIT`].
+/// The time limit of a wait: `--for`, cut to what is left of `--timeout`, else
+/// [`DEFAULT_WAIT`]; so the library's wait ends with the command, with an error that says what
+/// it saw.
 pub(crate) fn deadline(ctx: &Ctx, wait_for: Option<Duration>) -> Duration {
-    wait_for.or(ctx.timeout).unwrap_or(DEFAULT_WAIT)
+    match (wait_for, ctx.time_left()) {
+        (Some(wait_for), Some(left)) => wait_for.min(left),
+        (wait_for, left) => wait_for.or(left).unwrap_or(DEFAULT_WAIT),
+    }
+}
+
+/// Waits for an operation Flink accepted (`--for`, else `--timeout`), with a spinner saying
+/// `doing`. When the time is up (exit 4), says that Flink goes on with it, with its ids, and
+/// `resume`: the command that waits for it again, if there is one.
+pub(crate) async fn finish_operation<K: OperationKind>(
+    ctx: &Ctx,
+    operation: &Operation<K>,
+    wait_for: Option<Duration>,
+    doing: &str,
+    resume: Option<String>,
+) -> Result<K::Output, Failure> {
+    let waiting = operation.wait(deadline(ctx, wait_for));
+    let waited = ctx.within(async { waiting.await.map_err(Failure::from) });
+    let result = progress::spin(ctx, doing, waited).await;
+    if let Err(failure) = &result
+        && exit::code(failure) == exit::TIMEOUT
+    {
+        eprintln!("{}", going_on(&operation.description(), resume.as_deref()));
+    }
+    result
+}
+
+/// What is said of an operation whose wait ran out of time.
+fn going_on(operation: &str, resume: Option<&str>) -> String {
+    match resume {
+        Some(command) => {
+            format!(
+                "flinkctl: the {operation} goes on in Flink; wait for it again with `{command}`"
+            )
+        }
+        None => format!("flinkctl: the {operation} goes on in Flink"),
+    }
 }
 
 /// Prints `line` in tables, or `json` with `--output json|yaml`.
@@ -34,4 +74,22 @@ pub(crate) async fn existing_job(ctx: &Ctx, text: &str) -> Result<JobId, Failure
     let job: JobId = text.parse()?;
     ctx.call(ctx.client.job_status(job.clone())).await?;
     Ok(job)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timed_out_operation_names_its_ids_and_how_to_wait_again() {
+        let text = going_on(
+            "savepoint of job ab (trigger cd)",
+            Some("flinkctl wait savepoint ab cd"),
+        );
+        assert_eq!(
+            text,
+            "flinkctl: the savepoint of job ab (trigger cd) goes on in Flink; wait for it again with `flinkctl wait savepoint ab cd`"
+        );
+        assert!(!going_on("checkpoint of job ab (trigger cd)", None).contains("wait for it"));
+    }
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, reason = "each test binary uses a part of it")]
 
+pub(crate) mod fake;
+
 use std::process::{Command, Output};
 
 use serde_json::Value;

@@ -33,6 +33,11 @@ pub trait OperationKind: Sized + Send + Sync + 'static {
     /// What the operation is, with its ids, for errors: `savepoint of job … (trigger …)`.
     fn describe(target: &Self::Target, trigger: &TriggerId) -> String;
 
+    /// The job the operation belongs to, if it belongs to one.
+    fn job(_target: &Self::Target) -> Option<&JobId> {
+        None
+    }
+
     /// The result of a completed operation, or [`ApiError::OperationFailed`] with Flink's
     /// cause. `operation` is [`OperationKind::describe`]'s text.
     fn complete(outcome: Self::Outcome, operation: &str) -> Result<Self::Output, ApiError>;
@@ -78,6 +83,10 @@ impl OperationKind for Savepoint {
         format!("savepoint of job {job} (trigger {trigger})")
     }
 
+    fn job(job: &JobId) -> Option<&JobId> {
+        Some(job)
+    }
+
     fn complete(outcome: SavepointOutcome, operation: &str) -> Result<SavepointLocation, ApiError> {
         savepoint_location(outcome, operation)
     }
@@ -95,6 +104,10 @@ impl OperationKind for StopWithSavepoint {
 
     fn describe(job: &JobId, trigger: &TriggerId) -> String {
         format!("stop-with-savepoint of job {job} (trigger {trigger})")
+    }
+
+    fn job(job: &JobId) -> Option<&JobId> {
+        Some(job)
     }
 
     fn complete(outcome: SavepointOutcome, operation: &str) -> Result<SavepointLocation, ApiError> {
@@ -117,6 +130,10 @@ impl OperationKind for Checkpoint {
 
     fn describe(job: &JobId, trigger: &TriggerId) -> String {
         format!("checkpoint of job {job} (trigger {trigger})")
+    }
+
+    fn job(job: &JobId) -> Option<&JobId> {
+        Some(job)
     }
 
     fn complete(outcome: CheckpointTriggerOutcome, operation: &str) -> Result<u64, ApiError> {

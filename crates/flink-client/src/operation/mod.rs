@@ -152,10 +152,10 @@ impl<K: OperationKind> Operation<K> {
     ///
     /// The first poll is immediate, then the pause doubles from 10 ms up to 2 s, with the
     /// backoff of the [job waits](crate::wait). Past the time limit the answer is
-    /// [`ApiError::WaitTimedOut`]; the operation itself goes on in Flink and can be polled
-    /// again (or resumed) later.
+    /// [`ApiError::WaitTimedOut`] with the job and trigger ids: the operation itself goes on
+    /// in Flink and can be polled again (or resumed) later.
     pub async fn wait(&self, timeout: Duration) -> Result<K::Output, ApiError> {
-        poll_until(
+        let result = poll_until(
             || self.description(),
             Backoff::new(timeout, OPERATION_MAX_PAUSE),
             || async {
@@ -167,7 +167,22 @@ impl<K: OperationKind> Operation<K> {
                 })
             },
         )
-        .await
+        .await;
+        result.map_err(|error| match error {
+            ApiError::WaitTimedOut {
+                what,
+                waited,
+                last_seen,
+                ..
+            } => ApiError::WaitTimedOut {
+                what,
+                waited,
+                last_seen,
+                job: K::job(&self.target).cloned(),
+                trigger: Some(self.trigger.clone()),
+            },
+            error => error,
+        })
     }
 
     /// Names this operation in a 404 for its status (every status endpoint answers 404 for a

@@ -149,6 +149,8 @@ mod tests {
             what: "x".to_owned(),
             waited: Duration::from_secs(1),
             last_seen: "IN_PROGRESS".to_owned(),
+            job: None,
+            trigger: None,
         };
         assert!(savepoint_of_failed_stop(&timeout).is_none());
     }

@@ -55,6 +55,7 @@ pub(crate) fn timed_out(error: &ApiError) -> (&str, Duration, &str) {
             what,
             waited,
             last_seen,
+            ..
         } => (what, *waited, last_seen),
         other => panic!("expected WaitTimedOut, got {other:?}"),
     }

@@ -20,7 +20,8 @@ pub use self::fingerprint::CertificateFingerprint;
 pub use self::proxy::ProxyConfig;
 pub use self::retry::{RetryBudget, RetryConfig};
 pub use self::tls::{ClientIdentity, RootCertificates, TlsConfig};
-pub(crate) use self::url::{redacted, validate_base_url};
+pub use self::url::redact_url;
+pub(crate) use self::url::{redact_url as redacted, validate_base_url};
 
 /// Configuration of the default stack built by [`TransportConfig::build`].
 ///

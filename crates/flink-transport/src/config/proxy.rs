@@ -5,7 +5,7 @@ use std::fmt;
 use http::{HeaderValue, Uri};
 use hyper_util::client::proxy::matcher::Matcher;
 
-use super::url::redacted;
+use super::redacted;
 use crate::ConfigError;
 
 /// Whether the transport reaches Flink through an HTTP proxy. A transport talks to one base URL,

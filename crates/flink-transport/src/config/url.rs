@@ -8,7 +8,7 @@ use super::ConfigError;
 /// again because `base_url` is a public field.
 pub(crate) fn validate_base_url(uri: &Uri) -> Result<(), ConfigError> {
     let invalid = |reason: String| ConfigError::InvalidUrl {
-        url: redacted(&uri.to_string()),
+        url: redact_url(&uri.to_string()),
         reason,
     };
     match uri.scheme_str() {
@@ -48,16 +48,36 @@ pub(crate) fn validate_base_url(uri: &Uri) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// The URL with any `user:password@` part masked, for messages and `Debug`.
-pub(crate) fn redacted(url: &str) -> String {
+/// `url` with its secrets masked, for messages, `Debug` and logs: the `user:password@` part
+/// and every query value (`?token=***`), whatever the URL (even one that does not parse).
+pub fn redact_url(url: &str) -> String {
     let start = url.find("://").map_or(0, |i| i + 3);
     let authority_end = url[start..]
         .find(['/', '?', '#'])
         .map_or(url.len(), |i| start + i);
-    match url[start..authority_end].rfind('@') {
-        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
-        None => url.to_owned(),
+    let mut redacted = match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..authority_end]),
+        None => url[..authority_end].to_owned(),
+    };
+    let rest = &url[authority_end..];
+    let (before_fragment, fragment) = rest.split_at(rest.find('#').unwrap_or(rest.len()));
+    match before_fragment.split_once('?') {
+        Some((path, query)) => {
+            redacted.push_str(path);
+            redacted.push('?');
+            let masked: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) => format!("{key}=***"),
+                    None => pair.to_owned(),
+                })
+                .collect();
+            redacted.push_str(&masked.join("&"));
+        }
+        None => redacted.push_str(before_fragment),
     }
+    redacted.push_str(fragment);
+    redacted
 }
 
 #[cfg(test)]
@@ -94,7 +114,13 @@ mod tests {
 
     #[test]
     fn redacts_credentials() {
-        assert_eq!(redacted("http://u:p@h:1/x?q=@"), "http://***@h:1/x?q=@");
-        assert_eq!(redacted("http://h/x@y"), "http://h/x@y");
+        assert_eq!(redact_url("http://u:p@h:1/x?q=@"), "http://***@h:1/x?q=***");
+        assert_eq!(redact_url("http://h/x@y"), "http://h/x@y");
+        assert_eq!(
+            redact_url("https://h/p?token=t0k3n&flag&b=2#top"),
+            "https://h/p?token=***&flag&b=***#top"
+        );
+        assert_eq!(redact_url("alice:S3CRET@h:8081"), "***@h:8081");
+        assert_eq!(redact_url("not a url"), "not a url");
     }
 }

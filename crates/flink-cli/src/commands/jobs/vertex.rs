@@ -82,7 +82,6 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Value, Failure>>,
 {
-    let limit = ctx.timeout.unwrap_or(DEFAULT_WAIT);
     let work = async {
         loop {
             let json = ask().await?;
@@ -92,7 +91,8 @@ where
             tokio::time::sleep(POLL).await;
         }
     };
-    tokio::time::timeout(limit, work)
+    let limit = ctx.timeout.unwrap_or(DEFAULT_WAIT);
+    tokio::time::timeout(ctx.time_left().unwrap_or(limit), work)
         .await
         .map_err(|_| Failure::Deadline(limit))?
 }
