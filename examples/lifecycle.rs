@@ -101,7 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         details
             .latest
             .restored
-            .as_ref()
+            .value()
             .and_then(|restored| restored.external_path.as_deref())
             .unwrap_or("(not reported yet)")
     );

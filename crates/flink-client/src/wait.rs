@@ -326,7 +326,7 @@ impl FlinkClient {
                 let stats = self
                     .execute(GetCheckpointingStatistics { job: job.clone() })
                     .await?;
-                let latest = stats.latest.completed;
+                let latest = stats.latest.completed.into_value();
                 let latest_id = latest.as_ref().map(|checkpoint| checkpoint.id);
                 if let Some(&base) = baseline.get() {
                     if let Some(latest) = latest

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Extra;
 use crate::enums::string_enum;
+use crate::{Extra, Nullable};
 
 /// Flink's empty answer `{}`. Accepts any JSON (and no body at all), encodes as `{}`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -39,9 +39,10 @@ pub struct TriggerResponse {
 pub struct AsyncOperationResult<T> {
     /// Whether the operation is still running.
     pub status: QueueStatus,
-    /// The outcome, once completed. A failure is reported here, inside a successful answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<T>,
+    /// The outcome, once completed (`null` while in progress). A failure is reported here,
+    /// inside a successful answer.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub operation: Nullable<T>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -232,18 +233,20 @@ pub struct ProfilingInfo {
     /// When the run started, in milliseconds since the epoch; identifies the run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_time: Option<i64>,
-    /// When the run ended, in milliseconds since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished_time: Option<i64>,
+    /// When the run ended, in milliseconds since the epoch; `null` while it runs.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub finished_time: Nullable<i64>,
     /// How long it samples, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    /// Flink's message about the run (why it failed, or that it succeeded).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The result's file name, to download it with the `profiler/:filename` endpoints.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_file: Option<String>,
+    /// Flink's message about the run (why it failed, or that it succeeded); `null` while it
+    /// runs.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub message: Nullable<String>,
+    /// The result's file name, to download it with the `profiler/:filename` endpoints; `null`
+    /// while it runs.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub output_file: Nullable<String>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Extra;
 use crate::enums::string_enum;
+use crate::{Extra, Nullable};
 
 /// The answer to `POST /jars/upload`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -63,8 +63,8 @@ pub struct JarEntryInfo {
     /// The fully qualified class name.
     pub name: String,
     /// The program's description, when it provides one (usually `null`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub description: Nullable<String>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -184,7 +184,7 @@ mod tests {
         let list: JarList = serde_json::from_str(json).unwrap();
         assert_eq!(list.files[0].id, "2f1a_job.jar");
         assert_eq!(list.files[0].entry[0].name, "flinklocal.TestJob");
-        assert_eq!(list.files[0].entry[0].description, None);
+        assert_eq!(list.files[0].entry[0].description, Nullable::Null);
     }
 
     #[test]

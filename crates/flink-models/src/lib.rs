@@ -2,8 +2,9 @@
 //!
 //! The models are forward-compatible: unknown fields never make decoding fail and are kept in
 //! each struct's `extra` map (so re-encoding loses nothing the server sent); fields that not
-//! every supported Flink version sends are `Option`; enums keep values they do not know in an
-//! `Unknown` variant. Rust names are snake_case; the wire names are Flink's.
+//! every supported Flink version sends are `Option`, and fields that Flink sends as `null` are
+//! [`Nullable`], so that an explicit `null` encodes back as `null`; enums keep values they do not
+//! know in an `Unknown` variant. Rust names are snake_case; the wire names are Flink's.
 //!
 //! ```
 //! use flink_models::cluster::ClusterOverview;
@@ -19,6 +20,7 @@
 
 mod enums;
 mod lenient_f64;
+mod nullable;
 
 pub mod applications;
 pub mod cluster;
@@ -28,6 +30,8 @@ pub mod jobmanager;
 pub mod jobs;
 pub mod metrics;
 pub mod taskmanagers;
+
+pub use nullable::Nullable;
 
 /// Fields of a JSON object that this version of flink-models does not know, kept as sent.
 pub type Extra = serde_json::Map<String, serde_json::Value>;

@@ -385,7 +385,7 @@ mod tests {
             br#"{"status":{"id":"COMPLETED"},"operation":{"checkpointId":4}}"#,
         )
         .unwrap();
-        assert_eq!(done.operation.unwrap().checkpoint_id, Some(4));
+        assert_eq!(done.operation.into_value().unwrap().checkpoint_id, Some(4));
         let error = decode_response(&status, StatusCode::NOT_FOUND, None, br#"{"errors":["x"]}"#)
             .unwrap_err();
         match error {

@@ -535,7 +535,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            done.operation.unwrap().location.as_deref(),
+            done.operation.into_value().unwrap().location.as_deref(),
             Some("file:/sp/savepoint-a1b2c3-1")
         );
         let pending = decode_response(
@@ -545,6 +545,6 @@ mod tests {
             br#"{"status":{"id":"IN_PROGRESS"}}"#,
         )
         .unwrap();
-        assert!(pending.operation.is_none());
+        assert!(!pending.operation.has_value());
     }
 }

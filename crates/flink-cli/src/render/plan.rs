@@ -101,7 +101,8 @@ fn vertices(plan: &Plan) -> Vec<Vertex<'_>> {
             if let Some(&source) = position.get(input.id.as_str()) {
                 let strategy = input
                     .ship_strategy
-                    .clone()
+                    .value()
+                    .cloned()
                     .filter(|s| !s.is_empty())
                     .unwrap_or_else(|| input.exchange.clone());
                 drawn[source].outputs.push((target, strategy));

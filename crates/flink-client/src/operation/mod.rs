@@ -131,7 +131,7 @@ impl<K: OperationKind> Operation<K> {
             .execute(K::status_endpoint(&self.target, &self.trigger))
             .await
             .map_err(|error| self.expired(error))?;
-        match (answer.status.id, answer.operation) {
+        match (answer.status.id, answer.operation.into_value()) {
             (OperationState::Completed, Some(outcome)) => {
                 K::complete(outcome, &self.description()).map(OperationStatus::Completed)
             }

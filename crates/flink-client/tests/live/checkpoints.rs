@@ -26,13 +26,9 @@ async fn statistics_config_and_details_of_a_running_jobs_checkpoints() {
         let stats = client.checkpoints(job.clone()).await.unwrap();
         assert!(stats.counts.completed >= 1, "{:?}", stats.counts);
         assert!(stats.counts.total >= stats.counts.completed);
-        let latest = stats
-            .latest
-            .completed
-            .as_ref()
-            .expect("a latest checkpoint");
+        let latest = stats.latest.completed.value().expect("a latest checkpoint");
         assert!(latest.id >= next.id);
-        assert!(latest.external_path.is_some(), "{latest:?}");
+        assert!(latest.external_path.has_value(), "{latest:?}");
         assert!(!stats.history.is_empty());
         assert!(stats.summary.end_to_end_duration.max >= 0);
 
@@ -82,7 +78,10 @@ async fn a_triggered_checkpoint_appears_in_the_details() {
             .await
             .unwrap();
         assert_eq!(status.status.id, OperationState::Completed);
-        assert_eq!(status.operation.and_then(|o| o.checkpoint_id), Some(id));
+        assert_eq!(
+            status.operation.into_value().and_then(|o| o.checkpoint_id),
+            Some(id)
+        );
 
         let details = client.checkpoint_details(job.clone(), id).await.unwrap();
         assert_eq!(details.id, id);

@@ -68,6 +68,7 @@ async fn deleting_an_unknown_dataset_reports_its_outcome() {
     // Flink treats deleting a dataset it does not know as done: no failure cause.
     let outcome = result
         .operation
+        .into_value()
         .expect("a completed operation carries its outcome");
     assert!(outcome.failure_cause.is_none(), "{outcome:?}");
 }

@@ -64,16 +64,13 @@ where
     raw
 }
 
-/// JSON with `null` members dropped (models skip absent optional fields) and every number as
-/// a float (`1` and `1.0` are the same value to Flink).
+/// JSON with every number as a float (`1` and `1.0` are the same value to Flink). `null`
+/// members stay: a model must give them back.
 fn normalized(value: Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, normalized(v)))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, normalized(v))).collect())
+        }
         Value::Array(items) => Value::Array(items.into_iter().map(normalized).collect()),
         Value::Number(number) => number
             .as_f64()

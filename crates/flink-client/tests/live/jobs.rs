@@ -50,7 +50,7 @@ async fn a_running_job_is_listed_detailed_and_cancelled() {
         assert_eq!(plan.nodes.len(), details.vertices.len());
         let flink_2 = is_flink_2(&client).await;
         let flink_2_3 = is_flink_2_3(&client).await;
-        assert_eq!(details.application_id.is_some(), flink_2_3);
+        assert_eq!(details.application_id.has_value(), flink_2_3);
         if flink_2_3 || !flink_2 {
             assert_eq!(details.pending_operators.is_some(), flink_2_3);
         }
@@ -103,7 +103,7 @@ async fn a_running_job_is_listed_detailed_and_cancelled() {
 
         let exceptions = client.job_exceptions(job.clone(), None).await.unwrap();
         assert!(exceptions.exception_history.entries.is_empty());
-        assert_eq!(exceptions.root_exception, None);
+        assert_eq!(exceptions.root_exception.value(), None);
 
         let result = client.job_execution_result(job.clone()).await.unwrap();
         assert_eq!(result.status.id, OperationState::InProgress);
@@ -282,9 +282,9 @@ async fn a_failing_job_reports_its_exceptions_and_failed_result() {
         let root = &exceptions.exception_history.entries[0];
         assert!(root.timestamp > 0);
         if is_flink_2(&client).await {
-            assert!(exceptions.root_exception.is_none());
+            assert!(exceptions.root_exception.is_absent());
         } else {
-            assert!(exceptions.root_exception.is_some(), "legacy field in 1.x");
+            assert!(exceptions.root_exception.has_value(), "legacy field in 1.x");
         }
     })
     .await;
@@ -370,7 +370,10 @@ async fn resource_requirements_follow_the_scheduler() {
             return;
         }
         if is_flink_2(&client).await {
-            assert_eq!(details.scheduler_type, Some(SchedulerType::Adaptive));
+            assert_eq!(
+                details.scheduler_type.value(),
+                Some(&SchedulerType::Adaptive)
+            );
         }
         let requirements = client.job_resource_requirements(job.clone()).await.unwrap();
         assert_eq!(requirements.vertices.len(), details.vertices.len());

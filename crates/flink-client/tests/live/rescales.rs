@@ -54,7 +54,7 @@ async fn rescale_support(
         return None;
     }
     let details = client.job(job.clone()).await.expect("GET /jobs/:jobid");
-    if details.scheduler_type == Some(SchedulerType::Adaptive) {
+    if details.scheduler_type.value() == Some(&SchedulerType::Adaptive) {
         return Some(Some(
             config.expect("the adaptive scheduler has a rescale configuration"),
         ));
@@ -91,7 +91,7 @@ async fn assert_no_history(client: &FlinkClient, job: &JobId) {
         .await
         .expect("GET /jobs/:jobid/rescales/overview");
     assert_eq!(overview.rescales_counts.total(), 0, "{overview:?}");
-    assert!(overview.latest.completed.is_none(), "{overview:?}");
+    assert!(!overview.latest.completed.has_value(), "{overview:?}");
     let summary = client
         .job_rescales_summary(job.clone())
         .await
@@ -132,12 +132,15 @@ async fn rescale_endpoints_follow_the_scheduler() {
         let history = client.job_rescales_history(job.clone()).await.unwrap();
         let first = history
             .iter()
-            .find(|r| r.trigger_cause == Some(RescaleTriggerCause::InitialSchedule))
+            .find(|r| r.trigger_cause.value() == Some(&RescaleTriggerCause::InitialSchedule))
             .unwrap_or_else(|| panic!("the initial schedule is recorded: {history:#?}"));
-        assert_eq!(first.terminal_state, Some(RescaleTerminalState::Completed));
+        assert_eq!(
+            first.terminal_state.value(),
+            Some(&RescaleTerminalState::Completed)
+        );
         let overview = client.job_rescales_overview(job.clone()).await.unwrap();
         assert!(overview.rescales_counts.completed >= 1, "{overview:?}");
-        assert!(overview.latest.completed.is_some(), "{overview:?}");
+        assert!(overview.latest.completed.has_value(), "{overview:?}");
         let summary = client.job_rescales_summary(job.clone()).await.unwrap();
         assert_eq!(summary.rescales_counts, overview.rescales_counts);
         assert!(summary.completed_rescales_duration_stats_in_millis.max >= 0);
@@ -152,8 +155,12 @@ async fn rescale_endpoints_follow_the_scheduler() {
         for vertex in &details.vertices {
             let info = &full.vertices[&vertex.id];
             assert_eq!(info.job_vertex_name, vertex.name);
-            assert_eq!(info.post_rescale_parallelism, Some(1), "{info:?}");
-            assert_eq!(info.pre_rescale_parallelism, None, "{info:?}");
+            assert_eq!(
+                info.post_rescale_parallelism.into_value(),
+                Some(1),
+                "{info:?}"
+            );
+            assert_eq!(info.pre_rescale_parallelism.into_value(), None, "{info:?}");
         }
         assert!(
             !full.slots.is_empty() && !full.scheduler_states.is_empty(),
@@ -208,13 +215,15 @@ async fn rescale_details_after_resource_requirements_change() {
             async move {
                 let history = client.job_rescales_history(job).await.unwrap();
                 history.into_iter().find(|r| {
-                    r.trigger_cause == Some(RescaleTriggerCause::UpdateRequirement)
-                        && r.terminal_state == Some(RescaleTerminalState::Completed)
+                    r.trigger_cause.value() == Some(&RescaleTriggerCause::UpdateRequirement)
+                        && r.terminal_state.value() == Some(&RescaleTerminalState::Completed)
                 })
             }
         })
         .await;
-        assert!(rescale.end_timestamp_in_millis >= Some(rescale.start_timestamp_in_millis));
+        assert!(
+            rescale.end_timestamp_in_millis.into_value() >= Some(rescale.start_timestamp_in_millis)
+        );
 
         let id: RescaleId = rescale.rescale_uuid.parse().unwrap();
         let details = client.job_rescale_details(job.clone(), id).await.unwrap();
@@ -229,8 +238,16 @@ async fn rescale_details_after_resource_requirements_change() {
         );
         for (vertex, info) in &details.vertices {
             assert!(requirements.vertices.contains_key(vertex), "{vertex}");
-            assert_eq!(info.pre_rescale_parallelism, Some(1), "{info:?}");
-            assert_eq!(info.post_rescale_parallelism, Some(2), "{info:?}");
+            assert_eq!(
+                info.pre_rescale_parallelism.into_value(),
+                Some(1),
+                "{info:?}"
+            );
+            assert_eq!(
+                info.post_rescale_parallelism.into_value(),
+                Some(2),
+                "{info:?}"
+            );
             assert_eq!(info.desired_parallelism, 2, "{info:?}");
         }
         let states: Vec<_> = details

@@ -152,7 +152,11 @@ async fn a_savepoint_trigger_sent_twice_makes_one_savepoint_that_can_be_disposed
             .unwrap();
         assert_eq!(status.status.id, OperationState::Completed);
         assert_eq!(
-            status.operation.and_then(|o| o.location).as_deref(),
+            status
+                .operation
+                .into_value()
+                .and_then(|o| o.location)
+                .as_deref(),
             Some(location.as_str())
         );
 

@@ -188,6 +188,7 @@ async fn profiler_runs_and_its_file_is_streamed() {
     );
     let file = finished
         .output_file
+        .into_value()
         .expect("a finished profile names its file");
     let (html, _) = read_all(
         client

@@ -38,6 +38,7 @@ async fn upgrade_with_savepoint_replaces_the_job_and_restores_its_state() {
             .unwrap()
             .latest
             .restored
+            .into_value()
             .expect("the new job restored from the savepoint");
         assert_eq!(
             restored.external_path.as_deref(),

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Extra;
 use crate::common::FailureCause;
 use crate::enums::string_enum;
+use crate::{Extra, Nullable};
 
 /// `GET /jobs/:jobid/checkpoints`: counts, size and duration statistics, the latest
 /// checkpoints of each kind, and the recent history.
@@ -96,21 +96,21 @@ pub struct CheckpointSummary {
     pub extra: Extra,
 }
 
-/// The newest checkpoint of each kind; `None` where there has been none yet.
+/// The newest checkpoint of each kind; `null` where there has been none yet.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatestCheckpoints {
     /// The newest completed checkpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed: Option<CheckpointStatistics>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub completed: Nullable<CheckpointStatistics>,
     /// The newest completed savepoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub savepoint: Option<CheckpointStatistics>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub savepoint: Nullable<CheckpointStatistics>,
     /// The newest failed checkpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<CheckpointStatistics>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failed: Nullable<CheckpointStatistics>,
     /// The checkpoint or savepoint the job last restored from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restored: Option<RestoredCheckpointStatistics>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub restored: Nullable<RestoredCheckpointStatistics>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -125,9 +125,9 @@ pub struct RestoredCheckpointStatistics {
     pub restore_timestamp: i64,
     /// Whether it was a savepoint.
     pub is_savepoint: bool,
-    /// Where it is stored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_path: Option<String>,
+    /// Where it is stored (`null` when it is not stored externally).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub external_path: Nullable<String>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -188,13 +188,13 @@ pub struct CheckpointStatistics {
     pub status: CheckpointStatus,
     /// Whether it is a savepoint.
     pub is_savepoint: bool,
-    /// The savepoint's format (`CANONICAL`, `NATIVE`), for savepoints.
+    /// The savepoint's format (`CANONICAL`, `NATIVE`) for savepoints; `null` for checkpoints.
     #[serde(
         rename = "savepointFormat",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub savepoint_format: Option<String>,
+    pub savepoint_format: Nullable<String>,
     /// When it was triggered, in milliseconds since the epoch.
     pub trigger_timestamp: i64,
     /// When the last subtask acknowledged it, in milliseconds since the epoch.
@@ -220,18 +220,18 @@ pub struct CheckpointStatistics {
     /// Per-vertex statistics, by vertex id (empty in lists; filled in details).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<BTreeMap<String, TaskCheckpointStatistics>>,
-    /// Where a completed checkpoint is stored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_path: Option<String>,
+    /// Where a completed checkpoint is stored (`null` when it is not stored externally).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub external_path: Nullable<String>,
     /// Whether a completed checkpoint has since been deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discarded: Option<bool>,
     /// When a failed checkpoint failed, in milliseconds since the epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_timestamp: Option<i64>,
-    /// Why a failed checkpoint failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_message: Option<String>,
+    /// Why a failed checkpoint failed (`null` when Flink does not know).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failure_message: Nullable<String>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -584,7 +584,7 @@ mod tests {
         assert_eq!(parsed.counts.completed, 2);
         assert!(parsed.summary.end_to_end_duration.p50.is_nan());
         assert!((parsed.summary.state_size.p50 - 2.5).abs() < f64::EPSILON);
-        let latest = parsed.latest.completed.as_ref().unwrap();
+        let latest = parsed.latest.completed.value().unwrap();
         assert_eq!(latest.id, 2);
         assert!(latest.is_completed());
         assert_eq!(latest.external_path.as_deref(), Some("file:/tmp/chk-2"));

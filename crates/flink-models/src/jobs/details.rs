@@ -4,23 +4,24 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Extra;
 use crate::jobs::overview::{JobType, SchedulerType};
 use crate::jobs::plan::Plan;
 use crate::jobs::state::{ExecutionState, JobState};
+use crate::{Extra, Nullable};
 
 /// `GET /jobs/:jobid`: a job, its state history and its vertices.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobDetailsInfo {
     /// The job's id (32 hexadecimal characters).
     pub jid: String,
-    /// The application the job belongs to (Flink 2.x only; equal to the job id for jar runs).
+    /// The application the job belongs to (Flink 2.x only; equal to the job id for jar runs,
+    /// `null` for a job that failed before it was set up).
     #[serde(
         rename = "application-id",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub application_id: Option<String>,
+    pub application_id: Nullable<String>,
     /// The job's name.
     pub name: String,
     /// What Flink reports as stoppable; stop-with-savepoint works even when it is `false`.
@@ -28,16 +29,21 @@ pub struct JobDetailsInfo {
     pub is_stoppable: bool,
     /// Its state.
     pub state: JobState,
-    /// Batch or streaming (sent by 1.20 and by 2.x jobs that know it; 1.18 and 1.19 omit it).
-    #[serde(rename = "job-type", default, skip_serializing_if = "Option::is_none")]
-    pub job_type: Option<JobType>,
-    /// The scheduler running it (Flink 2.x only).
+    /// Batch or streaming (sent by 1.20 and 2.x, `null` when Flink does not know it; 1.18 and
+    /// 1.19 omit it).
+    #[serde(
+        rename = "job-type",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub job_type: Nullable<JobType>,
+    /// The scheduler running it (Flink 2.x only; `null` when Flink does not know it).
     #[serde(
         rename = "schedulerType",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub scheduler_type: Option<SchedulerType>,
+    pub scheduler_type: Nullable<SchedulerType>,
     /// When it was submitted, in milliseconds since the epoch.
     #[serde(rename = "start-time")]
     pub start_time: i64,

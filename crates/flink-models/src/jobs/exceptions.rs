@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Extra;
+use crate::{Extra, Nullable};
 
 /// `GET /jobs/:jobid/exceptions`: the job's exception history, newest first.
 ///
@@ -15,16 +15,18 @@ pub struct JobExceptionsInfoWithHistory {
     /// The failures, each with the exceptions that happened at the same time.
     #[serde(rename = "exceptionHistory")]
     pub exception_history: JobExceptionHistory,
-    /// The stack trace of the most recent failure's root cause (Flink 1.x only).
+    /// The stack trace of the most recent failure's root cause (Flink 1.x only; `null` when the
+    /// job has not failed).
     #[serde(
         rename = "root-exception",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub root_exception: Option<String>,
-    /// When that failure happened, in milliseconds since the epoch (Flink 1.x only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
+    pub root_exception: Nullable<String>,
+    /// When that failure happened, in milliseconds since the epoch (Flink 1.x only; `null`
+    /// when the job has not failed).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub timestamp: Nullable<i64>,
     /// The task exceptions of the most recent failure (Flink 1.x only).
     #[serde(
         rename = "all-exceptions",
@@ -177,7 +179,7 @@ mod tests {
     fn history_of_flink_2_decodes_and_searches_concurrent_exceptions() {
         let json = format!(r#"{{"exceptionHistory":{HISTORY}}}"#);
         let info: JobExceptionsInfoWithHistory = serde_json::from_str(&json).unwrap();
-        assert!(info.root_exception.is_none() && info.all_exceptions.is_none());
+        assert!(info.root_exception.is_absent() && info.all_exceptions.is_none());
         assert!(info.mentions("intentional failure"));
         assert!(!info.mentions("no such text"));
         let concurrent = &info.exception_history.entries[0].concurrent_exceptions[0];
@@ -205,7 +207,7 @@ mod tests {
             r#"{"root-exception":null,"timestamp":null,"all-exceptions":[],"truncated":false,"exceptionHistory":{"entries":[],"truncated":false}}"#,
         )
         .unwrap();
-        assert!(empty.root_exception.is_none());
+        assert!(empty.root_exception.is_null());
         assert!(!empty.mentions(""));
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Extra;
+use crate::{Extra, Nullable};
 
 /// The answer to `GET /jobs/:jobid/plan` and `GET`/`POST /jars/:jarid/plan`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,9 +75,10 @@ pub struct PlanInput {
     /// How data is exchanged (`pipelined_bounded`, `blocking`, …).
     #[serde(default)]
     pub exchange: String,
-    /// How records are distributed (`HASH`, `FORWARD`, `REBALANCE`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ship_strategy: Option<String>,
+    /// How records are distributed (`HASH`, `FORWARD`, `REBALANCE`, …; `null` when the graph
+    /// does not say).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ship_strategy: Nullable<String>,
     /// The local strategy of batch inputs (such as a sort), when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_strategy: Option<String>,

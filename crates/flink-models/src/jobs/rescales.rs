@@ -4,15 +4,18 @@
 //! `web.adaptive-scheduler.rescale-history.size` is above 0 (it is 0 by default, and then the
 //! counts are 0 and the history is empty). A rescale here is any time the scheduler settles the
 //! job's parallelism, the first scheduling included.
+//!
+//! Flink writes every field it has no value for as `null` in these answers; such fields are
+//! [`Nullable`].
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Extra;
 use crate::enums::string_enum;
 use crate::jobs::checkpoints::StatsSummary;
 use crate::taskmanagers::ResourceProfile;
+use crate::{Extra, Nullable};
 
 string_enum! {
     /// How the adaptive scheduler runs (`scheduler-mode`).
@@ -77,9 +80,9 @@ pub struct JobRescaleConfigInfo {
     /// How many rescales the history keeps (`web.adaptive-scheduler.rescale-history.size`;
     /// 0 means no history).
     pub rescale_history_max: i32,
-    /// Reactive mode, if it is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduler_execution_mode: Option<SchedulerExecutionMode>,
+    /// Reactive mode, if it is on (`null` otherwise).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scheduler_execution_mode: Nullable<SchedulerExecutionMode>,
     /// How long a new job waits for the slots it needs, in milliseconds.
     pub submission_resource_wait_timeout_in_millis: i64,
     /// How long a new job waits for the slots to stop changing, in milliseconds.
@@ -124,18 +127,18 @@ pub struct JobRescaleDetails {
     pub scheduler_states: Vec<SchedulerStateSpan>,
     /// When it started, in milliseconds since the epoch.
     pub start_timestamp_in_millis: i64,
-    /// When it ended, in milliseconds since the epoch; absent while it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_timestamp_in_millis: Option<i64>,
-    /// How it ended; absent while it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_state: Option<RescaleTerminalState>,
+    /// When it ended, in milliseconds since the epoch; `null` while it runs.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub end_timestamp_in_millis: Nullable<i64>,
+    /// How it ended; `null` while it runs.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub terminal_state: Nullable<RescaleTerminalState>,
     /// What started it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_cause: Option<RescaleTriggerCause>,
-    /// Why it ended; absent while it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminated_reason: Option<RescaleTerminatedReason>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub trigger_cause: Nullable<RescaleTriggerCause>,
+    /// Why it ended; `null` while it runs.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub terminated_reason: Nullable<RescaleTerminatedReason>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -157,12 +160,12 @@ pub struct VertexParallelismRescaleInfo {
     pub desired_parallelism: i32,
     /// The smallest parallelism the scheduler accepts to run with.
     pub sufficient_parallelism: i32,
-    /// The parallelism before; absent for the first scheduling.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre_rescale_parallelism: Option<i32>,
-    /// The parallelism after; absent until the rescale has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub post_rescale_parallelism: Option<i32>,
+    /// The parallelism before; `null` for the first scheduling.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub pre_rescale_parallelism: Nullable<i32>,
+    /// The parallelism after; `null` until the rescale has one.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub post_rescale_parallelism: Nullable<i32>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -182,15 +185,15 @@ pub struct SlotSharingGroupRescaleInfo {
     pub desired_slots: i32,
     /// The fewest slots it accepts to run with.
     pub minimal_required_slots: i32,
-    /// The slots before; absent for the first scheduling.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre_rescale_slots: Option<i32>,
-    /// The slots after; absent until the rescale has them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub post_rescale_slots: Option<i32>,
+    /// The slots before; `null` for the first scheduling.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub pre_rescale_slots: Nullable<i32>,
+    /// The slots after; `null` until the rescale has them.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub post_rescale_slots: Nullable<i32>,
     /// The resources of the slots it got.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acquired_resource_profile: Option<ResourceProfile>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub acquired_resource_profile: Nullable<ResourceProfile>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -203,17 +206,17 @@ pub struct SchedulerStateSpan {
     /// The state's name, as the adaptive scheduler calls it.
     pub state: String,
     /// When the scheduler entered it, in milliseconds since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enter_timestamp_in_millis: Option<i64>,
-    /// When it left it, in milliseconds since the epoch; absent while it is in it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub leave_timestamp_in_millis: Option<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub enter_timestamp_in_millis: Nullable<i64>,
+    /// When it left it, in milliseconds since the epoch; `null` while it is in it.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub leave_timestamp_in_millis: Nullable<i64>,
     /// How long it stayed, in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_in_millis: Option<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub duration_in_millis: Nullable<i64>,
     /// The exception that made it leave the state, as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stringified_exception: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub stringified_exception: Nullable<String>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -261,14 +264,14 @@ pub struct JobRescalesOverview {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatestRescales {
     /// The latest completed rescale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed: Option<JobRescaleDetails>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub completed: Nullable<JobRescaleDetails>,
     /// The latest failed rescale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<JobRescaleDetails>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failed: Nullable<JobRescaleDetails>,
     /// The latest dropped rescale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ignored: Option<JobRescaleDetails>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ignored: Nullable<JobRescaleDetails>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -309,13 +312,13 @@ mod tests {
         let json = r#"{"rescaleHistoryMax":20,"schedulerExecutionMode":null,"submissionResourceWaitTimeoutInMillis":300000,"submissionResourceStabilizationTimeoutInMillis":10000,"slotIdleTimeoutInMillis":50000,"executingCooldownTimeoutInMillis":1000,"executingResourceStabilizationTimeoutInMillis":60000,"maximumDelayForTriggeringRescaleInMillis":6000,"rescaleOnFailedCheckpointCount":2}"#;
         let config: JobRescaleConfigInfo = serde_json::from_str(json).unwrap();
         assert_eq!(config.rescale_history_max, 20);
-        assert_eq!(config.scheduler_execution_mode, None);
+        assert_eq!(config.scheduler_execution_mode, Nullable::Null);
         assert_eq!(config.executing_cooldown_timeout_in_millis, 1000);
         let reactive: JobRescaleConfigInfo =
             serde_json::from_str(&json.replace("null", r#""REACTIVE""#)).unwrap();
         assert_eq!(
             reactive.scheduler_execution_mode,
-            Some(SchedulerExecutionMode::Reactive)
+            Nullable::Value(SchedulerExecutionMode::Reactive)
         );
     }
 
@@ -326,13 +329,16 @@ mod tests {
         );
         let overview: JobRescalesOverview = serde_json::from_str(&json).unwrap();
         assert_eq!(overview.rescales_counts.total(), 1);
-        let latest = overview.latest.completed.as_ref().unwrap();
-        assert_eq!(latest.terminal_state, Some(RescaleTerminalState::Completed));
+        let latest = overview.latest.completed.value().unwrap();
+        assert_eq!(
+            latest.terminal_state,
+            Nullable::Value(RescaleTerminalState::Completed)
+        );
         assert_eq!(
             latest.trigger_cause,
-            Some(RescaleTriggerCause::InitialSchedule)
+            Nullable::Value(RescaleTriggerCause::InitialSchedule)
         );
-        assert!(overview.latest.failed.is_none());
+        assert!(overview.latest.failed.is_null());
         let history: Vec<JobRescaleDetails> = serde_json::from_str(&format!("[{BRIEF}]")).unwrap();
         assert_eq!(
             serde_json::to_value(&history).unwrap(),
@@ -368,14 +374,18 @@ mod tests {
                 vertex.pre_rescale_parallelism,
                 vertex.post_rescale_parallelism
             ),
-            (Some(1), Some(2))
+            (Nullable::Value(1), Nullable::Value(2))
         );
         let slots = &details.slots["a10a89945ba307b52151b0236800da9a"];
-        assert_eq!(slots.post_rescale_slots, Some(2));
-        assert_eq!(details.scheduler_states[1].leave_timestamp_in_millis, None);
+        assert_eq!(slots.post_rescale_slots, Nullable::Value(2));
+        assert!(
+            details.scheduler_states[1]
+                .leave_timestamp_in_millis
+                .is_absent()
+        );
         assert_eq!(
             details.terminated_reason,
-            Some(RescaleTerminatedReason::Succeeded)
+            Nullable::Value(RescaleTerminatedReason::Succeeded)
         );
         assert_eq!(serde_json::to_value(&details).unwrap(), value(json));
     }

@@ -276,6 +276,7 @@ fn job_rows(job: JobDetailsInfo) -> Rows {
         timestamp(job.start_time),
         millis(job.duration),
         job.job_type
+            .into_value()
             .map_or_else(|| "-".to_owned(), |t| t.to_string()),
         job.vertices.len().to_string(),
         job.max_parallelism.to_string(),
@@ -334,7 +335,10 @@ fn checkpoint_rows(stats: CheckpointingStatistics) -> Rows {
                 "{}/{}",
                 checkpoint.num_acknowledged_subtasks, checkpoint.num_subtasks
             ),
-            checkpoint.external_path.unwrap_or_else(|| "-".to_owned()),
+            checkpoint
+                .external_path
+                .into_value()
+                .unwrap_or_else(|| "-".to_owned()),
         ]);
     }
     rows

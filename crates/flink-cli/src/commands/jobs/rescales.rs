@@ -31,10 +31,15 @@ fn rescale_rows(history: Vec<JobRescaleDetails>) -> Rows {
         rows.push([
             rescale.rescale_uuid.clone(),
             timestamp(rescale.start_timestamp_in_millis),
-            timestamp(rescale.end_timestamp_in_millis.unwrap_or_default()),
-            or_dash(rescale.terminal_state.as_ref().map(ToString::to_string)),
-            or_dash(rescale.trigger_cause.as_ref().map(ToString::to_string)),
-            or_dash(rescale.terminated_reason.as_ref().map(ToString::to_string)),
+            timestamp(
+                rescale
+                    .end_timestamp_in_millis
+                    .into_value()
+                    .unwrap_or_default(),
+            ),
+            or_dash(rescale.terminal_state.value().map(ToString::to_string)),
+            or_dash(rescale.trigger_cause.value().map(ToString::to_string)),
+            or_dash(rescale.terminated_reason.value().map(ToString::to_string)),
             rescale.rescale_attempt_id.to_string(),
         ]);
     }
@@ -48,8 +53,8 @@ fn rescale_vertex_rows(rescale: JobRescaleDetails) -> Rows {
     for vertex in rescale.vertices.into_values() {
         rows.push([
             vertex.job_vertex_name,
-            count(vertex.pre_rescale_parallelism),
-            count(vertex.post_rescale_parallelism),
+            count(vertex.pre_rescale_parallelism.into_value()),
+            count(vertex.post_rescale_parallelism.into_value()),
             vertex.desired_parallelism.to_string(),
             vertex.sufficient_parallelism.to_string(),
             vertex.slot_sharing_group_name,

@@ -1,23 +1,28 @@
-//! Every recorded answer of Flink 2.3.0 and 1.20.5 decodes into its model, and encodes back
-//! to the same JSON: nothing the server sent is lost.
+//! What the recorded answers of Flink 2.3.0 and 1.20.5 say, read through their models (that
+//! they encode back without loss is checked for every fixture in `lossless.rs`).
 
 use std::path::Path;
 
+use flink_models::Nullable;
 use flink_models::cluster::{ClusterOverview, DashboardConfiguration, DataSetList};
 use flink_models::common::{
     AsyncOperationResult, ConfigurationEntry, Empty, LogList, OperationOutcome, OperationState,
     ProfilingInfo, ProfilingList, ProfilingMode, ProfilingStatus, ThreadDump, TriggerResponse,
 };
+use flink_models::jars::JarList;
 use flink_models::jobmanager::EnvironmentInfo;
+use flink_models::jobs::checkpoints::CheckpointingStatistics;
+use flink_models::jobs::details::JobDetailsInfo;
+use flink_models::jobs::exceptions::JobExceptionsInfoWithHistory;
+use flink_models::jobs::savepoints::SavepointOutcome;
 use flink_models::metrics::{AggregatedMetric, Metric};
 use flink_models::taskmanagers::{TaskManagerDetails, TaskManagerList};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 const VERSIONS: [&str; 2] = ["2.3.0", "1.20.5"];
 
-fn fixture(dir: &str, name: &str) -> Value {
+/// Decodes `tests/fixtures/<dir>/<name>.json` into `T`.
+fn decode<T: DeserializeOwned>(dir: &str, name: &str) -> T {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(dir)
@@ -26,75 +31,45 @@ fn fixture(dir: &str, name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Decodes a fixture into `T` and checks that encoding it again gives the same JSON.
-///
-/// `null` fields count as absent: Flink writes some optional fields as `null`, the models skip
-/// them when they are empty.
-fn round_trip<T: DeserializeOwned + Serialize>(dir: &str, name: &str) -> T {
-    let original = fixture(dir, name);
-    let model: T = serde_json::from_value(original.clone())
-        .unwrap_or_else(|e| panic!("{dir}/{name}.json does not decode: {e}"));
-    let encoded = serde_json::to_value(&model).expect("a decoded model encodes");
-    assert_eq!(
-        without_nulls(encoded),
-        without_nulls(original),
-        "{dir}/{name}.json lost data"
-    );
-    model
-}
-
-fn without_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
-        other => other,
-    }
-}
-
 #[test]
-fn cluster_answers_round_trip() {
+fn cluster_answers() {
     for version in VERSIONS {
-        let overview: ClusterOverview = round_trip(version, "overview");
+        let overview: ClusterOverview = decode(version, "overview");
         assert_eq!(overview.flink_version, version);
         assert_eq!(overview.taskmanagers, 1);
         assert_eq!(overview.slots_total, 4);
 
-        let config: DashboardConfiguration = round_trip(version, "dashboard_config");
+        let config: DashboardConfiguration = decode(version, "dashboard_config");
         assert_eq!(config.flink_version, version);
         assert!(config.features.web_submit);
 
-        let datasets: DataSetList = round_trip(version, "datasets");
+        let datasets: DataSetList = decode(version, "datasets");
         assert!(datasets.data_sets.is_empty());
     }
 }
 
 #[test]
-fn jobmanager_answers_round_trip() {
+fn jobmanager_answers() {
     for version in VERSIONS {
-        let config: Vec<ConfigurationEntry> = round_trip(version, "jobmanager_config");
+        let config: Vec<ConfigurationEntry> = decode(version, "jobmanager_config");
         assert!(!config.is_empty());
-        let environment: EnvironmentInfo = round_trip(version, "jobmanager_environment");
+        let environment: EnvironmentInfo = decode(version, "jobmanager_environment");
         assert!(
             environment.jvm.version.contains("17"),
             "{}",
             environment.jvm.version
         );
-        let logs: LogList = round_trip(version, "jobmanager_logs");
+        let logs: LogList = decode(version, "jobmanager_logs");
         assert!(
             logs.logs
                 .iter()
                 .any(|log| log.name.contains("standalonesession"))
         );
-        let dump: ThreadDump = round_trip(version, "jobmanager_thread_dump");
+        let dump: ThreadDump = decode(version, "jobmanager_thread_dump");
         assert!(!dump.thread_infos.is_empty());
-        let names: Vec<Metric> = round_trip(version, "jobmanager_metric_names");
+        let names: Vec<Metric> = decode(version, "jobmanager_metric_names");
         assert!(names.iter().all(|metric| metric.value.is_none()));
-        let values: Vec<Metric> = round_trip(version, "jobmanager_metrics");
+        let values: Vec<Metric> = decode(version, "jobmanager_metrics");
         let registered = values
             .iter()
             .find(|m| m.id == "numRegisteredTaskManagers")
@@ -104,9 +79,9 @@ fn jobmanager_answers_round_trip() {
 }
 
 #[test]
-fn taskmanager_answers_round_trip() {
+fn taskmanager_answers() {
     for version in VERSIONS {
-        let list: TaskManagerList = round_trip(version, "taskmanagers");
+        let list: TaskManagerList = decode(version, "taskmanagers");
         let listed = &list.taskmanagers[0];
         assert_eq!(listed.slots_number, 4);
         assert_eq!(
@@ -115,7 +90,7 @@ fn taskmanager_answers_round_trip() {
             "assignedTasks is new in 2.x"
         );
 
-        let details: TaskManagerDetails = round_trip(version, "taskmanager_details");
+        let details: TaskManagerDetails = decode(version, "taskmanager_details");
         assert_eq!(details.info.id, listed.id);
         assert!(details.metrics.heap_max > 0);
         assert_eq!(
@@ -124,11 +99,11 @@ fn taskmanager_answers_round_trip() {
             "only 1.x sends it"
         );
 
-        let logs: LogList = round_trip(version, "taskmanager_logs");
+        let logs: LogList = decode(version, "taskmanager_logs");
         assert!(!logs.logs.is_empty());
-        let metrics: Vec<Metric> = round_trip(version, "taskmanager_metrics");
+        let metrics: Vec<Metric> = decode(version, "taskmanager_metrics");
         assert!(metrics[0].as_f64().unwrap() > 0.0);
-        let aggregated: Vec<AggregatedMetric> = round_trip(version, "taskmanagers_metrics");
+        let aggregated: Vec<AggregatedMetric> = decode(version, "taskmanagers_metrics");
         let heap = &aggregated[0];
         assert!(
             heap.min.is_some()
@@ -141,27 +116,34 @@ fn taskmanager_answers_round_trip() {
 }
 
 #[test]
-fn written_answers_round_trip() {
-    let done: AsyncOperationResult<OperationOutcome> = round_trip("written", "operation_completed");
+fn written_answers() {
+    let done: AsyncOperationResult<OperationOutcome> =
+        decode("written", "operation_status.completed");
     assert_eq!(done.status.id, OperationState::Completed);
-    assert!(done.operation.unwrap().failure_cause.is_none());
+    assert!(done.operation.into_value().unwrap().failure_cause.is_none());
 
     let pending: AsyncOperationResult<OperationOutcome> =
-        round_trip("written", "operation_in_progress");
+        decode("written", "operation_status.in_progress");
     assert_eq!(pending.status.id, OperationState::InProgress);
-    assert!(pending.operation.is_none());
+    assert!(pending.operation.is_absent(), "written without the member");
 
-    let failed: AsyncOperationResult<OperationOutcome> = round_trip("written", "operation_failed");
-    let cause = failed.operation.unwrap().failure_cause.unwrap();
+    let failed: AsyncOperationResult<OperationOutcome> =
+        decode("written", "operation_status.failed");
+    let cause = failed
+        .operation
+        .into_value()
+        .unwrap()
+        .failure_cause
+        .unwrap();
     assert_eq!(
         cause.class.as_deref(),
         Some("org.apache.flink.runtime.messages.FlinkJobNotFoundException")
     );
 
-    let trigger: TriggerResponse = round_trip("written", "trigger_response");
+    let trigger: TriggerResponse = decode("written", "trigger_response");
     assert_eq!(trigger.request_id, "b07af121f175fd74a01a9bb2fcb77031");
 
-    let started: ProfilingInfo = round_trip("written", "profiling_started");
+    let started: ProfilingInfo = decode("written", "profiling_started");
     assert_eq!(started.status, Some(ProfilingStatus::Running));
     assert_eq!(started.mode, Some(ProfilingMode::Itimer));
     assert!(
@@ -169,11 +151,54 @@ fn written_answers_round_trip() {
         "unknown fields are kept"
     );
 
-    let list: ProfilingList = round_trip("written", "profiling_list");
+    let list: ProfilingList = decode("written", "profiling_list");
     assert_eq!(
         list.profiling_list[0].output_file.as_deref(),
         Some("JobManager_ITIMER_2026-11-25_00_40_35.html")
     );
+}
+
+#[test]
+fn explicit_nulls_are_told_apart_from_left_out_fields() {
+    for version in VERSIONS {
+        let running: CheckpointingStatistics = decode(version, "checkpoints");
+        assert!(running.latest.completed.has_value());
+        assert!(running.latest.savepoint.is_null(), "no savepoint yet");
+        let completed = running.latest.completed.value().unwrap();
+        assert!(completed.savepoint_format.is_null(), "a checkpoint");
+        let with_savepoint: CheckpointingStatistics = decode(version, "checkpoints.with_savepoint");
+        let savepoint = with_savepoint.latest.savepoint.value().unwrap();
+        assert_eq!(savepoint.savepoint_format.as_deref(), Some("CANONICAL"));
+
+        let jars: JarList = decode(version, "jars");
+        assert!(jars.files[0].entry[0].description.is_null());
+
+        let pending: AsyncOperationResult<SavepointOutcome> =
+            decode(version, "savepoint_status.in_progress");
+        assert!(pending.operation.is_null());
+        let done: AsyncOperationResult<SavepointOutcome> = decode(version, "savepoint_status");
+        assert!(done.operation.value().unwrap().location.is_some());
+
+        let running: ProfilingInfo = decode(version, "profiling_started");
+        assert!(running.finished_time.is_null() && running.output_file.is_null());
+        let finished: ProfilingList = decode(version, "profiling_list");
+        let run = &finished.profiling_list[0];
+        assert!(run.finished_time.has_value() && run.output_file.has_value());
+    }
+
+    let legacy: JobExceptionsInfoWithHistory = decode("1.20.5", "job_exceptions.none");
+    assert!(legacy.root_exception.is_null() && legacy.timestamp.is_null());
+    let failed: JobExceptionsInfoWithHistory = decode("1.20.5", "job_exceptions");
+    assert!(failed.root_exception.has_value());
+    let current: JobExceptionsInfoWithHistory = decode("2.3.0", "job_exceptions");
+    assert!(current.root_exception.is_absent(), "gone in 2.x");
+
+    let job: JobDetailsInfo = decode("2.3.0", "job_details");
+    assert_eq!(job.application_id.as_deref(), Some(job.jid.as_str()));
+    let never_set_up: JobDetailsInfo = decode("2.3.0", "job_details.initialization_failed");
+    assert_eq!(never_set_up.application_id, Nullable::Null);
+    let legacy: JobDetailsInfo = decode("1.20.5", "job_details");
+    assert_eq!(legacy.application_id, Nullable::Absent);
 }
 
 #[test]
