@@ -222,21 +222,20 @@ async fn a_wrong_path_ends_the_cluster_wait_at_once() {
     assert_eq!(handle.request_count(), 1);
 }
 
-/// A client whose every attempt may take a minute, with three retries: the defaults that made a
-/// 10 s wait last four minutes against a JobManager that stopped answering.
-fn client_with_minute_attempts(
+/// A client with the default transport settings: each attempt may take a minute, with three
+/// retries, which made a 10 s wait last four minutes on a JobManager that stopped answering.
+fn client_with_defaults(
     script: impl IntoIterator<Item = ScriptedResponse>,
 ) -> (FlinkClient, flink_client::transport::mock::MockHandle) {
-    let config = flink_client::TransportConfig::new("http://flink.test:8081/").unwrap();
+    let config =
+        flink_client::TransportConfig::new("http://flink.test:8081/").expect("a valid URL");
     assert_eq!(config.attempt_timeout, Duration::from_secs(60));
-    let (transport, handle) =
-        flink_client::transport::mock::scripted_with(&config, script).unwrap();
-    (FlinkClient::from_transport(transport), handle)
+    common::client_with(&config, script)
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_deadline_bounds_a_wait_on_a_jobmanager_that_stopped_answering() {
-    let (client, handle) = client_with_minute_attempts(
+    let (client, handle) = client_with_defaults(
         std::iter::once(status("RUNNING"))
             .chain(std::iter::repeat_with(ScriptedResponse::never).take(10)),
     );

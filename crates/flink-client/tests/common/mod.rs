@@ -17,7 +17,15 @@ pub(crate) fn client_over(
 ) -> (FlinkClient, MockHandle) {
     let mut config = TransportConfig::new("http://flink.test:8081/").expect("a valid URL");
     config.attempt_timeout = Duration::from_secs(5);
+    client_with(&config, script)
+}
+
+/// A client whose transport is the stack of `config` over a mock answering with `script`.
+pub(crate) fn client_with(
+    config: &TransportConfig,
+    script: impl IntoIterator<Item = ScriptedResponse>,
+) -> (FlinkClient, MockHandle) {
     let (transport, handle) =
-        mock::scripted_with(&config, script).expect("the default stack builds");
+        mock::scripted_with(config, script).expect("the default stack builds");
     (FlinkClient::from_transport(transport), handle)
 }
