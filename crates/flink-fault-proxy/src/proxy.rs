@@ -84,7 +84,9 @@ impl FaultProxy {
     }
 
     /// Stops listening and ends every connection (a client then gets connection refused);
-    /// returns the address, for [`start_at`](Self::start_at).
+    /// returns the address, for [`start_at`](Self::start_at). Requests held by a
+    /// [`Fault::Delay`](crate::Fault::Delay) are still forwarded when their time comes, as
+    /// requests already on their way.
     pub async fn stop(mut self) -> SocketAddr {
         self.server.abort();
         // Once the task is gone, the listener and the connections are closed.

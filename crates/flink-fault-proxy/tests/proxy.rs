@@ -157,7 +157,7 @@ async fn answers_itself_a_number_of_times_then_forwards() {
 }
 
 #[tokio::test]
-async fn a_rule_until_a_moment_then_forwarding() {
+async fn rules_end_at_their_moment_or_when_cleared() {
     let upstream = Upstream::start().await;
     let proxy = FaultProxy::start(&upstream.url).await.unwrap();
     let until = Instant::now() + Duration::from_millis(300);
@@ -266,8 +266,8 @@ async fn cut_after_sends_that_many_bytes_of_the_body_then_closes() {
     proxy.add(Rule::new(Route::any(), Fault::CutAfter(1000)));
     let (received, end) = raw_get(&proxy, "/big").await;
     assert_eq!(end.unwrap(), 0, "the connection ends");
-    let text = String::from_utf8(received).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let received = String::from_utf8(received).unwrap();
+    let (head, body) = received.split_once("\r\n\r\n").unwrap();
     assert!(
         head.to_lowercase().contains("content-length: 100000"),
         "{head}"
@@ -280,11 +280,7 @@ async fn cut_after_sends_that_many_bytes_of_the_body_then_closes() {
         .request(get(&format!("{}/big", proxy.url())))
         .await
         .unwrap();
-    assert_eq!(text_length(response).await, 100_000);
-}
-
-async fn text_length(response: Response<Incoming>) -> usize {
-    text(response).await.len()
+    assert_eq!(text(response).await.len(), 100_000);
 }
 
 #[tokio::test]

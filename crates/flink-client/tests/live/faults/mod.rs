@@ -8,6 +8,7 @@
 //! say so and do nothing.
 
 mod at_most_once;
+mod cut_body;
 mod deadlines;
 mod leader_election;
 mod nested_body;
