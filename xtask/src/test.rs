@@ -20,7 +20,7 @@ pub(crate) const DESTRUCTIVE: &str = "test(/^shutdown::/)";
 
 /// Live tests that put a fault-injecting proxy in front of the cluster; it speaks plain HTTP
 /// to Flink, so they run only against clusters served over plain HTTP.
-const FAULTS: &str = "(test(/^faults::/) | binary(faults))";
+const FAULTS: &str = "(test(/^faults::/) | binary(proxy_faults))";
 
 /// `filter` without the fault tests when the cluster at `url` is served over TLS, saying so.
 fn without_faults_over_tls(filter: String, url: &str, cluster: &str) -> String {
@@ -122,7 +122,6 @@ pub(crate) fn run(args: &TestArgs) -> Result<()> {
                     filter = format!("{filter} and not test(/^{tests}::/)");
                 }
             }
-            let filter = without_faults_over_tls(filter, &url, &url);
             nextest(&["--run-ignored", "only", "-E", &filter], &[])
         }),
         None => live_on_local_clusters(args, &mut record),
