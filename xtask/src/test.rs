@@ -18,6 +18,21 @@ use crate::testjob;
 /// Live tests that may stop the cluster; they run alone, after the others.
 pub(crate) const DESTRUCTIVE: &str = "test(/^shutdown::/)";
 
+/// Live tests that put a fault-injecting proxy in front of the cluster; it speaks plain HTTP
+/// to Flink, so they run only against clusters served over plain HTTP.
+const FAULTS: &str = "(test(/^faults::/) | binary(proxy_faults))";
+
+/// `filter` without the fault tests when the cluster at `url` is served over TLS, saying so.
+fn without_faults_over_tls(filter: String, url: &str, cluster: &str) -> String {
+    if !url.starts_with("https://") {
+        return filter;
+    }
+    eprintln!(
+        "xtask: the fault tests put a plain-HTTP proxy in front of Flink, so they do not run on {cluster}, which is served over TLS"
+    );
+    format!("{filter} and not {FAULTS}")
+}
+
 /// Arguments of `cargo xtask test`.
 #[derive(Args)]
 pub(crate) struct TestArgs {
@@ -230,7 +245,11 @@ fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
                 ""
             }
         );
-        let filter = format!("({}) and not {DESTRUCTIVE}", plan.tests);
+        let filter = without_faults_over_tls(
+            format!("({}) and not {DESTRUCTIVE}", plan.tests),
+            cluster.var("FLINK_REST_URL").unwrap_or_default(),
+            &label,
+        );
         record(&format!("live tests on {label}"), &|| {
             // Live tests mostly wait on Flink, so more of them than cores run at once.
             nextest(

@@ -8,6 +8,7 @@ mod checkpoints;
 mod cluster;
 #[path = "../common/errors.rs"]
 mod errors;
+mod faults;
 mod fidelity;
 mod history;
 mod jars;

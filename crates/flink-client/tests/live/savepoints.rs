@@ -21,10 +21,10 @@ use crate::errors::operation_failed;
 use crate::testjob::{LIMIT, with_job, with_running_job};
 
 /// A fresh, empty directory for one test's savepoints; removed when dropped.
-struct TempDir(PathBuf);
+pub(crate) struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = std::env::temp_dir().join(format!("flink-rs-test-{}", TriggerId::generate()));
         std::fs::create_dir_all(&dir)
             .unwrap_or_else(|error| panic!("creating {}: {error}", dir.display()));
@@ -32,12 +32,12 @@ impl TempDir {
     }
 
     /// The directory as a `file://` URI, as Flink takes a target directory.
-    fn uri(&self) -> String {
+    pub(crate) fn uri(&self) -> String {
         format!("file://{}", self.0.display())
     }
 
     /// The `savepoint-*` entries in the directory.
-    fn savepoints(&self) -> Vec<PathBuf> {
+    pub(crate) fn savepoints(&self) -> Vec<PathBuf> {
         let entries = std::fs::read_dir(&self.0)
             .unwrap_or_else(|error| panic!("listing {}: {error}", self.0.display()));
         entries
