@@ -118,8 +118,9 @@ pub(crate) fn run(args: &TestArgs) -> Result<()> {
                 build_test_job(&mut record)
             };
             record(&format!("live tests against {url}"), &|| {
+                let filter = without_faults_over_tls(external_filter(), &url, &url);
                 nextest(
-                    &["--run-ignored", "only", "-E", &external_filter()],
+                    &["--run-ignored", "only", "-E", &filter],
                     &external_env(jar.as_deref()),
                 )
             });
