@@ -408,3 +408,35 @@ async fn connections_per_host_are_capped_under_a_burst() {
     assert!(most <= 4, "{most} connections at once");
     assert!(most > 1, "the burst was concurrent");
 }
+
+#[tokio::test]
+async fn a_request_that_finds_every_connection_busy_fails_as_never_sent() {
+    let server = counting::spawn(Duration::from_secs(1)).await;
+    let mut config = TransportConfig::new(&format!("http://{}/", server.addr)).unwrap();
+    config.max_connections_per_host = 1;
+    config.connect_timeout = Duration::from_millis(200);
+    config.retry = flink_transport::RetryConfig::disabled();
+    let transport = config.build().unwrap();
+    let slow = tokio::spawn({
+        let transport = transport.clone();
+        async move {
+            transport
+                .send(Request::get("/overview").body(Body::empty()).unwrap())
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let request = Request::post("/jars/1/run").body(Body::from("{}")).unwrap();
+    let error = within(transport.send(request)).await.unwrap_err();
+    assert!(is_connect(&*error), "{error:?}");
+    assert!(
+        format!("{error:?}").contains("ConnectionsBusy"),
+        "{error:?}"
+    );
+    assert_eq!(
+        classify(Idempotency::NotIdempotent, Outcome::Error(&*error)),
+        Verdict::Retry
+    );
+    assert_eq!(within(slow).await.unwrap().unwrap().status(), 200);
+    assert_eq!(server.most_open(), 1);
+}
