@@ -13,8 +13,8 @@ use flink_api::{
     build_request, decode_response, describe, error_from_response,
 };
 use flink_transport::{
-    Body, Idempotency, OperationName, RequestTimeout, ResponseBody, Transport, TransportConfig,
-    read_body_limited,
+    Body, BufferedResponse, Idempotency, OperationName, RequestTimeout, ResponseBody, Transport,
+    TransportConfig, read_body_limited,
 };
 use futures_core::Stream;
 use http::header::CONTENT_TYPE;
@@ -94,7 +94,9 @@ impl FlinkClient {
     where
         E: JsonEndpoint + Send + 'static,
     {
-        let (parts, body) = self.send(&endpoint).await?.into_parts();
+        let buffered = BufferedResponse::always(self.max_response_body_bytes);
+        let (parts, body) = self.send(&endpoint, buffered).await?.into_parts();
+        // The transport read the body within the attempt's timeout; this takes the bytes.
         let bytes = read_body_limited(body, self.max_response_body_bytes)
             .await
             .map_err(|source| transport_error(describe(&endpoint), source))?;
@@ -124,11 +126,12 @@ impl FlinkClient {
     }
 
     /// Sends an endpoint's request with the hints the transport reads (idempotency, timeout,
-    /// name). The request is built before the first await, so the future never borrows the
-    /// endpoint.
+    /// name, which answers are read whole). The request is built before the first await, so the
+    /// future never borrows the endpoint.
     fn send<E: Endpoint>(
         &self,
         endpoint: &E,
+        buffered: BufferedResponse,
     ) -> impl Future<Output = Result<http::Response<ResponseBody>, ApiError>> + Send + use<'_, E>
     {
         let request = build_request(endpoint).map(|request| {
@@ -136,6 +139,7 @@ impl FlinkClient {
             let mut request = http::Request::from_parts(parts, Body::from(body));
             let extensions = request.extensions_mut();
             extensions.insert(OperationName(E::NAME));
+            extensions.insert(buffered);
             extensions.insert(if endpoint.idempotent() {
                 Idempotency::Idempotent
             } else {
@@ -161,9 +165,12 @@ impl FlinkClient {
     /// the whole answer: status, content type and body. `request` names it in errors.
     pub(crate) async fn send_prebuilt(
         &self,
-        request: http::Request<Body>,
+        mut request: http::Request<Body>,
         description: &str,
     ) -> Result<(http::StatusCode, Option<String>, Bytes), ApiError> {
+        request
+            .extensions_mut()
+            .insert(BufferedResponse::always(self.max_response_body_bytes));
         let (parts, body) = self
             .transport
             .send(request)
@@ -192,7 +199,10 @@ impl Execute for FlinkClient {
         E: StreamEndpoint + Send + 'static,
     {
         self.adapt(&mut endpoint).await?;
-        let (parts, body) = self.send(&endpoint).await?.into_parts();
+        // An error answer is read whole within the attempt; a successful body streams, with the
+        // transport's idle timeout between chunks.
+        let buffered = BufferedResponse::unless_successful(self.max_response_body_bytes);
+        let (parts, body) = self.send(&endpoint, buffered).await?.into_parts();
         let request = describe(&endpoint);
         if !parts.status.is_success() {
             let bytes = read_body_limited(body, self.max_response_body_bytes)

@@ -4,12 +4,13 @@ use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 use http_body_util::combinators::UnsyncBoxBody;
 
 use crate::BoxError;
+use crate::prefix::{Prefix, len_u64, read_prefix};
 
 /// A response body as the transport hands it out: a boxed stream of [`Bytes`].
 ///
@@ -157,10 +158,6 @@ impl http_body::Body for Body {
     }
 }
 
-fn len_u64(len: usize) -> u64 {
-    u64::try_from(len).unwrap_or(u64::MAX)
-}
-
 /// A response body was larger than the caller's limit.
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -173,6 +170,11 @@ pub struct BodyTooLarge {
 }
 
 /// Reads a whole response body, failing with [`BodyTooLarge`] once it exceeds `limit` bytes.
+///
+/// The default stack already reads the answers of requests marked with
+/// [`BufferedResponse`](crate::BufferedResponse) within the attempt's timeout; this then only
+/// takes the bytes. On a streamed body, each chunk waits at most
+/// [`TransportConfig::body_idle_timeout`](crate::TransportConfig::body_idle_timeout).
 ///
 /// ```
 /// use bytes::Bytes;
@@ -188,23 +190,10 @@ pub struct BodyTooLarge {
 /// # }
 /// ```
 pub async fn read_body_limited(body: ResponseBody, limit: usize) -> Result<Bytes, BoxError> {
-    let too_large = || Box::new(BodyTooLarge { limit }) as BoxError;
-    // A declared Content-Length past the limit fails before anything is read.
-    if http_body::Body::size_hint(&body).lower() > len_u64(limit) {
-        return Err(too_large());
+    match read_prefix(body, limit).await? {
+        Prefix::Whole(bytes) => Ok(bytes),
+        Prefix::Longer(_) => Err(Box::new(BodyTooLarge { limit })),
     }
-    let mut body = body;
-    let mut buffer = BytesMut::new();
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame?.into_data() else {
-            continue; // trailers carry no payload
-        };
-        if buffer.len().saturating_add(data.len()) > limit {
-            return Err(too_large());
-        }
-        buffer.extend_from_slice(&data);
-    }
-    Ok(buffer.freeze())
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 /// One attempt got no response head within its timeout
 /// ([`TransportConfig::attempt_timeout`](crate::TransportConfig::attempt_timeout) or
-/// [`RequestTimeout`](crate::RequestTimeout)).
+/// [`RequestTimeout`](crate::RequestTimeout)), or, for an answer the attempt reads whole (see
+/// [`BufferedResponse`](crate::BufferedResponse)), not all of its body.
 #[derive(Debug, thiserror::Error)]
 #[error("no response within {after:?}; raise the timeout or check the server")]
 pub struct AttemptTimedOut {
@@ -14,11 +15,24 @@ pub struct AttemptTimedOut {
     pub after: Duration,
 }
 
+/// A streamed response body went silent: no data arrived for
+/// [`TransportConfig::body_idle_timeout`](crate::TransportConfig::body_idle_timeout).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the server sent no data for {after:?} in the middle of the response body; check the \
+     server, or raise TransportConfig::body_idle_timeout"
+)]
+pub struct BodyIdleTimedOut {
+    /// The idle timeout that elapsed.
+    pub after: Duration,
+}
+
 /// Whether `error`, or any error in its source chain, is a timeout: an [`AttemptTimedOut`], a
-/// connect timeout, or a tower or hyper timeout.
+/// [`BodyIdleTimedOut`], a connect timeout, or a tower or hyper timeout.
 pub fn is_timeout(error: &(dyn Error + 'static)) -> bool {
     let timed_out = chain(error).any(|e| {
         e.is::<AttemptTimedOut>()
+            || e.is::<BodyIdleTimedOut>()
             || e.is::<tower::timeout::error::Elapsed>()
             || e.downcast_ref::<hyper::Error>()
                 .is_some_and(hyper::Error::is_timeout)
@@ -81,6 +95,15 @@ mod tests {
             .to_string(),
             "no response within 1s; raise the timeout or check the server"
         );
+    }
+
+    #[test]
+    fn a_silent_body_is_a_timeout() {
+        let error: BoxError = Box::new(Wrapper(Box::new(BodyIdleTimedOut {
+            after: Duration::from_secs(60),
+        })));
+        assert!(is_timeout(&*error));
+        assert!(!is_connect(&*error));
     }
 
     #[test]

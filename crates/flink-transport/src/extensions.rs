@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use http::{Method, Request};
+use http::{Method, Request, StatusCode};
 
 /// Whether sending a request twice has the same effect as sending it once. Decides which
 /// failures are retried (see [`classify`](crate::classify)).
@@ -43,6 +43,57 @@ impl Idempotency {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RequestTimeout(pub Duration);
 
+/// Says the caller reads the answer whole (a JSON answer, an error body), so the attempt
+/// reads it: the body then counts against the attempt's timeout (a stalled body fails the
+/// attempt with [`AttemptTimedOut`](crate::AttemptTimedOut), retried like any timeout: only for
+/// idempotent requests), a body past `limit` fails with [`BodyTooLarge`](crate::BodyTooLarge)
+/// (never retried), and the response arrives with its body in memory.
+///
+/// Without it, a body is handed over as a stream, with
+/// [`TransportConfig::body_idle_timeout`](crate::TransportConfig::body_idle_timeout) between
+/// chunks.
+///
+/// ```
+/// use flink_transport::{Body, BufferedResponse};
+///
+/// let mut request = http::Request::get("/overview").body(Body::empty()).unwrap();
+/// request.extensions_mut().insert(BufferedResponse::always(64 << 20));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BufferedResponse {
+    limit: usize,
+    only_unsuccessful: bool,
+}
+
+impl BufferedResponse {
+    /// Read every answer whole, up to `limit` bytes.
+    pub fn always(limit: usize) -> Self {
+        Self {
+            limit,
+            only_unsuccessful: false,
+        }
+    }
+
+    /// Read only answers without a 2xx status whole, up to `limit` bytes: for a stream (a log,
+    /// a download) whose error answer the caller decodes, while a successful body streams.
+    pub fn unless_successful(limit: usize) -> Self {
+        Self {
+            limit,
+            only_unsuccessful: true,
+        }
+    }
+
+    /// The largest body accepted, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Whether an answer with `status` is read whole.
+    pub fn applies_to(&self, status: StatusCode) -> bool {
+        !(self.only_unsuccessful && status.is_success())
+    }
+}
+
 /// Names the logical operation (e.g. `"jobs.cancel"`); recorded as the `operation` field of the
 /// request's tracing span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +119,24 @@ mod tests {
                 Idempotency::from_method(&method),
                 Idempotency::NotIdempotent
             );
+        }
+    }
+
+    #[test]
+    fn buffering_scope() {
+        let always = BufferedResponse::always(10);
+        let errors = BufferedResponse::unless_successful(20);
+        assert_eq!((always.limit(), errors.limit()), (10, 20));
+        for (status, unsuccessful) in [
+            (200, false),
+            (206, false),
+            (304, true),
+            (404, true),
+            (503, true),
+        ] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert!(always.applies_to(status), "{status}");
+            assert_eq!(errors.applies_to(status), unsuccessful, "{status}");
         }
     }
 

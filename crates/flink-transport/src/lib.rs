@@ -10,13 +10,27 @@
 //!    and `Authorization` from [`Auth`] (marked sensitive); any `Expect` header is dropped;
 //! 2. **tracing**: one span per logical call with `operation` (from [`OperationName`]),
 //!    `method`, `path` and `status`, never header values;
-//! 3. **retry**: exponential backoff with full jitter, bounded attempts and a retry budget, with
-//!    rules from [`classify`];
-//! 4. **per-attempt timeout**: [`TransportConfig::attempt_timeout`], overridden per request by
-//!    [`RequestTimeout`]; fails with [`AttemptTimedOut`];
+//! 3. **retry**: exponential backoff with full jitter, bounded attempts
+//!    ([`RetryConfig::max_retries`]), a window that rides out an HA leader election
+//!    ([`RetryConfig::unavailable_retry_window`]) and a retry budget, with rules from
+//!    [`classify`]: a non-idempotent request is resent only when it never left the client or
+//!    when Flink itself answered 503 before dispatch (its JSON error envelope; the one piece
+//!    of Flink knowledge in this crate), never after a proxy's 503, a reset or a timeout;
+//! 4. **attempt**: [`TransportConfig::attempt_timeout`], overridden per request by
+//!    [`RequestTimeout`], fails an attempt with [`AttemptTimedOut`]. It covers the response head
+//!    and the whole body of an answer the caller reads whole ([`BufferedResponse`], up to its
+//!    limit, else [`BodyTooLarge`]) or that may be retried (429, 502, 503, 504: read up to
+//!    64 KiB for [`classify`]); the response still carries those bytes. Any other body is a
+//!    stream that fails with [`BodyIdleTimedOut`] after [`TransportConfig::body_idle_timeout`]
+//!    without data;
 //! 5. **base URL join**: relative request paths such as `/jobs` are joined onto
-//!    [`TransportConfig::base_url`], keeping a path prefix and the query;
-//! 6. the hyper-util client over rustls (HTTP/1.1 only, with a connect timeout).
+//!    [`TransportConfig::base_url`], keeping a path prefix and the query, with failover to
+//!    [`TransportConfig::failover_urls`];
+//! 6. the hyper-util client over rustls (HTTP/1.1 only, with a connect timeout): a pool whose
+//!    timer closes connections idle for [`TransportConfig::pool_idle_timeout`], and at most
+//!    [`TransportConfig::max_connections_per_host`] connections open to each host (a request
+//!    that finds all busy waits up to the connect timeout, then fails with
+//!    [`ConnectionsBusy`]).
 //!
 //! Everything is wrapped in [`Transport`], the one swap point: [`Transport::new`] accepts any
 //! tower service, so tests can use a closure, a `tower-test` mock, or the scripted mock of the
@@ -26,7 +40,7 @@
 //! # Example
 //!
 //! ```no_run
-//! use flink_transport::{Body, OperationName, TransportConfig, read_body_limited};
+//! use flink_transport::{Body, BufferedResponse, OperationName, TransportConfig, read_body_limited};
 //!
 //! # async fn example() -> Result<(), flink_transport::BoxError> {
 //! let config = TransportConfig::new("http://localhost:8081")?;
@@ -34,6 +48,9 @@
 //!
 //! let mut request = http::Request::get("/overview").body(Body::empty())?;
 //! request.extensions_mut().insert(OperationName("cluster.overview"));
+//!
+//! // The answer is read whole within the attempt's timeout, up to the limit.
+//! request.extensions_mut().insert(BufferedResponse::always(config.max_response_body_bytes));
 //!
 //! let response = transport.send(request).await?;
 //! let status = response.status();
@@ -57,15 +74,19 @@
 mod body;
 mod classify;
 mod config;
+mod connection_limit;
 mod error;
 mod extensions;
+mod idle_timeout;
 mod layers;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod mock;
+mod prefix;
 mod proxy;
 mod retry;
 mod stack;
+mod stream;
 mod tls;
 mod transport;
 
@@ -76,8 +97,9 @@ pub use config::{
     Auth, CertificateFingerprint, ClientIdentity, ConfigError, ProxyConfig, RetryBudget,
     RetryConfig, RootCertificates, Secret, TlsConfig, TokenSource, TransportConfig,
 };
-pub use error::{AttemptTimedOut, is_connect, is_timeout};
-pub use extensions::{Idempotency, OperationName, RequestTimeout};
+pub use connection_limit::ConnectionsBusy;
+pub use error::{AttemptTimedOut, BodyIdleTimedOut, is_connect, is_timeout};
+pub use extensions::{BufferedResponse, Idempotency, OperationName, RequestTimeout};
 pub use transport::Transport;
 
 /// The error type of the transport: any error, boxed. Inspect it with [`is_timeout`] and

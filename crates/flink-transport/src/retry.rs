@@ -5,18 +5,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::{Request, Response};
+use tokio::time::Instant;
 use tower::retry::Policy;
 use tower::retry::budget::{Budget, TpsBudget};
 
 use crate::{Body, BoxError, Idempotency, Outcome, ResponseBody, RetryConfig, Verdict, classify};
 
-/// Tower clones the policy for each request, so `retries` counts per request while the budget
-/// is shared by every clone of one transport.
+/// Tower clones the policy for each request, so `retries` and `unavailable_since` are per
+/// request while the budget is shared by every clone of one transport.
 #[derive(Clone)]
 pub(crate) struct RetryPolicy {
     config: RetryConfig,
     budget: Option<Arc<TpsBudget>>,
     retries: u32,
+    /// When this request first met a connect error or a retried 503: the start of its
+    /// `unavailable_retry_window`.
+    unavailable_since: Option<Instant>,
 }
 
 impl RetryPolicy {
@@ -29,17 +33,35 @@ impl RetryPolicy {
             config,
             budget,
             retries: 0,
+            unavailable_since: None,
         }
     }
 
-    fn delay(&self, verdict: Verdict) -> Option<Duration> {
+    /// What is left of the unavailable-retry window for a retried `outcome` at `now`; `None`
+    /// when the outcome is not an unavailable one, the window is disabled or it has closed.
+    fn window_left(&mut self, outcome: Outcome<'_>, now: Instant) -> Option<Duration> {
+        let window = self.config.unavailable_retry_window;
+        if window.is_zero() || !outcome.is_unavailable() {
+            return None;
+        }
+        let since = *self.unavailable_since.get_or_insert(now);
+        let closes = since.checked_add(window)?;
+        let left = closes.saturating_duration_since(now);
+        (!left.is_zero()).then_some(left)
+    }
+
+    /// The sleep before the next attempt; a backoff in the window ends when the window closes.
+    fn delay(&self, verdict: Verdict, window_left: Option<Duration>) -> Option<Duration> {
         match verdict {
             Verdict::DoNotRetry => None,
-            Verdict::Retry => Some(backoff(
-                self.retries,
-                self.config.initial_backoff,
-                self.config.max_backoff,
-            )),
+            Verdict::Retry => {
+                let delay = backoff(
+                    self.retries,
+                    self.config.initial_backoff,
+                    self.config.max_backoff,
+                );
+                Some(window_left.map_or(delay, |left| delay.min(left)))
+            }
             Verdict::RetryAfter(after) => Some(after.min(self.config.max_retry_after)),
         }
     }
@@ -59,8 +81,13 @@ impl Policy<Request<Body>, Response<ResponseBody>, BoxError> for RetryPolicy {
             budget.deposit(); // one per logical request
         }
         let outcome = Outcome::from_result(result);
-        let delay = self.delay(classify(Idempotency::of(request), outcome))?;
-        if self.retries >= self.config.max_retries {
+        let verdict = classify(Idempotency::of(request), outcome);
+        if verdict == Verdict::DoNotRetry {
+            return None;
+        }
+        let window_left = self.window_left(outcome, Instant::now());
+        let delay = self.delay(verdict, window_left)?;
+        if window_left.is_none() && self.retries >= self.config.max_retries {
             tracing::debug!(attempts = self.retries + 1, reason = %outcome, "giving up: no retries left");
             return None;
         }
@@ -135,6 +162,71 @@ mod tests {
                 .map(|_| random_fraction())
                 .all(|f| (0.0..1.0).contains(&f))
         );
+    }
+
+    /// Feeds connect errors to a fresh policy, sleeping as it says, until it gives up; returns
+    /// the time taken and the retries made.
+    async fn retry_until_given_up(config: RetryConfig) -> (Duration, u32) {
+        let mut policy = RetryPolicy::new(config);
+        let mut request = Request::post("/jars/1/run").body(Body::from("{}")).unwrap();
+        let start = Instant::now();
+        let mut retries = 0;
+        loop {
+            let mut refused: Result<Response<ResponseBody>, BoxError> = Err(Box::new(
+                std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+            ));
+            let Some(sleep) = policy.retry(&mut request, &mut refused) else {
+                return (start.elapsed(), retries);
+            };
+            retries += 1;
+            sleep.await;
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever the backoff and the window, a call that keeps being refused retries until
+        /// the window closes and no sleep runs past it; then max_retries applies.
+        #[test]
+        fn the_window_is_ridden_to_its_end_and_no_further(
+            initial_ms in 1_u64..2_000,
+            extra_ms in 10_u64..10_000,
+            window_ms in 1_u64..20_000,
+            max_retries in 0_u32..3,
+        ) {
+            let config = RetryConfig {
+                max_retries,
+                unavailable_retry_window: Duration::from_millis(window_ms),
+                initial_backoff: Duration::from_millis(initial_ms),
+                max_backoff: Duration::from_millis(initial_ms + extra_ms),
+                budget: None,
+                ..RetryConfig::default()
+            };
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .start_paused(true)
+                .build()
+                .unwrap();
+            let (elapsed, retries) = runtime.block_on(retry_until_given_up(config));
+            let window = config.unavailable_retry_window;
+            if retries > max_retries {
+                proptest::prop_assert_eq!(elapsed, window);
+            } else {
+                // max_retries alone went past the window.
+                proptest::prop_assert!(elapsed >= window, "{:?}", elapsed);
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_a_window_max_retries_alone_bounds_connect_errors() {
+        let config = RetryConfig {
+            unavailable_retry_window: Duration::ZERO,
+            budget: None,
+            ..RetryConfig::default()
+        };
+        assert_eq!(retry_until_given_up(config).await.1, 3);
     }
 
     #[test]

@@ -9,18 +9,23 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::{Connection, HttpConnector};
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tower::retry::Retry;
 use tower::{Service, ServiceExt};
 
 use crate::config::validate_base_url;
-use crate::layers::{AttemptTimeout, BaseUrl, DefaultHeaders, Trace};
+use crate::connection_limit::LimitConnections;
+use crate::layers::{Attempt, BaseUrl, DefaultHeaders, Trace};
 use crate::proxy::ForwardProxy;
 use crate::retry::RetryPolicy;
 use crate::{Auth, Body, BoxError, ConfigError, Transport, TransportConfig, tls};
 
 /// hyper's pooled client over `connector`, with TLS for `https` destinations.
-fn tls_client<C>(tls: rustls::ClientConfig, connector: C) -> Client<HttpsConnector<C>, Body>
+fn tls_client<C>(
+    config: &TransportConfig,
+    tls: rustls::ClientConfig,
+    connector: C,
+) -> Client<LimitConnections<HttpsConnector<C>>, Body>
 where
     C: Service<Uri> + Clone + Send + Sync + 'static,
     C::Response: Read + Write + Connection + Send + Unpin + 'static,
@@ -32,7 +37,27 @@ where
         .https_or_http()
         .enable_http1()
         .wrap_connector(connector);
-    Client::builder(TokioExecutor::new()).build(https)
+    pooled_client(config, https)
+}
+
+/// hyper's pooled client over `connector`: idle connections closed by a timer, and at most
+/// `max_connections_per_host` open to each host.
+fn pooled_client<C>(config: &TransportConfig, connector: C) -> Client<LimitConnections<C>, Body>
+where
+    C: Service<Uri> + Clone + Send + Sync + 'static,
+    C::Response: Read + Write + Connection + Send + Unpin + 'static,
+    C::Future: Send + 'static,
+    C::Error: Into<BoxError>,
+{
+    Client::builder(TokioExecutor::new())
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(config.pool_idle_timeout)
+        .pool_max_idle_per_host(config.pool_max_idle_per_host)
+        .build(LimitConnections::new(
+            connector,
+            config.max_connections_per_host,
+            config.connect_timeout,
+        ))
 }
 
 impl TransportConfig {
@@ -41,6 +66,7 @@ impl TransportConfig {
     pub fn build(&self) -> Result<Transport, ConfigError> {
         // Validate first so a bad URL is reported before TLS material.
         validate_base_url(&self.base_url)?;
+        self.validate_pool()?;
         let tls = if self.base_url.scheme_str() == Some("https") {
             tls::client_config(&self.tls)?
         } else {
@@ -51,7 +77,7 @@ impl TransportConfig {
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
         let Some(route) = self.proxy.route(&self.base_url)? else {
-            return self.build_with_service(tls_client(tls, http));
+            return self.build_with_service(tls_client(self, tls, http));
         };
         tracing::debug!(proxy = %route.uri, "connecting through an HTTP proxy");
         if self.base_url.scheme_str() == Some("https") {
@@ -60,13 +86,13 @@ impl TransportConfig {
             if let Some(authorization) = route.authorization {
                 tunnel = tunnel.with_auth(authorization);
             }
-            return self.build_with_service(tls_client(tls, tunnel));
+            return self.build_with_service(tls_client(self, tls, tunnel));
         }
         let connector = ForwardProxy {
             proxy: route.uri,
             inner: http,
         };
-        let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build(connector);
+        let client = pooled_client(self, connector);
         let authorization = route.authorization;
         self.build_with_service(client.map_request(move |mut request: Request<Body>| {
             if let Some(value) = &authorization {
@@ -78,9 +104,10 @@ impl TransportConfig {
         }))
     }
 
-    /// Builds the same stack (headers, tracing, retry, per-attempt timeout, base URL) over
-    /// `service` instead of hyper: a mock, a recording proxy, or another HTTP client. The service
-    /// receives absolute URIs joined onto [`base_url`](Self::base_url); TLS settings are unused.
+    /// Builds the same stack (headers, tracing, retry, per-attempt timeout and body reading,
+    /// base URL) over `service` instead of hyper: a mock, a recording proxy, or another HTTP
+    /// client. The service receives absolute URIs joined onto [`base_url`](Self::base_url); the
+    /// TLS, proxy and connection pool settings are unused.
     pub fn build_with_service<S, B>(&self, service: S) -> Result<Transport, ConfigError>
     where
         S: Service<Request<Body>, Response = Response<B>> + Clone + Send + Sync + 'static,
@@ -110,7 +137,7 @@ impl TransportConfig {
             })
             .map_err(Into::into);
         let service = BaseUrl::new(service, &self.base_url, &self.failover_urls);
-        let service = AttemptTimeout::new(service, self.attempt_timeout);
+        let service = Attempt::new(service, self.attempt_timeout, self.body_idle_timeout);
         let service = Retry::new(RetryPolicy::new(self.retry), service);
         let service = Trace::new(service);
         let token_source = match &self.auth {
@@ -119,6 +146,19 @@ impl TransportConfig {
         };
         let service = DefaultHeaders::new(service, headers, token_source);
         Ok(Transport::from_boxed(service))
+    }
+
+    fn validate_pool(&self) -> Result<(), ConfigError> {
+        let limit = self.max_connections_per_host;
+        if limit == 0 || limit > tokio::sync::Semaphore::MAX_PERMITS {
+            return Err(ConfigError::InvalidPool {
+                reason: format!(
+                    "max_connections_per_host is {limit}; choose between 1 and {}",
+                    tokio::sync::Semaphore::MAX_PERMITS
+                ),
+            });
+        }
+        Ok(())
     }
 
     fn default_headers(&self) -> Result<HeaderMap, ConfigError> {
@@ -227,6 +267,13 @@ mod tests {
                 .to_string()
                 .contains("User-Agent")
         );
+
+        for limit in [0, usize::MAX] {
+            let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+            config.max_connections_per_host = limit;
+            let error = config.build().unwrap_err().to_string();
+            assert!(error.contains("max_connections_per_host is"), "{error}");
+        }
 
         let mut config = TransportConfig::new("http://localhost:8081").unwrap();
         config.auth = Some(Auth::bearer("a\u{7f}b"));

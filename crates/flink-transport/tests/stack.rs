@@ -6,16 +6,20 @@
 #[path = "common/capture.rs"]
 mod capture;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use http::header::{AUTHORIZATION, USER_AGENT};
-use http::{Request, StatusCode};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderValue, Request, StatusCode};
+use http_body_util::BodyExt;
 use tokio::time::Instant;
 
 use flink_transport::mock::{self, ScriptedResponse};
 use flink_transport::{
-    Auth, Body, BoxError, Idempotency, OperationName, RequestTimeout, RetryBudget, RetryConfig,
-    TransportConfig, is_connect, is_timeout,
+    Auth, Body, BodyIdleTimedOut, BodyTooLarge, BoxError, BufferedResponse, Idempotency,
+    OperationName, RequestTimeout, RetryBudget, RetryConfig, TransportConfig, is_connect,
+    is_timeout, read_body_limited,
 };
 
 fn config() -> TransportConfig {
@@ -98,9 +102,24 @@ async fn get_is_retried_after_an_attempt_timeout_and_request_timeout_overrides()
     assert_eq!(handle.request_count(), 2);
 }
 
+const FLINK_503: &str = r#"{"errors":["Service temporarily unavailable due to an ongoing leader election. Please refresh."]}"#;
+const ENVOY_503: &str = "upstream connect error or disconnect/reset before headers. reset reason: connection termination";
+const NGINX_503: &str = "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+/// Flink's own 503, sent before dispatch while the cluster elects a leader.
+fn flink_503() -> ScriptedResponse {
+    ScriptedResponse::json(503, FLINK_503)
+}
+
+/// A proxy's 503, which it may send after forwarding the request.
+fn proxy_503(content_type: &'static str, body: &'static str) -> ScriptedResponse {
+    ScriptedResponse::bytes(503, body)
+        .with_header(CONTENT_TYPE, HeaderValue::from_static(content_type))
+}
+
 #[tokio::test(start_paused = true)]
-async fn post_is_retried_on_503() {
-    let (transport, handle) = mock::scripted_with(&config(), [status(503), status(200)]).unwrap();
+async fn post_is_retried_on_flinks_own_503() {
+    let (transport, handle) = mock::scripted_with(&config(), [flink_503(), status(200)]).unwrap();
     assert_eq!(transport.send(post("/jobs")).await.unwrap().status(), 200);
     assert_eq!(handle.request_count(), 2);
     let requests = handle.requests();
@@ -109,6 +128,148 @@ async fn post_is_retried_on_503() {
         r#"{"a":1}"#,
         "the body is replayed"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn post_is_not_resent_after_a_proxys_503() {
+    for (content_type, page) in [
+        ("text/plain", ENVOY_503),
+        ("text/html", NGINX_503),
+        ("text/plain", ""),
+    ] {
+        let (transport, handle) =
+            mock::scripted_with(&config(), [proxy_503(content_type, page), status(200)]).unwrap();
+        let response = transport.send(post("/jars/1/run")).await.unwrap();
+        assert_eq!(response.status(), 503, "{page}");
+        assert_eq!(
+            handle.request_count(),
+            1,
+            "{page}: the proxy may have forwarded it"
+        );
+        let body = read_body_limited(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        assert_eq!(body, page, "the caller gets the body the policy read");
+
+        // The same answer to a GET is retried.
+        let (transport, handle) =
+            mock::scripted_with(&config(), [proxy_503(content_type, page), status(200)]).unwrap();
+        assert_eq!(
+            transport.send(get("/overview")).await.unwrap().status(),
+            200
+        );
+        assert_eq!(handle.request_count(), 2);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn post_is_not_resent_after_a_503_whose_body_is_too_long_to_be_flinks() {
+    let mut page = vec![b' '; 100 * 1024];
+    page[..FLINK_503.len()].copy_from_slice(FLINK_503.as_bytes());
+    let (transport, handle) = mock::scripted_with(
+        &config(),
+        [ScriptedResponse::json(503, page.clone()), status(200)],
+    )
+    .unwrap();
+    let response = transport.send(post("/jobs")).await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(handle.request_count(), 1);
+    let body = read_body_limited(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(body, page, "the caller still gets every byte");
+}
+
+#[tokio::test(start_paused = true)]
+async fn post_is_not_resent_after_a_reset_or_a_stalled_answer() {
+    let reset =
+        || ScriptedResponse::error(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+    let stalled = || ScriptedResponse::json(200, r#"{"jobs":"#).body_stalls();
+    for first in [reset(), stalled(), ScriptedResponse::never()] {
+        let (transport, handle) = mock::scripted_with(&config(), [first, status(200)]).unwrap();
+        let mut request = post("/jars/1/run");
+        request
+            .extensions_mut()
+            .insert(BufferedResponse::always(1 << 20));
+        transport.send(request).await.unwrap_err();
+        assert_eq!(handle.request_count(), 1);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stalled_json_body_times_the_attempt_out_and_a_get_is_retried() {
+    let mut config = config();
+    config.attempt_timeout = Duration::from_secs(2);
+    let (transport, handle) = mock::scripted_with(
+        &config,
+        [
+            ScriptedResponse::json(200, r#"{"jobs":"#).body_stalls(),
+            ScriptedResponse::json(200, r#"{"jobs":[]}"#),
+        ],
+    )
+    .unwrap();
+    let mut request = get("/jobs/overview");
+    request
+        .extensions_mut()
+        .insert(BufferedResponse::always(1 << 20));
+    let start = Instant::now();
+    let response = transport.send(request).await.unwrap();
+    assert!(start.elapsed() >= Duration::from_secs(2));
+    assert_eq!(handle.request_count(), 2);
+    let body = read_body_limited(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(body, r#"{"jobs":[]}"#);
+
+    // A POST's stalled answer is a timeout error, not resent.
+    let (transport, handle) = mock::scripted_with(
+        &config,
+        [ScriptedResponse::json(200, "{").body_stalls(), status(200)],
+    )
+    .unwrap();
+    let mut request = post("/jars/1/run");
+    request
+        .extensions_mut()
+        .insert(BufferedResponse::always(1 << 20));
+    let error = transport.send(request).await.unwrap_err();
+    assert!(is_timeout(&*error), "{error}");
+    assert_eq!(handle.request_count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_buffered_answer_past_its_limit_is_never_retried() {
+    let (transport, handle) = mock::scripted_with(
+        &config(),
+        [ScriptedResponse::json(200, "x".repeat(100)), status(200)],
+    )
+    .unwrap();
+    let mut request = get("/jobs/overview");
+    request
+        .extensions_mut()
+        .insert(BufferedResponse::always(10));
+    let error = transport.send(request).await.unwrap_err();
+    assert_eq!(error.downcast_ref::<BodyTooLarge>().unwrap().limit, 10);
+    assert_eq!(handle.request_count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stalled_stream_fails_after_the_body_idle_timeout() {
+    let mut config = config();
+    config.body_idle_timeout = Duration::from_secs(7);
+    let (transport, _handle) = mock::scripted_with(
+        &config,
+        [ScriptedResponse::bytes(200, "2024-01-01 INFO started\n").body_stalls()],
+    )
+    .unwrap();
+    let start = Instant::now();
+    let response = transport.send(get("/jobmanager/log")).await.unwrap();
+    let mut body = response.into_body();
+    let first = body.frame().await.unwrap().unwrap().into_data().unwrap();
+    assert_eq!(first, "2024-01-01 INFO started\n");
+    let error = body.frame().await.unwrap().unwrap_err();
+    assert!(is_timeout(&*error), "{error}");
+    assert!(error.is::<BodyIdleTimedOut>(), "{error}");
+    assert_eq!(start.elapsed(), Duration::from_secs(7));
 }
 
 #[tokio::test(start_paused = true)]
@@ -177,6 +338,15 @@ async fn streamed_body_is_never_retried() {
 async fn retries_are_bounded_by_max_retries() {
     let mut config = config();
     config.retry.max_retries = 2;
+    let (transport, handle) = mock::scripted_with(&config, (0..5).map(|_| status(502))).unwrap();
+    assert_eq!(
+        transport.send(get("/overview")).await.unwrap().status(),
+        502
+    );
+    assert_eq!(handle.request_count(), 3);
+
+    // So are 503s, once the unavailable-retry window is off.
+    config.retry.unavailable_retry_window = Duration::ZERO;
     let (transport, handle) = mock::scripted_with(&config, (0..5).map(|_| status(503))).unwrap();
     assert_eq!(
         transport.send(get("/overview")).await.unwrap().status(),
@@ -246,6 +416,7 @@ async fn connect_errors_are_retried_for_post() {
 
     let mut config = config();
     config.retry.max_retries = 1;
+    config.retry.unavailable_retry_window = Duration::ZERO;
     let (transport, handle) = mock::scripted_with(
         &config,
         [
@@ -357,4 +528,133 @@ async fn one_span_per_call_with_retry_events_and_no_header_values() {
             "{secret} leaked into tracing: {text}"
         );
     }
+}
+
+/// How an HA cluster without a leader answers.
+#[derive(Clone, Copy, Debug)]
+enum Unavailable {
+    /// Nothing listens: the JobManager is restarting.
+    Refused,
+    /// A JobManager is up, but the cluster is electing a leader.
+    Electing,
+}
+
+/// The default stack over a server that is unavailable for `outage` (Tokio time) after the
+/// first request, then answers 200; and the number of requests it saw.
+fn recovering_after(
+    config: &TransportConfig,
+    outage: Duration,
+    unavailable: Unavailable,
+) -> (flink_transport::Transport, Arc<AtomicUsize>) {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let started = Arc::new(Mutex::new(None::<Instant>));
+    let seen = Arc::clone(&requests);
+    let service = tower::service_fn(move |_: Request<Body>| {
+        seen.fetch_add(1, Ordering::SeqCst);
+        let started = *started.lock().unwrap().get_or_insert_with(Instant::now);
+        async move {
+            let body = if started.elapsed() >= outage {
+                http::Response::new(http_body_util::Full::new(bytes::Bytes::from_static(b"{}")))
+            } else {
+                match unavailable {
+                    Unavailable::Refused => {
+                        return Err::<_, BoxError>(Box::new(std::io::Error::from(
+                            std::io::ErrorKind::ConnectionRefused,
+                        )));
+                    }
+                    Unavailable::Electing => http::Response::builder()
+                        .status(503)
+                        .header(CONTENT_TYPE, "application/json; charset=UTF-8")
+                        .body(http_body_util::Full::new(bytes::Bytes::from_static(
+                            FLINK_503.as_bytes(),
+                        )))
+                        .unwrap(),
+                }
+            };
+            Ok(body)
+        }
+    });
+    (config.build_with_service(service).unwrap(), requests)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_three_second_election_is_ridden_out_by_default() {
+    for unavailable in [Unavailable::Refused, Unavailable::Electing] {
+        for request in [get("/overview"), post("/jars/1/run")] {
+            let (transport, requests) =
+                recovering_after(&config(), Duration::from_secs(3), unavailable);
+            let start = Instant::now();
+            let response = transport.send(request).await.unwrap();
+            assert_eq!(response.status(), 200, "{unavailable:?}");
+            let elapsed = start.elapsed();
+            assert!(
+                elapsed >= Duration::from_secs(3) && elapsed <= Duration::from_secs(5),
+                "{unavailable:?}: {elapsed:?}"
+            );
+            assert!(
+                requests.load(Ordering::SeqCst) > 4,
+                "{unavailable:?}: more attempts than max_retries allows"
+            );
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_cluster_that_never_recovers_fails_when_the_window_closes() {
+    for unavailable in [Unavailable::Refused, Unavailable::Electing] {
+        let (transport, requests) =
+            recovering_after(&config(), Duration::from_secs(3600), unavailable);
+        let capture = capture::Capture::default();
+        let _guard = capture.install();
+        let start = Instant::now();
+        let result = transport.send(post("/jars/1/run")).await;
+        match unavailable {
+            Unavailable::Refused => assert!(is_connect(&*result.unwrap_err())),
+            Unavailable::Electing => assert_eq!(result.unwrap().status(), 503),
+        }
+        // The last retry is sent as the window closes; none sleeps past it.
+        assert_eq!(start.elapsed(), Duration::from_secs(5), "{unavailable:?}");
+        let attempts = requests.load(Ordering::SeqCst);
+        assert_eq!(capture.retries().len() + 1, attempts);
+        assert!(
+            !capture.all_text().contains("budget is spent"),
+            "the default budget does not cut one call's window short"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_window_is_configurable_and_zero_turns_it_off() {
+    let mut config = config();
+    config.retry.unavailable_retry_window = Duration::from_secs(20);
+    let (transport, _) = recovering_after(&config, Duration::from_secs(15), Unavailable::Refused);
+    assert_eq!(
+        transport.send(get("/overview")).await.unwrap().status(),
+        200
+    );
+
+    config.retry.unavailable_retry_window = Duration::ZERO;
+    let (transport, requests) =
+        recovering_after(&config, Duration::from_secs(3), Unavailable::Refused);
+    let error = transport.send(get("/overview")).await.unwrap_err();
+    assert!(is_connect(&*error));
+    assert_eq!(requests.load(Ordering::SeqCst), 4, "max_retries alone");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_window_does_not_extend_other_failures() {
+    // Timeouts and 502s stay bounded by max_retries.
+    let mut config = config();
+    config.attempt_timeout = Duration::from_millis(100);
+    let (transport, handle) =
+        mock::scripted_with(&config, (0..10).map(|_| ScriptedResponse::never())).unwrap();
+    assert!(is_timeout(
+        &*transport.send(get("/overview")).await.unwrap_err()
+    ));
+    assert_eq!(handle.request_count(), 4);
+    // A proxy's 503 to a POST is not retried at all.
+    let (transport, handle) =
+        mock::scripted_with(&config, (0..10).map(|_| proxy_503("text/plain", ENVOY_503))).unwrap();
+    assert_eq!(transport.send(post("/jobs")).await.unwrap().status(), 503);
+    assert_eq!(handle.request_count(), 1);
 }

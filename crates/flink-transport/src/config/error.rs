@@ -29,6 +29,12 @@ pub enum ConfigError {
         /// What is wrong and what to try.
         reason: String,
     },
+    /// Connection pool settings out of range.
+    #[error("invalid connection pool settings: {reason}")]
+    InvalidPool {
+        /// What is wrong and what to try.
+        reason: String,
+    },
     /// TLS material or settings cannot be used.
     #[error("TLS setup failed: {reason}")]
     Tls {

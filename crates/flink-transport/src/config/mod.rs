@@ -46,9 +46,33 @@ pub struct TransportConfig {
     pub base_url: Uri,
     /// How long opening a TCP connection may take. Default: 10 s.
     pub connect_timeout: Duration,
-    /// How long each attempt may wait for a response head. Default: 60 s. A request's
-    /// [`RequestTimeout`](crate::RequestTimeout) extension overrides it.
+    /// How long each attempt may take: until the response head arrives, and also until the
+    /// whole body is read for an answer the caller reads whole
+    /// ([`BufferedResponse`](crate::BufferedResponse)) or that may be retried (429, 502, 503,
+    /// 504). Default: 60 s. A request's [`RequestTimeout`](crate::RequestTimeout) extension
+    /// overrides it.
     pub attempt_timeout: Duration,
+    /// How long a streamed response body (a log, a download: any answer not read whole within
+    /// the attempt) may go without data while the caller waits for more; then reading it fails
+    /// with [`BodyIdleTimedOut`](crate::BodyIdleTimedOut), which
+    /// [`is_timeout`](crate::is_timeout) recognises. Default: 60 s, as the attempt timeout: Flink
+    /// sends files as fast as it reads them, so a minute of silence means a stalled server or
+    /// network. [`Duration::ZERO`] disables it.
+    pub body_idle_timeout: Duration,
+    /// How long an unused connection stays open for reuse; a timer closes it then, without
+    /// waiting for the next call. Default: 90 s (hyper's default).
+    pub pool_idle_timeout: Duration,
+    /// How many unused connections to each host stay open for reuse. Default: 32, so a steady
+    /// load up to the [`max_connections_per_host`](Self::max_connections_per_host) cap reuses its
+    /// connections; `0` opens a connection per request.
+    pub pool_max_idle_per_host: usize,
+    /// The most connections open to each host at once, in use or idle. A request that finds
+    /// all of them busy waits for one to come free, up to
+    /// [`connect_timeout`](Self::connect_timeout), then fails as a connect error (never sent,
+    /// so retried). Default: 32: Flink's REST server handles requests on 4 threads by default
+    /// (`rest.server.numThreads`), so more connections only queue there, while a burst of
+    /// calls would otherwise open a socket each. At least 1.
+    pub max_connections_per_host: usize,
     /// Retry settings. Default: [`RetryConfig::default`].
     pub retry: RetryConfig,
     /// The `User-Agent` header, unless a request sets its own. Default: `flink-rs/<version>`.
@@ -69,7 +93,8 @@ pub struct TransportConfig {
     /// Whether to go through an HTTP proxy. Default: as the environment says (`HTTPS_PROXY`,
     /// `HTTP_PROXY`, `NO_PROXY`), like curl.
     pub proxy: ProxyConfig,
-    /// The response size callers should pass to
+    /// The largest answer callers should read whole: the limit of their
+    /// [`BufferedResponse`](crate::BufferedResponse) or
     /// [`read_body_limited`](crate::read_body_limited). Default: 64 MiB.
     pub max_response_body_bytes: usize,
 }
@@ -101,6 +126,10 @@ impl TransportConfig {
             base_url: uri,
             connect_timeout: Duration::from_secs(10),
             attempt_timeout: Duration::from_secs(60),
+            body_idle_timeout: Duration::from_secs(60),
+            pool_idle_timeout: Duration::from_secs(90),
+            pool_max_idle_per_host: 32,
+            max_connections_per_host: 32,
             retry: RetryConfig::default(),
             user_agent: concat!("flink-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             headers: HeaderMap::new(),
@@ -119,6 +148,10 @@ impl fmt::Debug for TransportConfig {
             .field("base_url", &redacted(&self.base_url.to_string()))
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
+            .field("body_idle_timeout", &self.body_idle_timeout)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("max_connections_per_host", &self.max_connections_per_host)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("headers", &RedactedHeaders(&self.headers))
@@ -168,7 +201,15 @@ mod tests {
         let config = TransportConfig::new("http://localhost:8081").unwrap();
         assert_eq!(config.connect_timeout, Duration::from_secs(10));
         assert_eq!(config.attempt_timeout, Duration::from_secs(60));
+        assert_eq!(config.body_idle_timeout, Duration::from_secs(60));
+        assert_eq!(config.pool_idle_timeout, Duration::from_secs(90));
+        assert_eq!(config.pool_max_idle_per_host, 32);
+        assert_eq!(config.max_connections_per_host, 32);
         assert_eq!(config.retry, RetryConfig::default());
+        assert_eq!(
+            config.retry.unavailable_retry_window,
+            Duration::from_secs(5)
+        );
         assert_eq!(
             config.user_agent,
             format!("flink-rs/{}", env!("CARGO_PKG_VERSION"))

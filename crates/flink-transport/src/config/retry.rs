@@ -6,10 +6,28 @@ use super::ConfigError;
 
 /// How failed attempts are retried; which failures qualify is decided by
 /// [`classify`](crate::classify).
+///
+/// Two limits apply: [`max_retries`](Self::max_retries) bounds every retryable outcome, and
+/// [`unavailable_retry_window`](Self::unavailable_retry_window) lets a call ride out a leader
+/// election past it. The shared [`budget`](Self::budget) caps both.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RetryConfig {
     /// Retries after the first attempt. Default: 3.
     pub max_retries: u32,
+    /// How long a call keeps retrying connect errors and the 503s that [`classify`](crate::classify)
+    /// retries, counted from the first of them, whatever [`max_retries`](Self::max_retries)
+    /// says: a Flink HA cluster answers so while it elects a leader, which takes seconds. The
+    /// backoff is the usual one, and the last retry is sent when the window closes; after it,
+    /// `max_retries` applies again. [`Duration::ZERO`] disables it. Default: 5 s, which rides
+    /// out a graceful leader change (a JobManager restarted or upgraded in an HA cluster) while
+    /// a wrong URL or a cluster that is down still fails within seconds; raise it for a
+    /// JobManager that crashed on Kubernetes, whose lease lasts 15 s by default
+    /// (`high-availability.kubernetes.leader-election.lease-duration`).
+    ///
+    /// With the default backoff one call makes about 7 retries in 5 s (a dozen at most), far
+    /// below the default budget's reserve of 100: the budget only stops these retries when many
+    /// calls fail at once, and says so in a `warn` event.
+    pub unavailable_retry_window: Duration,
     /// The backoff cap of the first retry; it doubles per retry up to `max_backoff`, and the
     /// actual delay is drawn uniformly below the cap ("full jitter"). Default: 100 ms.
     pub initial_backoff: Duration,
@@ -29,6 +47,7 @@ impl RetryConfig {
     pub fn disabled() -> Self {
         Self {
             max_retries: 0,
+            unavailable_retry_window: Duration::ZERO,
             budget: None,
             ..Self::default()
         }
@@ -46,6 +65,7 @@ impl Default for RetryConfig {
     fn default() -> Self {
         Self {
             max_retries: 3,
+            unavailable_retry_window: Duration::from_secs(5),
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(30),
@@ -55,7 +75,8 @@ impl Default for RetryConfig {
 }
 
 /// A retry budget (tower's `TpsBudget`): over a sliding window of `ttl`, retries may add at
-/// most `retry_ratio` of the requests, plus `min_retries_per_sec` regardless.
+/// most `retry_ratio` of the requests, plus `min_retries_per_sec` regardless (a reserve of
+/// `min_retries_per_sec × ttl` retries).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RetryBudget {
     /// The window; 1 to 60 s. Default: 10 s.

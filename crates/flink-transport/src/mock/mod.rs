@@ -3,8 +3,9 @@
 //! The mock answers requests in script order and records each one, so a test can check what
 //! was sent. [`scripted`] gives a bare [`Transport`] (no retries, no timeouts: each request
 //! consumes one scripted answer); [`scripted_with`] runs the real stack of a
-//! [`TransportConfig`] (headers, retries, per-attempt timeout, base URL) over the mock, so retry
-//! and timeout behaviour can be tested without a network. Use paused Tokio time
+//! [`TransportConfig`] (headers, retries, per-attempt timeout and body reading, base URL) over
+//! the mock, so retry and timeout behaviour can be tested without a network (a body that stalls:
+//! [`ScriptedResponse::body_stalls`]). Use paused Tokio time
 //! (`#[tokio::test(start_paused = true)]`) so backoff and timeouts take no real time.
 //!
 //! ```

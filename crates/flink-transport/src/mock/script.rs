@@ -8,7 +8,23 @@ use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderMap, HeaderName, HeaderValue, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 
+use crate::prefix::prefixed;
 use crate::{BoxError, ResponseBody};
+
+/// A body that never sends anything, nor ends.
+struct Silent;
+
+impl http_body::Body for Silent {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        std::task::Poll::Pending
+    }
+}
 
 /// A scripted answer was given a status outside 100..=999.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +36,7 @@ pub struct InvalidScriptedStatus(pub u16);
 pub struct ScriptedResponse {
     answer: Answer,
     delay: Option<Duration>,
+    body_stalls: bool,
 }
 
 #[derive(Debug)]
@@ -89,6 +106,14 @@ impl ScriptedResponse {
         self.with_header(RETRY_AFTER, HeaderValue::from(seconds))
     }
 
+    /// Sends the response head and the body's bytes, then nothing more, without ending the
+    /// body: a server that stalls mid-body.
+    #[must_use]
+    pub fn body_stalls(mut self) -> Self {
+        self.body_stalls = true;
+        self
+    }
+
     /// Answers only after `delay` (Tokio time), e.g. to trip a timeout.
     #[must_use]
     pub fn after(mut self, delay: Duration) -> Self {
@@ -100,6 +125,7 @@ impl ScriptedResponse {
         Self {
             answer,
             delay: None,
+            body_stalls: false,
         }
     }
 
@@ -115,11 +141,14 @@ impl ScriptedResponse {
             } => {
                 let code = StatusCode::from_u16(status)
                     .map_err(|_| Box::new(InvalidScriptedStatus(status)) as BoxError)?;
-                let mut response = Response::new(
+                let body = if self.body_stalls {
+                    prefixed(body, Silent.boxed_unsync())
+                } else {
                     Full::new(body)
                         .map_err(|never| match never {})
-                        .boxed_unsync(),
-                );
+                        .boxed_unsync()
+                };
+                let mut response = Response::new(body);
                 *response.status_mut() = code;
                 *response.headers_mut() = headers;
                 Ok(response)
