@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use flink_api::cluster::GetDashboardConfig;
@@ -14,7 +15,7 @@ use flink_api::{
 };
 use flink_transport::{
     Body, BufferedResponse, Idempotency, OperationName, RequestTimeout, ResponseBody, Transport,
-    TransportConfig, read_body_limited,
+    TransportConfig, UnavailableRetryWindow, read_body_limited,
 };
 use futures_core::Stream;
 use http::header::CONTENT_TYPE;
@@ -35,6 +36,8 @@ pub struct FlinkClient {
     max_response_body_bytes: usize,
     /// The server's version, learned from `GET /config` on first need (or set by the user).
     server_version: Arc<OnceLock<FlinkVersion>>,
+    /// Whether this copy polls inside a wait (see [`FlinkClient::polling`]).
+    polling: bool,
 }
 
 impl FlinkClient {
@@ -50,6 +53,7 @@ impl FlinkClient {
             transport: config.build()?,
             max_response_body_bytes: config.max_response_body_bytes,
             server_version: Arc::default(),
+            polling: false,
         })
     }
 
@@ -65,6 +69,7 @@ impl FlinkClient {
             transport,
             max_response_body_bytes: DEFAULT_MAX_RESPONSE_BODY_BYTES,
             server_version: Arc::default(),
+            polling: false,
         }
     }
 
@@ -120,6 +125,16 @@ impl FlinkClient {
         Ok(())
     }
 
+    /// A copy of this client for the polls of a wait: its calls do not ride out an unreachable
+    /// or leaderless JobManager in the transport (the wait does, until its own deadline), so
+    /// each poll returns what it met for the wait to report.
+    pub(crate) fn polling(&self) -> Self {
+        Self {
+            polling: true,
+            ..self.clone()
+        }
+    }
+
     /// The transport this client sends through.
     pub fn transport(&self) -> &Transport {
         &self.transport
@@ -147,6 +162,9 @@ impl FlinkClient {
             });
             if let Some(timeout) = endpoint.timeout() {
                 extensions.insert(RequestTimeout(timeout));
+            }
+            if self.polling {
+                extensions.insert(UnavailableRetryWindow(Duration::ZERO));
             }
             request
         });
@@ -226,6 +244,7 @@ impl fmt::Debug for FlinkClient {
             .field("transport", &self.transport)
             .field("max_response_body_bytes", &self.max_response_body_bytes)
             .field("server_version", &self.server_version.get())
+            .field("polling", &self.polling)
             .finish()
     }
 }

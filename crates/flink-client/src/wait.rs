@@ -184,11 +184,12 @@ impl FlinkClient {
             });
         }
         let wanted = describe_states(states);
+        let client = self.polling();
         poll_until(
             || format!("job {job} to reach {wanted}"),
             Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
-                let state = self.job_status(job.clone()).await?.status;
+                let state = client.job_status(job.clone()).await?.status;
                 if states.contains(&state) {
                     Ok(Poll::Ready(state))
                 } else if state.is_terminal() {
@@ -213,11 +214,12 @@ impl FlinkClient {
         job: &JobId,
         deadline: Duration,
     ) -> Result<JobDetailsInfo, ApiError> {
+        let client = self.polling();
         poll_until(
             || format!("all tasks of job {job} to run"),
             Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
-                let details = self.job(job.clone()).await?;
+                let details = client.job(job.clone()).await?;
                 if details.state == JobState::Running && details.all_tasks_running() {
                     return Ok(Poll::Ready(details));
                 }
@@ -245,11 +247,12 @@ impl FlinkClient {
         job: &JobId,
         deadline: Duration,
     ) -> Result<JobExecutionResult, ApiError> {
+        let client = self.polling();
         poll_until(
             || format!("the result of job {job}"),
             Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
-                let body = self.job_execution_result(job.clone()).await?;
+                let body = client.job_execution_result(job.clone()).await?;
                 match (body.status.id, body.job_execution_result) {
                     (OperationState::Completed, Some(result)) => Ok(Poll::Ready(result)),
                     (OperationState::Completed, None) => Err(ApiError::Decode {
@@ -280,11 +283,12 @@ impl FlinkClient {
         free_slots: u32,
         deadline: Duration,
     ) -> Result<ClusterOverview, ApiError> {
+        let client = self.polling();
         poll_until(
             || format!("{taskmanagers} TaskManagers with {free_slots} free slots"),
             Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
-                let overview = self.overview().await?;
+                let overview = client.overview().await?;
                 let count = |value: i32| u32::try_from(value).unwrap_or(0);
                 if count(overview.taskmanagers) >= taskmanagers
                     && count(overview.slots_available) >= free_slots
@@ -316,6 +320,7 @@ impl FlinkClient {
     ) -> Result<CheckpointStatistics, ApiError> {
         // The id of the latest completed checkpoint at the first read (`None` inside: none yet).
         let baseline = OnceLock::<Option<u64>>::new();
+        let client = self.polling();
         poll_until(
             || match baseline.get().copied().flatten() {
                 Some(id) => format!("a checkpoint of job {job} newer than checkpoint {id}"),
@@ -323,7 +328,7 @@ impl FlinkClient {
             },
             Backoff::new(timeout, OPERATION_MAX_PAUSE),
             || async {
-                let stats = self
+                let stats = client
                     .execute(GetCheckpointingStatistics { job: job.clone() })
                     .await?;
                 let latest = stats.latest.completed.into_value();

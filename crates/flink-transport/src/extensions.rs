@@ -94,6 +94,13 @@ impl BufferedResponse {
     }
 }
 
+/// Overrides [`RetryConfig::unavailable_retry_window`](crate::RetryConfig::unavailable_retry_window)
+/// for one request. A poll inside a wait that rides out outages on its own sets it to zero, so
+/// that each poll returns what it met (connection refused, no leader) instead of retrying
+/// until the wait's deadline cuts it off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnavailableRetryWindow(pub Duration);
+
 /// Names the logical operation (e.g. `"jobs.cancel"`); recorded as the `operation` field of the
 /// request's tracing span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -99,7 +99,9 @@ pub use config::{
 };
 pub use connection_limit::ConnectionsBusy;
 pub use error::{AttemptTimedOut, BodyIdleTimedOut, is_connect, is_timeout};
-pub use extensions::{BufferedResponse, Idempotency, OperationName, RequestTimeout};
+pub use extensions::{
+    BufferedResponse, Idempotency, OperationName, RequestTimeout, UnavailableRetryWindow,
+};
 pub use transport::Transport;
 
 /// The error type of the transport: any error, boxed. Inspect it with [`is_timeout`] and

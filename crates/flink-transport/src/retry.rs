@@ -9,7 +9,10 @@ use tokio::time::Instant;
 use tower::retry::Policy;
 use tower::retry::budget::{Budget, TpsBudget};
 
-use crate::{Body, BoxError, Idempotency, Outcome, ResponseBody, RetryConfig, Verdict, classify};
+use crate::{
+    Body, BoxError, Idempotency, Outcome, ResponseBody, RetryConfig, UnavailableRetryWindow,
+    Verdict, classify,
+};
 
 /// Tower clones the policy for each request, so `retries` and `unavailable_since` are per
 /// request while the budget is shared by every clone of one transport.
@@ -37,10 +40,15 @@ impl RetryPolicy {
         }
     }
 
-    /// What is left of the unavailable-retry window for a retried `outcome` at `now`; `None`
-    /// when the outcome is not an unavailable one, the window is disabled or it has closed.
-    fn window_left(&mut self, outcome: Outcome<'_>, now: Instant) -> Option<Duration> {
-        let window = self.config.unavailable_retry_window;
+    /// What is left of `window` (the unavailable-retry window) for a retried `outcome` at
+    /// `now`; `None` when the outcome is not an unavailable one, the window is disabled or it
+    /// has closed.
+    fn window_left(
+        &mut self,
+        window: Duration,
+        outcome: Outcome<'_>,
+        now: Instant,
+    ) -> Option<Duration> {
         if window.is_zero() || !outcome.is_unavailable() {
             return None;
         }
@@ -85,7 +93,11 @@ impl Policy<Request<Body>, Response<ResponseBody>, BoxError> for RetryPolicy {
         if verdict == Verdict::DoNotRetry {
             return None;
         }
-        let window_left = self.window_left(outcome, Instant::now());
+        let window = request
+            .extensions()
+            .get::<UnavailableRetryWindow>()
+            .map_or(self.config.unavailable_retry_window, |window| window.0);
+        let window_left = self.window_left(window, outcome, Instant::now());
         let delay = self.delay(verdict, window_left)?;
         if window_left.is_none() && self.retries >= self.config.max_retries {
             tracing::debug!(attempts = self.retries + 1, reason = %outcome, "giving up: no retries left");

@@ -121,7 +121,7 @@ impl TransportConfig {
             validate_base_url(url)?;
             if url.scheme() != self.base_url.scheme() {
                 return Err(ConfigError::InvalidUrl {
-                    url: crate::config::redacted(&url.to_string()),
+                    url: crate::redact_url(&url.to_string()),
                     reason: format!(
                         "a failover URL must use the base URL's scheme ({}), since they share one TLS setup",
                         self.base_url.scheme_str().unwrap_or("http")
@@ -209,7 +209,7 @@ impl TransportConfig {
             self.auth.is_some() || headers.keys().any(crate::config::is_secret_header);
         if credentials && self.base_url.scheme_str() == Some("http") && !loopback {
             tracing::warn!(
-                url = %crate::config::redacted(&self.base_url.to_string()),
+                url = %crate::redact_url(&self.base_url.to_string()),
                 "credentials are sent over plain http: anyone on the network path can read \
                  them; use an https URL"
             );

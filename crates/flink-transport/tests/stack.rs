@@ -18,8 +18,8 @@ use tokio::time::Instant;
 use flink_transport::mock::{self, ScriptedResponse};
 use flink_transport::{
     Auth, Body, BodyIdleTimedOut, BodyTooLarge, BoxError, BufferedResponse, Idempotency,
-    OperationName, RequestTimeout, RetryBudget, RetryConfig, TransportConfig, is_connect,
-    is_timeout, read_body_limited,
+    OperationName, RequestTimeout, RetryBudget, RetryConfig, TransportConfig,
+    UnavailableRetryWindow, is_connect, is_timeout, read_body_limited,
 };
 
 fn config() -> TransportConfig {
@@ -637,6 +637,19 @@ async fn the_window_is_configurable_and_zero_turns_it_off() {
     let (transport, requests) =
         recovering_after(&config, Duration::from_secs(3), Unavailable::Refused);
     let error = transport.send(get("/overview")).await.unwrap_err();
+    assert!(is_connect(&*error));
+    assert_eq!(requests.load(Ordering::SeqCst), 4, "max_retries alone");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_can_set_its_own_window() {
+    let (transport, requests) =
+        recovering_after(&config(), Duration::from_secs(3), Unavailable::Refused);
+    let mut request = get("/overview");
+    request
+        .extensions_mut()
+        .insert(UnavailableRetryWindow(Duration::ZERO));
+    let error = transport.send(request).await.unwrap_err();
     assert!(is_connect(&*error));
     assert_eq!(requests.load(Ordering::SeqCst), 4, "max_retries alone");
 }

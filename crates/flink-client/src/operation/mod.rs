@@ -155,11 +155,15 @@ impl<K: OperationKind> Operation<K> {
     /// [`ApiError::WaitTimedOut`] with the job and trigger ids: the operation itself goes on
     /// in Flink and can be polled again (or resumed) later.
     pub async fn wait(&self, timeout: Duration) -> Result<K::Output, ApiError> {
+        let polling = Self {
+            client: self.client.polling(),
+            ..self.clone()
+        };
         let result = poll_until(
             || self.description(),
             Backoff::new(timeout, OPERATION_MAX_PAUSE),
             || async {
-                Ok(match self.status().await? {
+                Ok(match polling.status().await? {
                     OperationStatus::Completed(result) => Poll::Ready(result),
                     OperationStatus::InProgress => {
                         Poll::Pending(OperationState::InProgress.to_string())

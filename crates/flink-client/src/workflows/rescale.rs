@@ -51,11 +51,12 @@ impl FlinkClient {
         deadline: Duration,
     ) -> Result<JobDetailsInfo, ApiError> {
         let target = i64::from(parallelism.get());
+        let client = self.polling();
         poll_until(
             || format!("every vertex of job {job} to run {parallelism} tasks"),
             Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
-                let details = self.job(job.clone()).await?;
+                let details = client.job(job.clone()).await?;
                 if details.state.is_terminal() {
                     let wanted = format!("{parallelism} tasks per vertex");
                     return Err(ended_elsewhere(job, &details.state, &wanted));

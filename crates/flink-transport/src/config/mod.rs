@@ -21,7 +21,7 @@ pub use self::proxy::ProxyConfig;
 pub use self::retry::{RetryBudget, RetryConfig};
 pub use self::tls::{ClientIdentity, RootCertificates, TlsConfig};
 pub use self::url::redact_url;
-pub(crate) use self::url::{redact_url as redacted, validate_base_url};
+pub(crate) use self::url::validate_base_url;
 
 /// Configuration of the default stack built by [`TransportConfig::build`].
 ///
@@ -104,7 +104,7 @@ impl TransportConfig {
     /// URL.
     pub fn add_failover_url(&mut self, url: &str) -> Result<&mut Self, ConfigError> {
         let uri = url.parse::<Uri>().map_err(|e| ConfigError::InvalidUrl {
-            url: redacted(url),
+            url: redact_url(url),
             reason: format!("{e}; expected something like http://jobmanager-1:8081"),
         })?;
         validate_base_url(&uri)?;
@@ -118,7 +118,7 @@ impl TransportConfig {
         let uri = base_url
             .parse::<Uri>()
             .map_err(|e| ConfigError::InvalidUrl {
-                url: redacted(base_url),
+                url: redact_url(base_url),
                 reason: format!("{e}; expected something like http://localhost:8081"),
             })?;
         validate_base_url(&uri)?;
@@ -145,7 +145,7 @@ impl TransportConfig {
 impl fmt::Debug for TransportConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportConfig")
-            .field("base_url", &redacted(&self.base_url.to_string()))
+            .field("base_url", &redact_url(&self.base_url.to_string()))
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("body_idle_timeout", &self.body_idle_timeout)
@@ -162,7 +162,7 @@ impl fmt::Debug for TransportConfig {
                 &self
                     .failover_urls
                     .iter()
-                    .map(|url| redacted(&url.to_string()))
+                    .map(|url| redact_url(&url.to_string()))
                     .collect::<Vec<_>>(),
             )
             .field("proxy", &self.proxy)

@@ -5,7 +5,7 @@ use std::fmt;
 use http::{HeaderValue, Uri};
 use hyper_util::client::proxy::matcher::Matcher;
 
-use super::redacted;
+use super::redact_url;
 use crate::ConfigError;
 
 /// Whether the transport reaches Flink through an HTTP proxy. A transport talks to one base URL,
@@ -43,7 +43,7 @@ impl fmt::Debug for ProxyConfig {
             Self::None => f.write_str("None"),
             Self::Url { url, no_proxy } => f
                 .debug_struct("Url")
-                .field("url", &redacted(url))
+                .field("url", &redact_url(url))
                 .field("no_proxy", no_proxy)
                 .finish(),
         }
@@ -76,7 +76,7 @@ impl ProxyConfig {
         let uri = intercept.uri().clone();
         if uri.scheme_str() != Some("http") {
             return Err(ConfigError::InvalidUrl {
-                url: redacted(&uri.to_string()),
+                url: redact_url(&uri.to_string()),
                 reason: "only plain `http://` proxies are supported (an `https` base URL is \
                          still encrypted end to end through them)"
                     .to_owned(),
