@@ -27,6 +27,7 @@
 mod endpoint;
 mod error;
 mod ids;
+mod json;
 mod process;
 mod raw;
 mod refusal;
@@ -55,6 +56,7 @@ pub use ids::{
     ApplicationId, DataSetId, FileName, JarId, JobId, RescaleId, TaskManagerId, TriggerId, VertexId,
 };
 pub use jars::{JarProgram, JarRestore, JarsApi};
+pub use json::MAX_JSON_DEPTH;
 pub use jobmanager::JobManagerApi;
 pub use jobs::JobsApi;
 pub use jobs::checkpoints::CheckpointsApi;
