@@ -1,8 +1,9 @@
 //! `flinkctl api METHOD PATH [--data JSON]`: any request, the answer printed as it came.
 
 use bytes::Bytes;
-use flink_client::api::{Endpoint, Execute, StreamEndpoint};
-use http::Method;
+use flink_client::ApiError;
+use flink_client::api::{Endpoint, Execute, JsonEndpoint, StreamEndpoint, decode_response};
+use http::{Method, StatusCode};
 
 use super::Ctx;
 use crate::cli::Format;
@@ -19,7 +20,8 @@ use crate::output::{document, write};
     "  flinkctl api POST /jobs/JOBID/savepoints --data '{\"cancel-job\": false}'\n",
     "  flinkctl api GET /jobs/JOBID/yarn-cancel      # legacy paths work too\n",
     "\n",
-    "A JSON answer is pretty-printed (or YAML with -o yaml); any other body is printed as it came.\n",
+    "A JSON answer is pretty-printed (or YAML with -o yaml); any other body, and JSON nested\n",
+    "more than 1024 levels deep, is printed as it came.\n",
     "An error status prints Flink's error and exits with its code (3 for a 404)."
 ))]
 pub(crate) struct Args {
@@ -58,6 +60,11 @@ impl Endpoint for RawRequest {
 
 impl StreamEndpoint for RawRequest {}
 
+/// Only to read the streamed answer as JSON, with the limits of every typed answer.
+impl JsonEndpoint for RawRequest {
+    type Output = serde_json::Value;
+}
+
 /// Checks the arguments into a request.
 fn request(args: &Args) -> Result<RawRequest, Failure> {
     let method = Method::from_bytes(args.method.to_ascii_uppercase().as_bytes())
@@ -93,7 +100,7 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let request = request(args)?;
     let body = ctx
         .within(async {
-            let mut stream = ctx.client.open_stream(request).await?;
+            let mut stream = ctx.client.open_stream(request.clone()).await?;
             let mut body = Vec::new();
             while let Some(chunk) = stream.next_chunk().await {
                 body.extend_from_slice(&chunk?);
@@ -102,7 +109,10 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
         })
         .await?;
     let mut out = std::io::stdout().lock();
-    match serde_json::from_slice::<serde_json::Value>(&body) {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return write(&mut out, &body);
+    }
+    match decode_response(&request, StatusCode::OK, None, &body) {
         Ok(json) => {
             let format = if ctx.printer.format == Format::Yaml {
                 Format::Yaml
@@ -110,6 +120,12 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
                 Format::Json
             };
             write(&mut out, document(format, &json)?.as_bytes())
+        }
+        Err(ApiError::TooDeep { limit, .. }) => {
+            ctx.info(&format!(
+                "note: the answer nests its JSON more than {limit} levels deep, so it is printed as it came"
+            ));
+            write(&mut out, &body)
         }
         Err(_) => write(&mut out, &body),
     }
