@@ -222,8 +222,14 @@ mod tests {
 
     #[test]
     fn a_flame_graph_of_a_deep_stack_still_decodes() {
-        // 500 frames: five times `rest.flamegraph.stack-depth`'s default.
         let endpoint = GetVertexFlameGraph::new(JOB.parse().unwrap(), VERTEX.parse().unwrap());
+        // Recorded from the test job on Flink 2.3.0.
+        let recorded = include_bytes!("../tests/fixtures/flamegraph-2.3.0.json");
+        let graph = decode_response(&endpoint, StatusCode::OK, None, recorded).unwrap();
+        let root = graph.data.unwrap();
+        assert_eq!((root.name.as_str(), root.frame_count()), ("root", 42));
+
+        // 500 frames: five times `rest.flamegraph.stack-depth`'s default.
         let json = flame_graph(500);
         assert!(nesting_depth(json.as_bytes()) <= MAX_JSON_DEPTH);
         let graph = decode_response(&endpoint, StatusCode::OK, None, json.as_bytes()).unwrap();
