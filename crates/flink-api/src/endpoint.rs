@@ -249,6 +249,11 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'~');
 
 /// Percent-encodes one path segment, so that a parameter can never add or change segments.
+///
+/// Everything but unreserved characters is encoded, `%` included, so `%2e%2e` stays literal. The
+/// segment must not be empty, `.` or `..`: no encoding keeps those from being read as path steps
+/// (proxies decode `%2E` before they resolve dot segments), so the id types refuse them, and
+/// anything that reads `/`, `\` or a dot segment into an id once percent-decoded.
 pub fn encode_segment(segment: &str) -> Cow<'_, str> {
     percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).into()
 }
@@ -289,6 +294,12 @@ mod tests {
         );
         assert!(request.body().is_empty());
         assert!(Probe.idempotent());
+    }
+
+    #[test]
+    fn percent_signs_are_encoded_so_encoded_dots_stay_literal() {
+        assert_eq!(encode_segment("%2e%2E"), "%252e%252E");
+        assert_eq!(encode_segment("a\\b/c"), "a%5Cb%2Fc");
     }
 
     #[test]
