@@ -182,7 +182,7 @@ pub fn error_from_response(
                 request: request.to_owned(),
                 status,
                 errors,
-                extra: envelope,
+                extra: Box::new(envelope),
             },
             None => unexpected(request.to_owned(), status, content_type, body),
         },
@@ -432,7 +432,8 @@ mod tests {
 
     #[test]
     fn fields_next_to_flinks_errors_are_kept_for_debug_but_not_displayed() {
-        let body = br#"{"errors":["Job x not found"],"request-id":"7f3a","details":{"retry":false}}"#;
+        let body =
+            br#"{"errors":["Job x not found"],"request-id":"7f3a","details":{"retry":false}}"#;
         let error = error_from_response(
             "GET /jobs/x",
             StatusCode::NOT_FOUND,
@@ -444,7 +445,7 @@ mod tests {
         };
         assert_eq!(errors, &["Job x not found"]);
         assert_eq!(
-            serde_json::Value::Object(extra.clone()),
+            serde_json::Value::Object(*extra.clone()),
             serde_json::json!({"request-id": "7f3a", "details": {"retry": false}})
         );
         assert!(format!("{error:?}").contains("7f3a"), "{error:?}");

@@ -59,8 +59,9 @@ pub enum ApiError {
         status: StatusCode,
         /// Flink's error strings, in full (they often carry a server-side stack trace).
         errors: Vec<String>,
-        /// Any other fields of the envelope, as sent (shown by `Debug`, not by `Display`).
-        extra: serde_json::Map<String, serde_json::Value>,
+        /// Any other fields of the envelope, as sent (shown by `Debug`, not by `Display`; boxed
+        /// to keep every `Result` small).
+        extra: Box<serde_json::Map<String, serde_json::Value>>,
     },
 
     /// The response was not what Flink sends: a proxy's HTML page, plain text, a truncated body.
@@ -377,7 +378,7 @@ mod tests {
                 "Internal server error.".to_owned(),
                 "<Exception on server side:\nUnknownTaskExecutorException: No TaskExecutor registered under x.>".to_owned(),
             ],
-            extra: serde_json::Map::new(),
+            extra: Box::default(),
         };
         assert!(error.is_not_found());
         assert!(!error.is_conflict());
@@ -392,14 +393,14 @@ mod tests {
             errors: vec![
                 "RestHandlerException: File x.jar does not exist in /tmp/web-upload.".to_owned(),
             ],
-            extra: serde_json::Map::new(),
+            extra: Box::default(),
         };
         assert!(error.is_not_found());
         let other = ApiError::Flink {
             request: "POST /jars/x.jar/run".to_owned(),
             status: StatusCode::BAD_REQUEST,
             errors: vec!["Request did not match expected format JarRunRequestBody.".to_owned()],
-            extra: serde_json::Map::new(),
+            extra: Box::default(),
         };
         assert!(!other.is_not_found());
     }

@@ -182,7 +182,11 @@ pub(crate) fn parse_plain_text(
         return Err(ApiError::invalid(what, value, reason));
     }
     if let Some(problem) = leaves_its_segment(value) {
-        return Err(ApiError::invalid(what, value, format!("{problem}; {reason}")));
+        return Err(ApiError::invalid(
+            what,
+            value,
+            format!("{problem}; {reason}"),
+        ));
     }
     Ok(value.to_owned())
 }

@@ -240,7 +240,11 @@ mod tests {
 
     #[test]
     fn nothing_may_follow_the_document() {
-        for json in [&b"[1] [2]"[..], b"{} x", &format!("{} 1", arrays(300)).into_bytes()] {
+        for json in [
+            &b"[1] [2]"[..],
+            b"{} x",
+            &format!("{} 1", arrays(300)).into_bytes(),
+        ] {
             let error = decode_response(&Raw(GetOverview), StatusCode::OK, None, json);
             assert!(
                 matches!(&error, Err(ApiError::Decode { path, .. }) if path == "."),

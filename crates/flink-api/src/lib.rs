@@ -56,7 +56,6 @@ pub use ids::{
     ApplicationId, DataSetId, FileName, JarId, JobId, RescaleId, TaskManagerId, TriggerId, VertexId,
 };
 pub use jars::{JarProgram, JarRestore, JarsApi};
-pub use json::MAX_JSON_DEPTH;
 pub use jobmanager::JobManagerApi;
 pub use jobs::JobsApi;
 pub use jobs::checkpoints::CheckpointsApi;
@@ -65,6 +64,7 @@ pub use jobs::rescales::RescalesApi;
 pub use jobs::savepoints::SavepointsApi;
 pub use jobs::subtasks::SubtasksApi;
 pub use jobs::vertices::VerticesApi;
+pub use json::MAX_JSON_DEPTH;
 pub use process::ClusterProcess;
 pub use raw::Raw;
 pub use stream::ByteStream;

@@ -125,7 +125,7 @@ mod tests {
             request: "GET /x".to_owned(),
             status,
             errors: vec![message.to_owned()],
-            extra: serde_json::Map::new(),
+            extra: Box::default(),
         })
     }
 

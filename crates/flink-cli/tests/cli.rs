@@ -144,7 +144,11 @@ fn bad_input_exits_6_before_sending() {
     for id in ["../../admin/users", "%2e%2e"] {
         let output = flinkctl(&["--url", "http://127.0.0.1:1", "taskmanagers", "get", id]);
         assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
-        assert!(text(&output.stderr).contains(id), "{}", text(&output.stderr));
+        assert!(
+            text(&output.stderr).contains(id),
+            "{}",
+            text(&output.stderr)
+        );
     }
 }
 

@@ -84,15 +84,15 @@ fn the_api_command_pretty_prints_json_up_to_the_limit() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
     let stdout = text(&output.stdout);
-    assert!(stdout.lines().count() > 1024, "not pretty-printed: {stdout}");
+    assert!(
+        stdout.lines().count() > 1024,
+        "not pretty-printed: {stdout}"
+    );
     let compact: String = stdout.split_whitespace().collect();
     assert_eq!(compact, body);
 
     let output = flinkctl(&url, &["api", "GET", "/overview", "-o", "yaml"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     // YAML writes nested lists on one line: `- - - []`.
-    assert_eq!(
-        text(&output.stdout),
-        format!("{}[]\n", "- ".repeat(1023))
-    );
+    assert_eq!(text(&output.stdout), format!("{}[]\n", "- ".repeat(1023)));
 }
