@@ -6,7 +6,8 @@
 //! - `demo`: a local Flink and the quick-start example against it;
 //! - `fixtures`: real Flink answers recorded as the model tests' fixtures;
 //! - `compat`: the live tests against every supported Flink version, as a table;
-//! - `bench`: the benchmarks, checked against their speed and memory targets.
+//! - `bench`: the benchmarks, checked against their speed and memory targets;
+//! - `fuzz`: the fuzz targets of the response decoders (cargo-fuzz).
 
 // xtask is a terminal program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -16,6 +17,7 @@ mod compat;
 mod demo;
 mod fixtures;
 mod flink;
+mod fuzz;
 mod paths;
 mod test;
 mod testjob;
@@ -48,6 +50,8 @@ enum Command {
     Compat(compat::CompatArgs),
     /// Run the benchmarks and check them against their speed and memory targets.
     Bench(bench::BenchArgs),
+    /// Fuzz the response decoders (cargo-fuzz, libFuzzer), each target for a while.
+    Fuzz(fuzz::FuzzArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -60,6 +64,7 @@ fn main() -> std::process::ExitCode {
         Command::Fixtures(args) => fixtures::run(&args),
         Command::Compat(args) => compat::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Fuzz(args) => fuzz::run(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ use http::{Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use crate::error::BODY_PREFIX_LIMIT;
+use crate::json::{JsonFailure, MAX_JSON_DEPTH, deserialize_json};
 use crate::{ApiError, ByteStream, FlinkVersion};
 
 /// One REST call: method, path, query and body. Building it never does IO.
@@ -150,80 +151,19 @@ pub fn decode_response<E: JsonEndpoint + ?Sized>(
     } else {
         body
     };
-    deserialize_json(json).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        if looks_like_json(content_type, body) {
+    deserialize_json(json).map_err(|failure| match failure {
+        JsonFailure::TooDeep => too_deep(describe(endpoint), status),
+        JsonFailure::Invalid { path, error } if looks_like_json(content_type, body) => {
             ApiError::Decode {
                 request: describe(endpoint),
                 status,
                 path,
-                message: inner.to_string(),
+                message: error.to_string(),
                 body_prefix: body_prefix(body),
             }
-        } else {
-            unexpected(describe(endpoint), status, content_type, body)
         }
+        JsonFailure::Invalid { .. } => unexpected(describe(endpoint), status, content_type, body),
     })
-}
-
-/// How deep `serde_json` nests before it refuses, to keep the stack safe.
-const SERDE_JSON_DEPTH_LIMIT: usize = 128;
-
-/// Decodes JSON of any depth, naming the path of a value that does not fit.
-///
-/// Flame graphs nest two levels per stack frame, up to `rest.flamegraph.stack-depth` frames
-/// (100 by default), past `serde_json`'s limit: such documents are decoded on a stack that
-/// grows on the heap as needed. Tracking the path halves the decoding speed (`cargo xtask
-/// bench`), so it is done only to report a document that does not fit, by decoding it again.
-fn deserialize_json<T: DeserializeOwned>(
-    json: &[u8],
-) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
-    if let Ok(value) = T::deserialize(&mut serde_json::Deserializer::from_slice(json)) {
-        return Ok(value);
-    }
-    let deep = nesting_depth(json) >= SERDE_JSON_DEPTH_LIMIT;
-    let mut deserializer = serde_json::Deserializer::from_slice(json);
-    if !deep {
-        return serde_path_to_error::deserialize(&mut deserializer);
-    }
-    deserializer.disable_recursion_limit();
-    if let Ok(value) = T::deserialize(serde_stacker::Deserializer::new(&mut deserializer)) {
-        return Ok(value);
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(json);
-    deserializer.disable_recursion_limit();
-    serde_path_to_error::deserialize(serde_stacker::Deserializer::new(&mut deserializer))
-}
-
-/// The deepest nesting of objects and arrays in `json`, up to [`SERDE_JSON_DEPTH_LIMIT`].
-fn nesting_depth(json: &[u8]) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let (mut in_string, mut escaped) = (false, false);
-    for &byte in json {
-        if in_string {
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-                if deepest >= SERDE_JSON_DEPTH_LIMIT {
-                    break;
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 /// Turns a non-2xx answer into an error: Flink's envelope when it is one, else the raw prefix.
@@ -233,17 +173,23 @@ pub fn error_from_response(
     content_type: Option<&str>,
     body: &[u8],
 ) -> ApiError {
-    #[derive(serde::Deserialize)]
-    struct Envelope {
-        errors: Vec<String>,
-    }
-    let error = match serde_json::from_slice::<Envelope>(body) {
-        Ok(envelope) => ApiError::Flink {
-            request: request.to_owned(),
-            status,
-            errors: envelope.errors,
+    let error = match deserialize_json::<serde_json::Map<String, serde_json::Value>>(body) {
+        Ok(mut envelope) => match envelope
+            .remove("errors")
+            .and_then(|errors| serde_json::from_value::<Vec<String>>(errors).ok())
+        {
+            Some(errors) => ApiError::Flink {
+                request: request.to_owned(),
+                status,
+                errors,
+                extra: Box::new(envelope),
+            },
+            None => unexpected(request.to_owned(), status, content_type, body),
         },
-        Err(_) => unexpected(request.to_owned(), status, content_type, body),
+        Err(JsonFailure::TooDeep) => too_deep(request.to_owned(), status),
+        Err(JsonFailure::Invalid { .. }) => {
+            unexpected(request.to_owned(), status, content_type, body)
+        }
     };
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         return ApiError::PayloadTooLarge {
@@ -252,6 +198,14 @@ pub fn error_from_response(
         };
     }
     error
+}
+
+fn too_deep(request: String, status: StatusCode) -> ApiError {
+    ApiError::TooDeep {
+        request,
+        status,
+        limit: MAX_JSON_DEPTH,
+    }
 }
 
 fn unexpected(
@@ -295,6 +249,11 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'~');
 
 /// Percent-encodes one path segment, so that a parameter can never add or change segments.
+///
+/// Everything but unreserved characters is encoded, `%` included, so `%2e%2e` stays literal. The
+/// segment must not be empty, `.` or `..`: no encoding keeps those from being read as path steps
+/// (proxies decode `%2E` before they resolve dot segments), so the id types refuse them, and
+/// anything that reads `/`, `\` or a dot segment into an id once percent-decoded.
 pub fn encode_segment(segment: &str) -> Cow<'_, str> {
     percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).into()
 }
@@ -302,6 +261,7 @@ pub fn encode_segment(segment: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::nesting_depth;
 
     struct Probe;
 
@@ -334,6 +294,12 @@ mod tests {
         );
         assert!(request.body().is_empty());
         assert!(Probe.idempotent());
+    }
+
+    #[test]
+    fn percent_signs_are_encoded_so_encoded_dots_stay_literal() {
+        assert_eq!(encode_segment("%2e%2E"), "%252e%252E");
+        assert_eq!(encode_segment("a\\b/c"), "a%5Cb%2Fc");
     }
 
     #[test]
@@ -462,6 +428,39 @@ mod tests {
         let error = decode_response(&Probe, StatusCode::OK, Some("application/json"), b"[1, 2")
             .unwrap_err();
         assert!(matches!(error, ApiError::Decode { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn fields_next_to_flinks_errors_are_kept_for_debug_but_not_displayed() {
+        let body =
+            br#"{"errors":["Job x not found"],"request-id":"7f3a","details":{"retry":false}}"#;
+        let error = error_from_response(
+            "GET /jobs/x",
+            StatusCode::NOT_FOUND,
+            Some("application/json"),
+            body,
+        );
+        let ApiError::Flink { errors, extra, .. } = &error else {
+            panic!("expected Flink, got {error:?}");
+        };
+        assert_eq!(errors, &["Job x not found"]);
+        assert_eq!(
+            serde_json::Value::Object(*extra.clone()),
+            serde_json::json!({"request-id": "7f3a", "details": {"retry": false}})
+        );
+        assert!(format!("{error:?}").contains("7f3a"), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            "GET /jobs/x: Flink answered 404 Not Found: Job x not found"
+        );
+        // Without a list of strings under `errors`, it is not Flink's envelope.
+        for other in [&br#"{"errors":"x"}"#[..], br#"{"error":["x"]}"#, b"[]"] {
+            let error = error_from_response("GET /x", StatusCode::NOT_FOUND, None, other);
+            assert!(
+                matches!(error, ApiError::UnexpectedResponse { .. }),
+                "{error:?}"
+            );
+        }
     }
 
     #[test]

@@ -61,6 +61,9 @@ pub enum ApiError {
         status: StatusCode,
         /// Flink's error strings, in full (they often carry a server-side stack trace).
         errors: Vec<String>,
+        /// Any other fields of the envelope, as sent (shown by `Debug`, not by `Display`; boxed
+        /// to keep every `Result` small).
+        extra: Box<serde_json::Map<String, serde_json::Value>>,
     },
 
     /// The response was not what Flink sends: a proxy's HTML page, plain text, a truncated body.
@@ -77,6 +80,20 @@ pub enum ApiError {
         content_type: Option<String>,
         /// The start of the body (at most 512 bytes, lossily decoded).
         body_prefix: String,
+    },
+
+    /// The answer nests its JSON deeper than flink-rs reads ([`crate::MAX_JSON_DEPTH`]); it was
+    /// refused before it was parsed.
+    #[error(
+        "{request}: the {status} answer nests its JSON more than {limit} levels deep, deeper than any Flink answer flink-rs reads (a flame graph of about 500 frames fits); for a flame graph, lower `rest.flamegraph.stack-depth` on the cluster, else check that Flink, not a proxy or another server, answers at this URL"
+    )]
+    TooDeep {
+        /// The request, as `METHOD /path`.
+        request: String,
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The deepest nesting read, in levels of objects and arrays.
+        limit: usize,
     },
 
     /// The request's body was refused as too large (413), usually by a proxy in front of Flink
@@ -192,7 +209,8 @@ impl ApiError {
         match self {
             Self::Flink { status, .. }
             | Self::UnexpectedResponse { status, .. }
-            | Self::Decode { status, .. } => Some(*status),
+            | Self::Decode { status, .. }
+            | Self::TooDeep { status, .. } => Some(*status),
             Self::PayloadTooLarge { .. } => Some(StatusCode::PAYLOAD_TOO_LARGE),
             _ => None,
         }
@@ -367,6 +385,7 @@ mod tests {
                 "Internal server error.".to_owned(),
                 "<Exception on server side:\nUnknownTaskExecutorException: No TaskExecutor registered under x.>".to_owned(),
             ],
+            extra: Box::default(),
         };
         assert!(error.is_not_found());
         assert!(!error.is_conflict());
@@ -381,12 +400,14 @@ mod tests {
             errors: vec![
                 "RestHandlerException: File x.jar does not exist in /tmp/web-upload.".to_owned(),
             ],
+            extra: Box::default(),
         };
         assert!(error.is_not_found());
         let other = ApiError::Flink {
             request: "POST /jars/x.jar/run".to_owned(),
             status: StatusCode::BAD_REQUEST,
             errors: vec!["Request did not match expected format JarRunRequestBody.".to_owned()],
+            extra: Box::default(),
         };
         assert!(!other.is_not_found());
     }

@@ -170,8 +170,9 @@ fn parse_hex_id(value: &str, what: &'static str) -> Result<String, ApiError> {
     }
 }
 
-/// `value` if it is non-empty text without control characters, else `reason`, naming it
-/// `what`: the rule for ids Flink makes from names (TaskManager ids, operator uids).
+/// `value` if it is non-empty text without control characters that stays in its path segment,
+/// else why not, ending with `reason`, naming it `what`: the rule for ids Flink makes from names
+/// (TaskManager ids, operator uids), which the server or the user chooses.
 pub(crate) fn parse_plain_text(
     value: &str,
     what: &'static str,
@@ -180,7 +181,43 @@ pub(crate) fn parse_plain_text(
     if value.trim().is_empty() || value.chars().any(char::is_control) {
         return Err(ApiError::invalid(what, value, reason));
     }
+    if let Some(problem) = leaves_its_segment(value) {
+        return Err(ApiError::invalid(
+            what,
+            value,
+            format!("{problem}; {reason}"),
+        ));
+    }
     Ok(value.to_owned())
+}
+
+/// Why `value` would not stay in one path segment, if it would not: it is a dot segment (`.`,
+/// `..`), which a proxy resolves against the segments before it, or it holds a separator (`/`, or
+/// `\`, which some proxies read as `/`). Also once percent-decoded, as often as a proxy might
+/// (`%2e%2e`, `%252F`): percent-encoding the id keeps it literal for Flink, but not for every
+/// proxy on the way.
+fn leaves_its_segment(value: &str) -> Option<&'static str> {
+    let mut text = value.to_owned();
+    loop {
+        if text == "." || text == ".." {
+            return Some(
+                "it is the path step `.` or `..` (also when percent-decoded), which a proxy would resolve into another URL",
+            );
+        }
+        if text.contains(['/', '\\']) {
+            return Some(
+                "it contains `/` or `\\` (also when percent-decoded), which would take it out of its URL path segment",
+            );
+        }
+        // Each decoding that changes the text makes it shorter, so this ends.
+        let decoded = percent_encoding::percent_decode_str(&text)
+            .decode_utf8_lossy()
+            .into_owned();
+        if decoded == text {
+            return None;
+        }
+        text = decoded;
+    }
 }
 
 text_id!(
@@ -254,15 +291,13 @@ text_id!(
 /// `value` if it is a plain file name.
 fn parse_file_name(value: &str) -> Result<String, ApiError> {
     let reason = if value.is_empty() {
-        Some("a file name cannot be empty")
-    } else if value == "." || value == ".." {
-        Some("`.` and `..` are not file names")
-    } else if value.contains(['/', '\\']) {
-        Some(
-            "a file name cannot contain `/` or `\\`; list the files first (`logs`) and use a name from there",
-        )
+        Some("a file name cannot be empty".to_owned())
+    } else if let Some(problem) = leaves_its_segment(value) {
+        Some(format!(
+            "{problem}; a file name has no path: list the files first (`logs`) and use a name from there"
+        ))
     } else if value.chars().any(char::is_control) {
-        Some("a file name cannot contain control characters")
+        Some("a file name cannot contain control characters".to_owned())
     } else {
         None
     };
@@ -309,6 +344,45 @@ mod tests {
                 .as_str(),
             "127.0.0.1:41119-e8b103"
         );
+    }
+
+    #[test]
+    fn ids_chosen_by_the_server_or_the_user_never_leave_their_segment() {
+        let taskmanager = |value: &str| value.parse::<TaskManagerId>();
+        for bad in [
+            ".",
+            "..",
+            "../../admin/users",
+            "a/b",
+            "a\\b",
+            "%2e",
+            "%2E%2e",
+            ".%2E",
+            "%252e%252E",
+            "a%2Fb",
+            "a%5cb",
+            "%252F",
+        ] {
+            let error = taskmanager(bad).unwrap_err();
+            assert!(error.is_invalid_input(), "{bad:?}");
+            let text = error.to_string();
+            assert!(
+                text.contains(bad) && text.contains("URL") && text.contains("GET /taskmanagers"),
+                "{text}"
+            );
+            assert!(bad.parse::<FileName>().is_err(), "{bad:?}");
+        }
+        for good in [
+            "127.0.0.1:39915-1a2b3c",
+            "flink-taskmanager-7d9f8-1_2",
+            "container_e01_1700000000000_0001_01_000002",
+            "...",
+            "a..b",
+            "100%",
+            "%zz",
+        ] {
+            assert_eq!(taskmanager(good).unwrap().as_str(), good);
+        }
     }
 
     #[test]

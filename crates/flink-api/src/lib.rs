@@ -27,6 +27,7 @@
 mod endpoint;
 mod error;
 mod ids;
+mod json;
 mod process;
 mod raw;
 mod refusal;
@@ -63,6 +64,7 @@ pub use jobs::rescales::RescalesApi;
 pub use jobs::savepoints::SavepointsApi;
 pub use jobs::subtasks::SubtasksApi;
 pub use jobs::vertices::VerticesApi;
+pub use json::MAX_JSON_DEPTH;
 pub use process::ClusterProcess;
 pub use raw::Raw;
 pub use stream::ByteStream;

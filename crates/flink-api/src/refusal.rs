@@ -72,6 +72,7 @@ mod tests {
             request: "PATCH /x".to_owned(),
             status,
             errors: vec![text.to_owned()],
+            extra: Box::default(),
         }
     }
 

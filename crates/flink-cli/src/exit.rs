@@ -125,6 +125,7 @@ mod tests {
             request: "GET /x".to_owned(),
             status,
             errors: vec![message.to_owned()],
+            extra: Box::default(),
         })
     }
 

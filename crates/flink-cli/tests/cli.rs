@@ -140,6 +140,16 @@ fn bad_input_exits_6_before_sending() {
     assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
     let output = flinkctl(&["--url", "http://127.0.0.1:1", "jobmanager", "log", "../etc"]);
     assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
+    // A TaskManager id that would leave its path segment behind a proxy.
+    for id in ["../../admin/users", "%2e%2e"] {
+        let output = flinkctl(&["--url", "http://127.0.0.1:1", "taskmanagers", "get", id]);
+        assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
+        assert!(
+            text(&output.stderr).contains(id),
+            "{}",
+            text(&output.stderr)
+        );
+    }
 }
 
 /// `flinkctl` goes through the proxy `HTTP_PROXY` names, as curl does: a one-shot proxy on

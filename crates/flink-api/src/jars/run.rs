@@ -339,18 +339,21 @@ mod tests {
             request: "POST /jars/x.jar/run".to_owned(),
             status: StatusCode::BAD_REQUEST,
             errors: vec!["org.apache.flink.runtime.client.DuplicateJobSubmissionException: Job has already been submitted.".to_owned()],
+            extra: Box::default(),
         };
         assert!(is_already_submitted(&error));
         let v2 = ApiError::Flink {
             request: "POST /jars/x.jar/run".to_owned(),
             status: StatusCode::BAD_REQUEST,
             errors: vec!["RestHandlerException: Could not execute application.\nCaused by: org.apache.flink.runtime.client.DuplicateApplicationSubmissionException: Application has already been submitted.".to_owned()],
+            extra: Box::default(),
         };
         assert!(is_already_submitted(&v2));
         let other = ApiError::Flink {
             request: "POST /jars/x.jar/run".to_owned(),
             status: StatusCode::BAD_REQUEST,
             errors: vec!["Could not execute application.".to_owned()],
+            extra: Box::default(),
         };
         assert!(!is_already_submitted(&other));
     }

@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use bytes::Bytes;
-use flink_client::ByteStream;
-use flink_client::api::{Endpoint, Execute, StreamEndpoint};
-use http::Method;
+use flink_client::api::{Endpoint, Execute, JsonEndpoint, StreamEndpoint, decode_response};
+use flink_client::{ApiError, ByteStream};
+use http::{Method, StatusCode};
 
 use super::Ctx;
 use crate::cli::Format;
@@ -22,8 +22,9 @@ use crate::output::{document, write};
     "  flinkctl api POST /jobs/JOBID/savepoints --data '{\"cancel-job\": false}'\n",
     "  flinkctl api GET /jobs/JOBID/yarn-cancel      # legacy paths work too\n",
     "\n",
-    "A JSON answer is pretty-printed (or YAML with -o yaml), up to 64 MiB; any other body, and\n",
-    "any body with --raw, is printed as it arrives, whatever its size.\n",
+    "A JSON answer is pretty-printed (or YAML with -o yaml) up to 64 MiB, or printed as it came\n",
+    "when nested more than 1024 levels deep; any other body, and any body with --raw, is printed\n",
+    "as it arrives, whatever its size.\n",
     "An error status prints Flink's error and exits with its code (3 for a 404)."
 ))]
 pub(crate) struct Args {
@@ -65,6 +66,10 @@ impl Endpoint for RawRequest {
 
 impl StreamEndpoint for RawRequest {}
 
+impl JsonEndpoint for RawRequest {
+    type Output = serde_json::Value;
+}
+
 /// Checks the arguments into a request.
 fn request(args: &Args) -> Result<RawRequest, Failure> {
     let method = Method::from_bytes(args.method.to_ascii_uppercase().as_bytes())
@@ -101,7 +106,7 @@ fn request(args: &Args) -> Result<RawRequest, Failure> {
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let request = request(args)?;
     let what = format!("{} {}", request.method, request.path);
-    let mut stream = ctx.client.open_stream(request).await?;
+    let mut stream = ctx.client.open_stream(request.clone()).await?;
     let mut out = std::io::stdout().lock();
     let first = first_chunk(&mut stream).await?;
     if args.raw || !(ctx.printer.is_document() || looks_like_json(&first)) {
@@ -109,7 +114,7 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
         return copy(&mut stream, &mut out).await;
     }
     let body = read_whole(first, &mut stream, ctx.max_document_bytes, &what).await?;
-    match serde_json::from_slice::<serde_json::Value>(&body) {
+    match decode_response(&request, StatusCode::OK, None, &body) {
         Ok(json) => {
             let format = if ctx.printer.format == Format::Yaml {
                 Format::Yaml
@@ -117,6 +122,12 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
                 Format::Json
             };
             write(&mut out, document(format, &json)?.as_bytes())
+        }
+        Err(ApiError::TooDeep { limit, .. }) => {
+            ctx.info(&format!(
+                "note: the answer nests its JSON more than {limit} levels deep, so it is printed as it came"
+            ));
+            write(&mut out, &body)
         }
         Err(_) => write(&mut out, &body),
     }

@@ -238,6 +238,7 @@ pub(crate) async fn flamegraph(
                             request,
                             status: http::StatusCode::OK,
                             errors: vec!["endTimestamp -1: flame graphs are disabled".to_owned()],
+                            extra: Box::default(),
                         }),
                     }))
                 }
