@@ -138,12 +138,7 @@ pub fn decode_response<E: JsonEndpoint + ?Sized>(
     body: &[u8],
 ) -> Result<E::Output, ApiError> {
     if !status.is_success() {
-        return Err(endpoint.map_error(error_from_response(
-            &describe(endpoint),
-            status,
-            content_type,
-            body,
-        )));
+        return Err(endpoint_error(endpoint, status, content_type, body));
     }
     // Flink answers some 2xx with no body at all; read that as JSON `null` so `Empty` accepts it.
     let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
@@ -164,6 +159,28 @@ pub fn decode_response<E: JsonEndpoint + ?Sized>(
         }
         JsonFailure::Invalid { .. } => unexpected(describe(endpoint), status, content_type, body),
     })
+}
+
+/// The error of `endpoint`'s non-2xx answer, as the endpoint reads it ([`Endpoint::map_error`]);
+/// for a request that may not be sent twice, a proxy's 502, 503 or 504 is
+/// [`ApiError::OutcomeUnknown`] (see [`ApiError::with_unknown_outcome`]).
+pub fn endpoint_error<E: Endpoint + ?Sized>(
+    endpoint: &E,
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> ApiError {
+    let error = endpoint.map_error(error_from_response(
+        &describe(endpoint),
+        status,
+        content_type,
+        body,
+    ));
+    if endpoint.idempotent() {
+        error
+    } else {
+        error.with_unknown_outcome()
+    }
 }
 
 /// Turns a non-2xx answer into an error: Flink's envelope when it is one, else the raw prefix.
@@ -321,6 +338,85 @@ mod tests {
             other => panic!("expected UnexpectedResponse, got {other:?}"),
         }
         assert!(error.to_string().contains("proxy"), "{error}");
+    }
+
+    /// A `POST` that may not be sent twice, as a jar run without a job id.
+    struct Run;
+
+    impl Endpoint for Run {
+        const NAME: &'static str = "test.run";
+
+        fn method(&self) -> Method {
+            Method::POST
+        }
+
+        fn path(&self) -> String {
+            "/jars/x.jar/run".to_owned()
+        }
+    }
+
+    impl JsonEndpoint for Run {
+        type Output = serde_json::Value;
+    }
+
+    #[test]
+    fn a_proxys_503_to_a_request_that_may_not_be_sent_twice_leaves_its_outcome_unknown() {
+        let envoy = b"upstream connect error or disconnect/reset before headers. reset reason: connection termination";
+        for status in [502, 503, 504] {
+            let status = StatusCode::from_u16(status).unwrap();
+            let error = decode_response(&Run, status, Some("text/plain"), envoy).unwrap_err();
+            assert!(error.is_outcome_unknown(), "{status}: {error:?}");
+            assert_eq!(error.status(), Some(status));
+            let text = error.to_string();
+            assert!(
+                text.starts_with("POST /jars/x.jar/run: the request may have reached Flink"),
+                "{text}"
+            );
+            // The same answer to a request that may be repeated is only unexpected.
+            let error = decode_response(&Probe, status, Some("text/plain"), envoy).unwrap_err();
+            assert!(!error.is_outcome_unknown(), "{error:?}");
+        }
+        // Flink's own 503 comes before dispatch: nothing ran.
+        let no_leader = br#"{"errors":["Service temporarily unavailable due to an ongoing leader election. Please refresh."]}"#;
+        let error = decode_response(
+            &Run,
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some("application/json"),
+            no_leader,
+        )
+        .unwrap_err();
+        assert!(
+            error.is_unavailable() && !error.is_outcome_unknown(),
+            "{error:?}"
+        );
+        // A proxy's 500 or 404 says nothing about the request having been forwarded.
+        let error = decode_response(
+            &Run,
+            StatusCode::NOT_FOUND,
+            Some("text/html"),
+            b"<h1>404</h1>",
+        )
+        .unwrap_err();
+        assert!(!error.is_outcome_unknown(), "{error:?}");
+    }
+
+    #[test]
+    fn timeouts_and_broken_connections_leave_the_outcome_unknown() {
+        let timeout = ApiError::Timeout {
+            request: "POST /jars/x.jar/run".to_owned(),
+            source: "no response within 60s".into(),
+        }
+        .with_unknown_outcome();
+        assert!(timeout.is_outcome_unknown());
+        assert!(timeout.is_timeout() && timeout.is_deadline(), "{timeout:?}");
+        let reset = ApiError::Transport {
+            request: "POST /jars/x.jar/run".to_owned(),
+            source: "connection reset".into(),
+        }
+        .with_unknown_outcome();
+        assert!(reset.is_outcome_unknown() && !reset.is_timeout());
+        let refused_input = ApiError::invalid("job id", "x", "not hex").with_unknown_outcome();
+        assert!(refused_input.is_invalid_input());
     }
 
     #[test]

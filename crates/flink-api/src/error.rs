@@ -52,6 +52,21 @@ pub enum ApiError {
         source: BoxError,
     },
 
+    /// A request that may not be sent twice (a jar run without a job id, a savepoint disposal,
+    /// any `POST` without an idempotency key) failed after it may have reached Flink: a proxy
+    /// answered 502, 503 or 504 in Flink's place, the connection broke, or no answer came in
+    /// time. It was not sent again, since a second one could start a second job.
+    #[error(
+        "{request}: the request may have reached Flink, so it was not sent again, and whether it took effect is unknown; check (list the jobs, savepoints or jars) before sending it again"
+    )]
+    OutcomeUnknown {
+        /// The request, as `METHOD /path`.
+        request: String,
+        /// What happened to it: the proxy's answer, the timeout or the broken connection.
+        #[source]
+        source: Box<ApiError>,
+    },
+
     /// Flink answered with an error status and its `{"errors": [...]}` envelope.
     #[error("{request}: Flink answered {status}: {}", summarize(errors))]
     Flink {
@@ -212,6 +227,7 @@ impl ApiError {
             | Self::Decode { status, .. }
             | Self::TooDeep { status, .. } => Some(*status),
             Self::PayloadTooLarge { .. } => Some(StatusCode::PAYLOAD_TOO_LARGE),
+            Self::OutcomeUnknown { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -270,9 +286,41 @@ impl ApiError {
         matches!(self, Self::PayloadTooLarge { .. })
     }
 
-    /// Whether the call timed out.
+    /// Whether the call timed out (also when that leaves its outcome unknown).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Timeout { .. })
+        match self {
+            Self::Timeout { .. } => true,
+            Self::OutcomeUnknown { source, .. } => source.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Whether a request that may not be sent twice failed after it may have reached Flink
+    /// ([`ApiError::OutcomeUnknown`]): check what it did before sending it again.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Self::OutcomeUnknown { .. })
+    }
+
+    /// This failure of a request that may not be sent twice, as [`ApiError::OutcomeUnknown`]
+    /// when it leaves open whether the request took effect: a 502, 503 or 504 that is not
+    /// Flink's own envelope (a proxy answered after forwarding; Flink's own 503 comes before
+    /// dispatch), a timeout, or a broken connection. Any other error is returned as it is.
+    ///
+    /// A caller that knows nothing was sent (the connection was refused) keeps the
+    /// [`ApiError::Transport`] error instead.
+    #[must_use]
+    pub fn with_unknown_outcome(self) -> Self {
+        let request = match &self {
+            Self::UnexpectedResponse {
+                request, status, ..
+            } if matches!(status.as_u16(), 502..=504) => request.clone(),
+            Self::Timeout { request, .. } | Self::Transport { request, .. } => request.clone(),
+            _ => return self,
+        };
+        Self::OutcomeUnknown {
+            request,
+            source: Box::new(self),
+        }
     }
 
     /// Whether the server's Flink version lacks what was asked for.
@@ -292,7 +340,7 @@ impl ApiError {
 
     /// Whether a wait passed its deadline, or a call timed out.
     pub fn is_deadline(&self) -> bool {
-        matches!(self, Self::WaitTimedOut { .. } | Self::Timeout { .. })
+        matches!(self, Self::WaitTimedOut { .. }) || self.is_timeout()
     }
 
     /// Whether the input was rejected before sending.

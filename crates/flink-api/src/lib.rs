@@ -49,7 +49,7 @@ pub use applications::ApplicationsApi;
 pub use cluster::ClusterApi;
 pub use endpoint::{
     Endpoint, Execute, JsonEndpoint, StreamEndpoint, build_request, decode_response, describe,
-    encode_segment, error_from_response, path_and_query,
+    encode_segment, endpoint_error, error_from_response, path_and_query,
 };
 pub use error::{ApiError, BoxError, root_cause};
 pub use ids::{

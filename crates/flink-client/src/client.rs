@@ -11,7 +11,7 @@ use bytes::Bytes;
 use flink_api::cluster::GetDashboardConfig;
 use flink_api::{
     ApiError, BoxError, ByteStream, Endpoint, Execute, FlinkVersion, JsonEndpoint, StreamEndpoint,
-    build_request, decode_response, describe, error_from_response,
+    build_request, decode_response, describe, endpoint_error,
 };
 use flink_transport::{
     Body, BufferedResponse, Idempotency, OperationName, RequestTimeout, ResponseBody, Transport,
@@ -169,11 +169,18 @@ impl FlinkClient {
             request
         });
         let description = describe(endpoint);
+        let idempotent = endpoint.idempotent();
         async move {
-            self.transport
-                .send(request?)
-                .await
-                .map_err(|source| transport_error(description, source))
+            self.transport.send(request?).await.map_err(|source| {
+                // Refused connections never carried the request; other failures may have.
+                let never_sent = flink_transport::is_connect(source.as_ref());
+                let error = transport_error(description, source);
+                if idempotent || never_sent {
+                    error
+                } else {
+                    error.with_unknown_outcome()
+                }
+            })
         }
     }
 }
@@ -226,12 +233,12 @@ impl Execute for FlinkClient {
             let bytes = read_body_limited(body, self.max_response_body_bytes)
                 .await
                 .map_err(|source| transport_error(request.clone(), source))?;
-            return Err(endpoint.map_error(error_from_response(
-                &request,
+            return Err(endpoint_error(
+                &endpoint,
                 parts.status,
                 content_type(&parts.headers),
                 &bytes,
-            )));
+            ));
         }
         let length = body.size_hint().exact();
         Ok(ByteStream::new(BodyChunks { body, request }, length))

@@ -41,14 +41,52 @@ async fn a_post_is_not_retried_after_a_timeout() {
         .await
         .unwrap_err();
     assert!(error.is_timeout(), "{error:?}");
+    assert!(error.is_outcome_unknown(), "{error:?}");
     assert!(
-        error.to_string().starts_with("POST /jobmanager/profiler:"),
+        error
+            .to_string()
+            .starts_with("POST /jobmanager/profiler: the request may have reached Flink"),
         "{error}"
     );
     assert_eq!(
         handle.request_count(),
         1,
         "a POST that may have been processed is not resent"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_jar_run_answered_by_a_proxys_503_is_not_resent_and_says_so() {
+    let envoy = "upstream connect error or disconnect/reset before headers. reset reason: connection termination";
+    let (client, handle) = client_over([
+        ScriptedResponse::bytes(503, envoy)
+            .with_header(CONTENT_TYPE, HeaderValue::from_static("text/plain")),
+        ScriptedResponse::json(200, r#"{"jobid":"d7b2518b7cc9b04478ed2eb249c5b9a0"}"#),
+    ]);
+    let client = client.with_server_version("2.3.0".parse().unwrap());
+    let jar: JarId = "0c4e7b1a-1b2c-4d5e-8f90-abcdef012345_job.jar"
+        .parse()
+        .unwrap();
+    let error = client.run_jar(RunJar::new(jar)).await.unwrap_err();
+    assert!(error.is_outcome_unknown(), "{error:?}");
+    assert!(error.is_unavailable(), "the proxy's status stays visible");
+    assert_eq!(handle.request_count(), 1, "the run went out once");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_post_was_never_sent_so_its_outcome_is_known() {
+    let (client, handle) =
+        client_over(std::iter::repeat_with(ScriptedResponse::connect_error).take(100));
+    let client = client.with_server_version("2.3.0".parse().unwrap());
+    let error = client
+        .trigger_jobmanager_profiling(ProfilingRequest::new(ProfilingMode::Cpu, 5))
+        .await
+        .unwrap_err();
+    assert!(!error.is_outcome_unknown(), "{error:?}");
+    assert!(matches!(error, ApiError::Transport { .. }), "{error:?}");
+    assert!(
+        handle.request_count() > 1,
+        "refused connections are retried"
     );
 }
 
