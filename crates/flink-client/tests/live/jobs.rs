@@ -77,7 +77,7 @@ async fn a_running_job_is_listed_detailed_and_cancelled() {
         // The overview names job and scheduler types from 2.3 on (2.0 to 2.2 do not).
         if flink_2_3 {
             assert_eq!(listed.job_type, Some(JobType::Streaming));
-            assert!(listed.scheduler_type.is_some());
+            assert!(listed.scheduler_type.has_value());
         } else if !flink_2 {
             assert_eq!(listed.job_type, None, "jobType is new in 2.x");
         }

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Extra;
 use crate::enums::string_enum;
 use crate::jobs::state::JobState;
+use crate::{Extra, Nullable};
 
 string_enum! {
     /// Whether a job processes bounded or unbounded input.
@@ -49,13 +49,14 @@ pub struct JobOverview {
     /// Batch or streaming (Flink 2.x only).
     #[serde(rename = "jobType", default, skip_serializing_if = "Option::is_none")]
     pub job_type: Option<JobType>,
-    /// The scheduler running it (Flink 2.x only).
+    /// The scheduler running it (Flink 2.x only; `null` for a job that failed before it was
+    /// scheduled).
     #[serde(
         rename = "schedulerType",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub scheduler_type: Option<SchedulerType>,
+    pub scheduler_type: Nullable<SchedulerType>,
     /// When it was submitted, in milliseconds since the epoch.
     #[serde(rename = "start-time")]
     pub start_time: i64,
@@ -128,7 +129,7 @@ mod tests {
         let overview: MultipleJobsDetails = serde_json::from_str(&v2).unwrap();
         let job = &overview.jobs[0];
         assert_eq!(job.job_type, Some(JobType::Streaming));
-        assert_eq!(job.scheduler_type, Some(SchedulerType::Default));
+        assert_eq!(job.scheduler_type.value(), Some(&SchedulerType::Default));
         assert_eq!(job.tasks.running, 4);
         assert_eq!(job.pending_operators, Some(0));
         let encoded: serde_json::Value = serde_json::to_value(&overview).unwrap();
