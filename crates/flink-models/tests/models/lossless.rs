@@ -71,8 +71,14 @@ fn floats_of_seventeen_digits_come_back_to_the_last_digit() {
         (Some(37.300_000_000_000_004), Some(1.154_700_538_379_251_5)),
         "read to the last bit"
     );
+    // Found by the `decode` fuzz target: without `float_roundtrip` it came back as …24e52.
+    assert_eq!(metrics[1].sum, Some(2.222_222_222_222_222_2e52));
     let encoded = serde_json::to_string(&metrics).unwrap();
-    for digits in ["37.300000000000004", "1.1547005383792515"] {
+    for digits in [
+        "37.300000000000004",
+        "1.1547005383792515",
+        "2.2222222222222222e+52",
+    ] {
         assert!(encoded.contains(digits), "{digits} in {encoded}");
     }
 }
