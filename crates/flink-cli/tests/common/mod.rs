@@ -4,6 +4,7 @@
 #![allow(dead_code, reason = "each test binary uses a part of it")]
 
 pub(crate) mod fake;
+pub(crate) mod fault_proxy;
 pub(crate) mod test_job;
 
 use std::process::{Command, Output};
