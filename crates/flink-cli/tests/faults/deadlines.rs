@@ -2,7 +2,7 @@
 //! one that runs until quit), and a command that timed out after its trigger reached Flink
 //! prints the trigger id, so the operation can be awaited again.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use flink_client::prelude::*;
 use flink_fault_proxy::{Answer, Fault, FaultProxy, Route, Rule};
@@ -117,6 +117,11 @@ fn run_with_a_timeout_exits_4_while_the_run_request_is_held_up() {
     // The run request was on its way and arrives after the delay (as on a slow link): flinkctl
     // sent it once, and the job it starts is the only one.
     let started = proxied.jobs_started(&name);
+    // Flink lists the job a moment before its answer to the run request is back at the proxy.
+    let answered = Instant::now() + Duration::from_secs(10);
+    while proxied.proxy.forwarded(&run) == 0 && Instant::now() < answered {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let forwarded = proxied.proxy.forwarded(&run);
     proxied.clean_up(&name, &jars_run(&proxied.proxy));
     assert_eq!(watched.code(), Some(4), "{}", watched.describe());
