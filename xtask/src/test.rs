@@ -20,7 +20,7 @@ pub(crate) const DESTRUCTIVE: &str = "test(/^shutdown::/)";
 
 /// Live tests that put a fault-injecting proxy in front of the cluster; it speaks plain HTTP
 /// to Flink, so they run only against clusters served over plain HTTP.
-const FAULTS: &str = "(test(/^faults::/) | binary(proxy_faults))";
+const FAULTS: &str = "(test(/^faults::/) | binary(faults))";
 
 /// `filter` without the fault tests when the cluster at `url` is served over TLS, saying so.
 fn without_faults_over_tls(filter: String, url: &str, cluster: &str) -> String {

@@ -6,7 +6,10 @@ mod common;
 
 use std::process::Output;
 
-use common::{command, fake};
+use common::command;
+use common::fault_proxy::Standalone;
+use flink_fault_proxy::{Answer, Fault, Route, Rule};
+use http::{Method, StatusCode};
 
 const SECRET: &str = "S3CRET";
 
@@ -76,11 +79,16 @@ fn a_token_in_a_broken_config_file_is_never_printed() {
 
 #[test]
 fn tokens_and_header_values_are_never_printed() {
-    static OVERVIEW: &[(&str, &str)] = &[(
-        "GET /overview",
+    let overview = Answer::new(
+        StatusCode::OK,
+        "application/json",
         r#"{"taskmanagers":1,"slots-total":4,"slots-available":4,"jobs-running":0,"jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0,"flink-version":"2.3.0","flink-commit":"abc"}"#,
-    )];
-    let url = fake::scripted(OVERVIEW);
+    );
+    let server = Standalone::start([Rule::new(
+        Route::exact(Method::GET, "/overview"),
+        Fault::Respond(overview),
+    )]);
+    let url = server.proxy.url();
     let runs = at_every_verbosity(
         &["--url", &url, "overview", "-o", "yaml"],
         &[

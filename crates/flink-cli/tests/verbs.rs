@@ -285,47 +285,6 @@ fn stop_detached_then_wait_savepoint() {
     let _ = std::fs::remove_dir_all(local(&dir));
 }
 
-/// A savepoint or a stop whose wait runs out of `--timeout` exits 4, naming its trigger and
-/// the command that waits for it again; Flink goes on with it, and that command then prints
-/// the savepoint's location. A proxy in front of the cluster leaves the savepoint's status
-/// unanswered, so the time runs out however fast the cluster is. (The proxy reads plain HTTP:
-/// over TLS there is nothing it could pick out, and the test says so and ends.)
-#[test]
-#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
-fn a_timed_out_savepoint_or_stop_can_be_waited_for_again() {
-    let url = std::env::var("FLINK_REST_URL").expect("live tests need FLINK_REST_URL");
-    if url.starts_with("https://") {
-        eprintln!("the stalling proxy speaks plain HTTP; {url} is tested on the HTTP cluster");
-        return;
-    }
-    let proxy = common::fake::stalling_proxy(&url, |request_line| {
-        request_line.starts_with("GET ") && request_line.contains("/savepoints/")
-    });
-    let job = run(&[], &["--rate", "10"]);
-    let dir = savepoint_dir("timed-out");
-    for verb in [
-        &["savepoint", &job.0, &dir][..],
-        &["stop", &job.0, "-p", &dir],
-    ] {
-        let mut args = vec!["--url", proxy.as_str(), "--timeout", "3s"];
-        args.extend_from_slice(verb);
-        let stderr = fails(&args, 4);
-        let resume = stderr
-            .split('`')
-            .find(|part| part.starts_with("flinkctl wait savepoint "))
-            .unwrap_or_else(|| panic!("{verb:?} names no command to wait again: {stderr}"));
-        let words: Vec<&str> = resume.split_whitespace().collect();
-        assert_eq!(words[3], job.0, "{stderr}");
-        let location = ok(&["wait", "savepoint", &job.0, words[4], "--for", "2m"]);
-        assert!(below(&location, &dir), "{location}");
-    }
-    assert_eq!(
-        ok(&["wait", "job", &job.0, "--state", "FINISHED", "--for", "1m"]),
-        "FINISHED"
-    );
-    let _ = std::fs::remove_dir_all(local(&dir));
-}
-
 /// Whether the cluster runs jobs on the adaptive scheduler, as its configuration says.
 fn adaptive_scheduler() -> bool {
     let config = json(&ok(&["jobmanager", "config", "-o", "json"]));

@@ -1,5 +1,5 @@
 //! The response bodies the proxy sends: Flink's as it comes, cut short or stalled, its own
-//! answers, an endless one and a deeply nested one.
+//! answers, endless ones (JSON or a log) and a deeply nested one.
 
 use std::future::Future as _;
 use std::pin::Pin;
@@ -46,8 +46,19 @@ pub(crate) fn cut(body: Incoming, limit: usize) -> ProxyBody {
 /// `{"endless":[0,0,0,…` for ever, in 64 KiB chunks that share one buffer.
 pub(crate) fn endless() -> ProxyBody {
     Endless {
-        started: false,
+        start: Some(Bytes::from_static(br#"{"endless":["#)),
         chunk: Bytes::from("0,".repeat(32 * 1024)),
+    }
+    .boxed()
+}
+
+/// The same log line for ever, in chunks of about 64 KiB that share one buffer.
+pub(crate) fn endless_log() -> ProxyBody {
+    let line =
+        "2024-05-01 12:00:00,000 INFO  org.apache.flink.Endless - a line of an endless log\n";
+    Endless {
+        start: None,
+        chunk: Bytes::from(line.repeat(64 * 1024 / line.len())),
     }
     .boxed()
 }
@@ -121,7 +132,9 @@ impl Body for Cut {
 }
 
 struct Endless {
-    started: bool,
+    /// Sent once, first.
+    start: Option<Bytes>,
+    /// Sent over and over after it.
     chunk: Bytes,
 }
 
@@ -133,11 +146,9 @@ impl Body for Endless {
         mut self: Pin<&mut Self>,
         _: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        let data = if self.started {
-            self.chunk.clone()
-        } else {
-            self.started = true;
-            Bytes::from_static(br#"{"endless":["#)
+        let data = match self.start.take() {
+            Some(start) => start,
+            None => self.chunk.clone(),
         };
         Poll::Ready(Some(Ok(Frame::data(data))))
     }

@@ -23,6 +23,9 @@ pub enum Fault {
     /// gone away meanwhile: as on a slow link, where a request already on its way still
     /// arrives.
     Delay(Duration),
+    /// Read the whole request, then never answer it nor forward it, keeping the connection
+    /// open: a server that stopped answering (a JobManager paused by `SIGSTOP`).
+    NeverAnswer,
     /// Forward it, send Flink's response head, then never send a byte of the body.
     StallBodyAfterHead,
     /// Forward it, send Flink's response head and this many bytes of its body, then close the
@@ -30,6 +33,9 @@ pub enum Fault {
     CutAfter(usize),
     /// Answer `200` with a JSON body that never ends, without forwarding.
     EndlessBody,
+    /// Answer `200` `text/plain` with log lines that never end, without forwarding: a log that
+    /// grows faster than it is read.
+    EndlessLog,
     /// Answer `200` with a JSON object whose one member nests this many arrays
     /// (`{"nested":[[…]]}`), without forwarding.
     NestedBody(usize),

@@ -20,11 +20,12 @@ use crate::{Answer, Fault};
 #[derive(Debug)]
 pub(crate) struct Handler {
     journal: Arc<Journal>,
-    upstream: Upstream,
+    /// `None` for a standalone proxy, which answers a request it would forward with 502.
+    upstream: Option<Upstream>,
 }
 
 impl Handler {
-    pub(crate) fn new(journal: Arc<Journal>, upstream: Upstream) -> Self {
+    pub(crate) fn new(journal: Arc<Journal>, upstream: Option<Upstream>) -> Self {
         Self { journal, upstream }
     }
 
@@ -42,7 +43,11 @@ impl Handler {
         let request = request.map(bodies::upstream);
         let forwarded = match fault {
             Fault::Respond(answer) => return Ok(answer_with(&answer)),
+            Fault::NeverAnswer => return never_answer(request).await,
             Fault::EndlessBody => return Ok(json(bodies::endless())),
+            Fault::EndlessLog => {
+                return Ok(respond(StatusCode::OK, "text/plain", bodies::endless_log()));
+            }
             Fault::NestedBody(depth) => return Ok(json(bodies::full(bodies::nested(depth)))),
             Fault::Delay(pause) => self.forward_later(request, entry, pause).await,
             _ => self.forward(request, entry).await,
@@ -73,7 +78,10 @@ impl Handler {
         request: Request<ProxyBody>,
         entry: Entry,
     ) -> Result<Response<Incoming>, BoxError> {
-        let response = self.upstream.send(request).await?;
+        let upstream = self.upstream.as_ref().ok_or(
+            "it is standalone, with no upstream: add a rule that answers this request itself",
+        )?;
+        let response = upstream.send(request).await?;
         self.journal.forwarded(entry);
         Ok(response)
     }
@@ -96,6 +104,14 @@ impl Handler {
         });
         later.await?
     }
+}
+
+/// Reads the whole request, then keeps the connection open without an answer until the client
+/// or the proxy ends it.
+async fn never_answer(request: Request<ProxyBody>) -> Result<Response<ProxyBody>, BoxError> {
+    // An error reading the body ends the connection: an answer that never comes all the same.
+    request.into_body().collect().await?;
+    std::future::pending().await
 }
 
 /// Reads a body to its end and drops it, so that the upstream has sent its whole answer.

@@ -5,7 +5,9 @@
 //! The fault tests of flink-client and flinkctl start one in front of the live cluster, break
 //! some requests ([`Fault`]), and prove the outcome by the proxy's counts and by what exists on
 //! the cluster afterwards, not by the client's own answer. It speaks plain HTTP to Flink (no
-//! TLS), and is not published.
+//! TLS), and is not published. Started [`standalone`](FaultProxy::standalone), with no Flink
+//! behind it, it serves the tests that need none (a server that never answers, endless or
+//! deeply nested answers) from its rules alone.
 //!
 //! ```no_run
 //! use flink_fault_proxy::{Answer, Fault, FaultProxy, Route, Rule};

@@ -12,7 +12,8 @@ use crate::journal::Journal;
 use crate::upstream::Upstream;
 use crate::{Exchange, Route, Rule};
 
-/// A reverse proxy on loopback in front of one upstream (Flink's REST API over plain HTTP).
+/// A reverse proxy on loopback in front of one upstream (Flink's REST API over plain HTTP), or
+/// in front of none ([`standalone`](Self::standalone)).
 ///
 /// Every request is forwarded unless a [`Rule`] says otherwise; the proxy counts what it
 /// received and what reached the upstream. It runs on the tokio runtime that started it, until
@@ -33,7 +34,18 @@ impl FaultProxy {
 
     /// Starts a proxy to `upstream` on `address`: the one of a stopped proxy, to restart it.
     pub async fn start_at(upstream: &str, address: SocketAddr) -> io::Result<Self> {
-        let upstream = Upstream::new(upstream)?;
+        Self::listen(Some(Upstream::new(upstream)?), address).await
+    }
+
+    /// Starts a proxy with no upstream on a free port of 127.0.0.1, for tests that need no
+    /// Flink: its rules answer (or leave unanswered) every request, and a request no rule
+    /// takes gets `502 Bad Gateway`, saying that there is no upstream. Nothing is ever
+    /// [`forwarded`](Self::forwarded).
+    pub async fn standalone() -> io::Result<Self> {
+        Self::listen(None, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+    }
+
+    async fn listen(upstream: Option<Upstream>, address: SocketAddr) -> io::Result<Self> {
         let listener = TcpListener::bind(address).await?;
         let address = listener.local_addr()?;
         let journal = Arc::new(Journal::default());
@@ -57,7 +69,7 @@ impl FaultProxy {
     }
 
     /// Adds a rule after the others; each request gets the fault of the first rule that
-    /// applies to it, and is forwarded when none does.
+    /// applies to it, and is forwarded when none does (answered `502` by a standalone proxy).
     pub fn add(&self, rule: Rule) -> &Self {
         self.journal.add(rule);
         self

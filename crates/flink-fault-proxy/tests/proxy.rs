@@ -1,4 +1,5 @@
-//! The fault proxy against a tiny loopback upstream that echoes what it received.
+//! The fault proxy against a tiny loopback upstream that echoes what it received, and
+//! standalone, with none.
 
 // A panic is how a test reports failure.
 #![allow(clippy::unwrap_used)]
@@ -319,6 +320,69 @@ async fn an_endless_body_goes_on_and_a_nested_one_nests() {
     assert!(nested.starts_with(r#"{"nested":[[["#) && nested.ends_with("]]]}"));
     assert_eq!(upstream.requests(), 0);
     assert_eq!(proxy.received(&Route::any()), 2);
+    assert_eq!(proxy.forwarded(&Route::any()), 0);
+}
+
+#[tokio::test]
+async fn never_answer_leaves_the_request_unanswered_and_unforwarded() {
+    let upstream = Upstream::start().await;
+    let proxy = FaultProxy::start(&upstream.url).await.unwrap();
+    proxy.add(Rule::new(Route::any(), Fault::NeverAnswer));
+    let request = Request::post(format!("{}/jars/a.jar/run", proxy.url()))
+        .body(Full::new(Bytes::from(vec![b' '; 1 << 20])))
+        .unwrap();
+    let waited = tokio::time::timeout(Duration::from_millis(500), client().request(request)).await;
+    assert!(waited.is_err(), "answered: {waited:?}");
+    assert_eq!(upstream.requests(), 0);
+    assert_eq!(
+        (
+            proxy.received(&Route::any()),
+            proxy.forwarded(&Route::any())
+        ),
+        (1, 0)
+    );
+}
+
+#[tokio::test]
+async fn a_standalone_proxy_answers_by_its_rules_and_the_rest_with_502() {
+    let proxy = FaultProxy::standalone().await.unwrap();
+    proxy.add(Rule::new(
+        Route::exact(Method::GET, "/overview"),
+        Fault::Respond(Answer::flink_no_leader()),
+    ));
+    proxy.add(Rule::new(
+        Route::exact(Method::GET, "/jobmanager/log"),
+        Fault::EndlessLog,
+    ));
+    let overview = client()
+        .request(get(&format!("{}/overview", proxy.url())))
+        .await
+        .unwrap();
+    assert_eq!(overview.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let log = client()
+        .request(get(&format!("{}/jobmanager/log", proxy.url())))
+        .await
+        .unwrap();
+    assert_eq!(log.status(), StatusCode::OK);
+    assert_eq!(log.headers()["content-type"], "text/plain");
+    let mut body = log.into_body();
+    let mut read = Vec::new();
+    while read.len() < 10 << 20 {
+        let frame = body.frame().await.expect("the log goes on").unwrap();
+        read.extend_from_slice(&frame.into_data().unwrap());
+    }
+    let read = String::from_utf8(read).unwrap();
+    let first = read.lines().next().unwrap();
+    assert!(first.contains(" INFO "), "{first}");
+    assert!(read.lines().count() > 100_000);
+    let unmatched = client()
+        .request(get(&format!("{}/jobs", proxy.url())))
+        .await
+        .unwrap();
+    assert_eq!(unmatched.status(), StatusCode::BAD_GATEWAY);
+    let said = text(unmatched).await;
+    assert!(said.contains("no upstream"), "{said}");
+    assert_eq!(proxy.received(&Route::any()), 3);
     assert_eq!(proxy.forwarded(&Route::any()), 0);
 }
 

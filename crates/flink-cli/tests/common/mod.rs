@@ -1,9 +1,10 @@
 //! What the flinkctl process tests share: running the binary against the cluster of the
-//! environment, checking its exit code, and the test job.
+//! environment or a fault proxy, checking its exit code, watching it run, and the test job.
 
 #![allow(dead_code, reason = "each test binary uses a part of it")]
 
-pub(crate) mod fake;
+pub(crate) mod fault_proxy;
+pub(crate) mod process;
 pub(crate) mod test_job;
 
 use std::process::{Command, Output};

@@ -1,14 +1,48 @@
-//! A flinkctl process watched from outside: how it ended (exit code or signal), how long it
-//! took, and how much memory it held; stopped when it runs too long or grows too large.
+//! A flinkctl process watched from outside: how it ended (exit code or signal), what it
+//! printed, how long it took and how much memory it held; stopped when it runs too long, grows
+//! too large or has printed enough.
 
 use std::io::Read;
-use std::os::unix::process::ExitStatusExt as _;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// How much of the standard output is kept (all of it is counted).
-const KEPT_OUTPUT: usize = 1 << 20;
+/// How much of the standard output is kept (all of it is counted): more than the largest
+/// document a test reads back whole (JSON nested 1,024 levels, pretty-printed: 2 MiB).
+const KEPT_OUTPUT: usize = 8 << 20;
+
+/// How often the process is looked at: often enough to see a buffered endless answer grow.
+const SAMPLE_EVERY: Duration = Duration::from_millis(20);
+
+/// When the watcher stops a process that is still running.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    time: Duration,
+    rss_mib: u64,
+    stdout_bytes: usize,
+}
+
+impl Limits {
+    /// Stops it once it has run `time` or holds more than `rss_mib` MiB.
+    pub(crate) fn new(time: Duration, rss_mib: u64) -> Self {
+        Self {
+            time,
+            rss_mib,
+            stdout_bytes: usize::MAX,
+        }
+    }
+
+    /// Also stops it once it has written `bytes` to standard output: enough of an endless
+    /// answer to show that it streams.
+    pub(crate) fn printed(self, bytes: usize) -> Self {
+        Self {
+            stdout_bytes: bytes,
+            ..self
+        }
+    }
+}
 
 /// What the process did.
 #[derive(Debug)]
@@ -30,19 +64,10 @@ pub(crate) struct Watched {
 }
 
 impl Watched {
-    /// Its exit code, when it exited by itself.
+    /// Its exit code, when it exited by itself (`None` when a signal ended it, or the
+    /// watcher).
     pub(crate) fn code(&self) -> Option<i32> {
         self.status.and_then(|status| status.code())
-    }
-
-    /// The signal that ended it, when one did (not counting a stop by the watcher).
-    pub(crate) fn signal(&self) -> Option<i32> {
-        self.status.and_then(|status| status.signal())
-    }
-
-    /// Everything it printed.
-    pub(crate) fn output(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
     }
 
     /// How it went, for assertion messages.
@@ -62,9 +87,9 @@ impl Watched {
     }
 }
 
-/// Runs `command` and watches it every 50 ms; kills it once it has run `limit` or holds more
-/// than `rss_limit_mib` MiB.
-pub(crate) fn watch(mut command: Command, limit: Duration, rss_limit_mib: u64) -> Watched {
+/// Runs `command` with its output read in the background, and kills it once it passes one of
+/// `limits`.
+pub(crate) fn watch(mut command: Command, limits: Limits) -> Watched {
     let started = Instant::now();
     let mut child = command
         .stdin(Stdio::null())
@@ -72,8 +97,9 @@ pub(crate) fn watch(mut command: Command, limit: Duration, rss_limit_mib: u64) -
         .stderr(Stdio::piped())
         .spawn()
         .expect("flinkctl runs");
-    let stdout = read_in_background(child.stdout.take().expect("piped"));
-    let stderr = read_in_background(child.stderr.take().expect("piped"));
+    let printed = Arc::new(AtomicUsize::new(0));
+    let stdout = read_in_background(child.stdout.take().expect("piped"), Arc::clone(&printed));
+    let stderr = read_in_background(child.stderr.take().expect("piped"), Arc::default());
     let mut peak_rss_mib = 0;
     let mut stopped = None;
     let status = loop {
@@ -81,17 +107,19 @@ pub(crate) fn watch(mut command: Command, limit: Duration, rss_limit_mib: u64) -
             break Some(status);
         }
         peak_rss_mib = peak_rss_mib.max(rss_mib(&child).unwrap_or(0));
-        if peak_rss_mib > rss_limit_mib {
-            stopped = Some(format!("its RSS passed {rss_limit_mib} MiB"));
-        } else if started.elapsed() > limit {
-            stopped = Some(format!("still running after {limit:?}"));
+        if peak_rss_mib > limits.rss_mib {
+            stopped = Some(format!("its RSS passed {} MiB", limits.rss_mib));
+        } else if printed.load(Ordering::Relaxed) >= limits.stdout_bytes {
+            stopped = Some(format!("it printed {} bytes", limits.stdout_bytes));
+        } else if started.elapsed() > limits.time {
+            stopped = Some(format!("still running after {:?}", limits.time));
         }
         if stopped.is_some() {
             let _ = child.kill();
             let _ = child.wait();
             break None;
         }
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(SAMPLE_EVERY);
     };
     let took = started.elapsed();
     let (stdout, stdout_bytes) = stdout.join().expect("the output was read");
@@ -107,9 +135,11 @@ pub(crate) fn watch(mut command: Command, limit: Duration, rss_limit_mib: u64) -
     }
 }
 
-/// Reads `pipe` to its end on a thread; returns the first [`KEPT_OUTPUT`] bytes, lossily as
-/// text, and how many bytes there were.
-fn read_in_background(mut pipe: impl Read + Send + 'static) -> JoinHandle<(String, usize)> {
+/// Reads `pipe` to its end on a thread, counting the bytes read so far in `counter`; returns the first [`KEPT_OUTPUT`] bytes, lossily as text, and how many bytes there were.
+fn read_in_background(
+    mut pipe: impl Read + Send + 'static,
+    counter: Arc<AtomicUsize>,
+) -> JoinHandle<(String, usize)> {
     std::thread::spawn(move || {
         let mut kept = Vec::new();
         let mut total = 0;
@@ -119,6 +149,7 @@ fn read_in_background(mut pipe: impl Read + Send + 'static) -> JoinHandle<(Strin
                 break;
             }
             total += read;
+            counter.store(total, Ordering::Relaxed);
             let room = KEPT_OUTPUT.saturating_sub(kept.len()).min(read);
             kept.extend_from_slice(&buffer[..room]);
         }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use flink_client::prelude::*;
 use flink_fault_proxy::FaultProxy;
 
-use crate::common::command;
+use crate::common::fault_proxy::through;
 use crate::common::test_job::{LIMIT, client, runtime};
 
 /// What flinkctl must say when a request without an idempotency key failed after it may have
@@ -57,13 +57,7 @@ impl Proxied {
 
     /// `flinkctl ARGS` against the proxy, past any HTTP proxy of the environment.
     pub(crate) fn flinkctl(&self, args: &[&str]) -> Command {
-        let mut command = command(&["--url", &self.proxy.url()]);
-        command
-            .args(args)
-            .env_remove("FLINK_REST_FAILOVER_URLS")
-            .env("NO_PROXY", "127.0.0.1")
-            .env("no_proxy", "127.0.0.1");
-        command
+        through(&self.proxy, args)
     }
 
     /// Runs `work` (a call to the cluster, directly) to its end.

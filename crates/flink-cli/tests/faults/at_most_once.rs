@@ -6,8 +6,8 @@ use std::time::Duration;
 use flink_fault_proxy::{Answer, Fault, Route, Rule};
 use http::Method;
 
+use crate::common::process::{Limits, watch};
 use crate::common::test_job::{TEST_JOB_CLASS, test_jar};
-use crate::process::watch;
 use crate::proxied::{MAY_HAVE_REACHED_FLINK, Proxied, job_name};
 
 #[test]
@@ -31,8 +31,7 @@ fn api_post_of_a_jar_run_is_not_sent_again_after_a_proxys_503() {
     });
     let watched = watch(
         proxied.flinkctl(&["api", "POST", &path, "--data", &body.to_string()]),
-        Duration::from_secs(60),
-        1024,
+        Limits::new(Duration::from_secs(60), 1024),
     );
     let forwarded = proxied.proxy.forwarded(&run);
     let started = proxied.jobs_started(&name);

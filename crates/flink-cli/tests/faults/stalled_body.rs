@@ -6,7 +6,7 @@ use std::time::Duration;
 use flink_fault_proxy::{Fault, Route, Rule};
 use http::Method;
 
-use crate::process::watch;
+use crate::common::process::{Limits, watch};
 use crate::proxied::Proxied;
 
 #[test]
@@ -21,8 +21,7 @@ fn overview_exits_4_on_a_body_stalled_after_the_head() {
         .add(Rule::new(overview.clone(), Fault::StallBodyAfterHead));
     let watched = watch(
         proxied.flinkctl(&["--timeout", "2s", "overview"]),
-        Duration::from_secs(60),
-        1024,
+        Limits::new(Duration::from_secs(60), 1024),
     );
     assert_eq!(watched.code(), Some(4), "{}", watched.describe());
     assert!(
