@@ -1,6 +1,6 @@
 //! `GET /jobs/:jobid`: a job with its vertices, their task states and I/O metrics.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -58,12 +58,12 @@ pub struct JobDetailsInfo {
     /// The JobManager's clock when it answered, in milliseconds since the epoch.
     pub now: i64,
     /// When the job entered each state, in milliseconds since the epoch (0 = never).
-    pub timestamps: HashMap<JobState, i64>,
+    pub timestamps: BTreeMap<JobState, i64>,
     /// The job's vertices (chained operators), sources first.
     pub vertices: Vec<JobVertexDetails>,
     /// How many vertices are in each state.
     #[serde(rename = "status-counts")]
-    pub status_counts: HashMap<ExecutionState, i32>,
+    pub status_counts: BTreeMap<ExecutionState, i32>,
     /// The job graph's plan, as `GET /jobs/:jobid/plan` returns it; `None` while Flink has
     /// none yet (1.x with the adaptive scheduler sends `{}` until the job has its resources).
     #[serde(
@@ -138,7 +138,7 @@ pub struct JobVertexDetails {
     /// How long it ran or has been running, in milliseconds.
     pub duration: i64,
     /// How many of its tasks are in each state.
-    pub tasks: HashMap<ExecutionState, i32>,
+    pub tasks: BTreeMap<ExecutionState, i32>,
     /// Records and bytes in and out, summed over its tasks.
     pub metrics: IoMetrics,
     /// Fields this version of flink-models does not know.

@@ -3,7 +3,7 @@
 //! The watermarks of a vertex (`GET /jobs/:jobid/vertices/:vertexid/watermarks`) are plain
 //! [`Metric`](crate::metrics::Metric)s, one `<subtask>.currentInputWatermark` per subtask.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +70,7 @@ pub struct SubtaskExecutionAttemptDetailsInfo {
     pub taskmanager_id: String,
     /// How long the attempt spent in each state it went through, in milliseconds.
     #[serde(rename = "status-duration", default)]
-    pub status_duration: HashMap<ExecutionState, i64>,
+    pub status_duration: BTreeMap<ExecutionState, i64>,
     /// Speculative attempts running next to this one (batch jobs with speculative execution).
     #[serde(
         rename = "other-concurrent-attempts",
@@ -88,10 +88,10 @@ pub struct SubtaskExecutionAttemptDetailsInfo {
 pub struct AggregatedTaskDetails {
     /// Per I/O metric (wire names such as `read-records`, `accumulated-busy-time`).
     #[serde(default)]
-    pub metrics: HashMap<String, TaskStatistics>,
+    pub metrics: BTreeMap<String, TaskStatistics>,
     /// Per state: how long the subtasks spent in it, in milliseconds.
     #[serde(rename = "status-duration", default)]
-    pub status_duration: HashMap<ExecutionState, TaskStatistics>,
+    pub status_duration: BTreeMap<ExecutionState, TaskStatistics>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -152,7 +152,7 @@ pub struct SubtaskTimeInfo {
     /// How long it ran or has been running, in milliseconds.
     pub duration: i64,
     /// When it entered each state, in milliseconds since the epoch (0 = never).
-    pub timestamps: HashMap<ExecutionState, i64>,
+    pub timestamps: BTreeMap<ExecutionState, i64>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -199,7 +199,7 @@ pub struct VertexTaskManagerInfo {
     pub metrics: IoMetrics,
     /// How many of them are in each state.
     #[serde(rename = "status-counts")]
-    pub status_counts: HashMap<ExecutionState, i32>,
+    pub status_counts: BTreeMap<ExecutionState, i32>,
     /// The TaskManager's id, as in `GET /taskmanagers`.
     #[serde(rename = "taskmanager-id")]
     pub taskmanager_id: String,
