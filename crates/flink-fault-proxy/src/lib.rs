@@ -33,6 +33,7 @@ mod reset;
 mod route;
 mod rule;
 mod server;
+mod test_cluster;
 mod upstream;
 
 pub use fault::{Answer, Fault};
@@ -40,6 +41,7 @@ pub use journal::Exchange;
 pub use proxy::FaultProxy;
 pub use route::Route;
 pub use rule::Rule;
+pub use test_cluster::plain_http_test_cluster;
 
 /// Any error of a forwarded request or of a body.
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -12,7 +12,8 @@ use crate::common;
 use crate::common::fault_proxy::Standalone;
 use crate::common::process::{Limits, watch};
 use crate::common::test_job::{TEST_JOB_CLASS, TestJob, test_jar};
-use crate::proxied::{Proxied, SavepointDir, job_name};
+use crate::proxied::{Proxied, job_name};
+use crate::savepoint_dir::SavepointDir;
 
 /// `--timeout 3s` ends a command within a few seconds with exit 4 when the server never
 /// answers: a typed call, and `api`, which streams.

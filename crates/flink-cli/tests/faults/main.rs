@@ -20,4 +20,6 @@ mod deadlines;
 mod memory;
 mod nested_body;
 mod proxied;
+#[path = "../../../flink-client/tests/common/savepoint_dir.rs"]
+mod savepoint_dir;
 mod stalled_body;

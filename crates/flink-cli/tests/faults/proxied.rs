@@ -2,12 +2,11 @@
 //! asked directly for what exists there afterwards.
 
 use std::future::Future;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use flink_client::prelude::*;
-use flink_fault_proxy::FaultProxy;
+use flink_fault_proxy::{FaultProxy, plain_http_test_cluster};
 
 use crate::common::fault_proxy::through;
 use crate::common::test_job::{LIMIT, client, runtime};
@@ -28,22 +27,8 @@ pub(crate) struct Proxied {
 impl Proxied {
     /// A proxy in front of the cluster, or `None` (saying why) when the cluster is served
     /// over TLS, which the proxy does not speak.
-    #[allow(clippy::print_stderr, reason = "a test that does nothing says why")]
     pub(crate) fn start() -> Option<Self> {
-        let url = std::env::var("FLINK_REST_URL")
-            .ok()
-            .filter(|url| !url.is_empty())
-            .unwrap_or_else(|| {
-                panic!(
-                    "live tests need a Flink cluster: run `cargo xtask test`, or set FLINK_REST_URL"
-                )
-            });
-        if url.starts_with("https://") {
-            eprintln!(
-                "skipped: the fault proxy speaks plain HTTP to Flink, but FLINK_REST_URL is {url}; the fault tests run against the plain-HTTP clusters (Flink 2.3.0 in `cargo xtask test`)"
-            );
-            return None;
-        }
+        let url = plain_http_test_cluster()?;
         let runtime = runtime();
         let proxy = runtime
             .block_on(FaultProxy::start(&url))
@@ -110,42 +95,4 @@ impl Proxied {
 /// running beside it.
 pub(crate) fn job_name(test: &str) -> String {
     format!("faults-{test}-{}", JobId::generate())
-}
-
-/// A fresh, empty directory for one test's savepoints (the cluster runs on this machine);
-/// removed when dropped.
-pub(crate) struct SavepointDir(PathBuf);
-
-impl SavepointDir {
-    pub(crate) fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("flinkctl-faults-{}", TriggerId::generate()));
-        std::fs::create_dir_all(&dir)
-            .unwrap_or_else(|error| panic!("creating {}: {error}", dir.display()));
-        Self(dir)
-    }
-
-    /// The directory as a `file://` URI, as Flink takes a target directory.
-    pub(crate) fn uri(&self) -> String {
-        format!("file://{}", self.0.display())
-    }
-
-    /// The `savepoint-*` entries in the directory.
-    pub(crate) fn savepoints(&self) -> Vec<PathBuf> {
-        let entries = std::fs::read_dir(&self.0)
-            .unwrap_or_else(|error| panic!("listing {}: {error}", self.0.display()));
-        entries
-            .map(|entry| entry.expect("a directory entry").path())
-            .filter(|path| {
-                path.file_name()
-                    .and_then(|name| name.to_str())
-                    .is_some_and(|name| name.starts_with("savepoint-"))
-            })
-            .collect()
-    }
-}
-
-impl Drop for SavepointDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

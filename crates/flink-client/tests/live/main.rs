@@ -16,6 +16,8 @@ mod job_metrics;
 mod jobmanager;
 mod jobs;
 mod rescales;
+#[path = "../common/savepoint_dir.rs"]
+mod savepoint_dir;
 mod savepoints;
 mod shutdown;
 mod submission;

@@ -18,44 +18,8 @@ use flink_client::prelude::*;
 
 use crate::client;
 use crate::errors::operation_failed;
+use crate::savepoint_dir::SavepointDir;
 use crate::testjob::{LIMIT, with_job, with_running_job};
-
-/// A fresh, empty directory for one test's savepoints; removed when dropped.
-pub(crate) struct TempDir(PathBuf);
-
-impl TempDir {
-    pub(crate) fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("flink-rs-test-{}", TriggerId::generate()));
-        std::fs::create_dir_all(&dir)
-            .unwrap_or_else(|error| panic!("creating {}: {error}", dir.display()));
-        Self(dir)
-    }
-
-    /// The directory as a `file://` URI, as Flink takes a target directory.
-    pub(crate) fn uri(&self) -> String {
-        format!("file://{}", self.0.display())
-    }
-
-    /// The `savepoint-*` entries in the directory.
-    pub(crate) fn savepoints(&self) -> Vec<PathBuf> {
-        let entries = std::fs::read_dir(&self.0)
-            .unwrap_or_else(|error| panic!("listing {}: {error}", self.0.display()));
-        entries
-            .map(|entry| entry.expect("a directory entry").path())
-            .filter(|path| {
-                path.file_name()
-                    .and_then(|name| name.to_str())
-                    .is_some_and(|name| name.starts_with("savepoint-"))
-            })
-            .collect()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn local_path(location: &SavepointLocation) -> PathBuf {
     location
@@ -67,11 +31,11 @@ fn local_path(location: &SavepointLocation) -> PathBuf {
 /// with a fresh directory for its savepoints.
 async fn with_savepoint_dir<F, Fut>(body: F)
 where
-    F: FnOnce(FlinkClient, JobId, TempDir) -> Fut + Send + 'static,
+    F: FnOnce(FlinkClient, JobId, SavepointDir) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     with_running_job(&["--rate", "10"], |client, job| {
-        body(client, job, TempDir::new())
+        body(client, job, SavepointDir::new())
     })
     .await;
 }
@@ -94,7 +58,7 @@ async fn finish_stop(
     client: &FlinkClient,
     job: &JobId,
     stop: Operation<StopWithSavepoint>,
-    dir: &TempDir,
+    dir: &SavepointDir,
 ) -> SavepointLocation {
     let location = stop
         .wait(LIMIT)
@@ -109,7 +73,7 @@ async fn finish_stop(
     location
 }
 
-fn assert_inside(path: &Path, dir: &TempDir) {
+fn assert_inside(path: &Path, dir: &SavepointDir) {
     assert!(
         path.starts_with(&dir.0),
         "{} is not below {}",
@@ -249,7 +213,7 @@ async fn a_savepoint_of_a_finished_job_is_operation_failed() {
             .wait_for_job_state(&job, &[JobState::Finished], LIMIT)
             .await
             .unwrap();
-        let dir = TempDir::new();
+        let dir = SavepointDir::new();
         // Flink accepts the trigger (202) and reports the failure in the status answer.
         let savepoint = client
             .trigger_savepoint(
@@ -280,7 +244,7 @@ async fn a_savepoint_of_a_finished_job_is_operation_failed() {
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn disposing_a_missing_savepoint_is_operation_failed() {
     let client = client();
-    let dir = TempDir::new();
+    let dir = SavepointDir::new();
     let missing = format!("{}/savepoint-000000-000000000000", dir.uri());
     let disposal = client.dispose_savepoint(missing.as_str()).await.unwrap();
     let status = client

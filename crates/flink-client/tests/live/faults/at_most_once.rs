@@ -14,7 +14,7 @@ use super::{
     with_test_jar,
 };
 use crate::eventually;
-use crate::savepoints::TempDir;
+use crate::savepoint_dir::SavepointDir;
 use crate::testjob::{LIMIT, with_running_job};
 
 /// The run request of `jar`.
@@ -116,7 +116,7 @@ async fn a_jar_run_is_not_sent_again_after_a_reset() {
 async fn a_savepoint_disposal_is_not_sent_again_after_a_proxys_503() {
     let Some(proxy) = proxy().await else { return };
     with_running_job(&["--rate", "10"], |client, job| async move {
-        let dir = TempDir::new();
+        let dir = SavepointDir::new();
         let options = SavepointOptions::new().target_directory(dir.uri());
         let savepoint: SavepointLocation = client
             .trigger_savepoint(job.clone(), options)

@@ -5,11 +5,11 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use flink_client::prelude::*;
-use flink_fault_proxy::{Answer, Fault, FaultProxy, Route, Rule};
+use flink_fault_proxy::{Answer, Fault, FaultProxy, Route, Rule, plain_http_test_cluster};
 use http::Method;
 use tokio::task::JoinHandle;
 
-use super::{client_through, proxy, upstream};
+use super::{client_through, proxy};
 use crate::errors::timed_out;
 use crate::testjob::with_running_job;
 
@@ -23,7 +23,7 @@ fn no_leader() -> Rule {
 
 /// A proxy to the cluster on `address` again, started `after` from now.
 fn restart_later(address: SocketAddr, after: Duration) -> JoinHandle<FaultProxy> {
-    let url = upstream().expect("the cluster is plain HTTP");
+    let url = plain_http_test_cluster().expect("the cluster is plain HTTP");
     tokio::spawn(async move {
         tokio::time::sleep(after).await;
         FaultProxy::start_at(&url, address)

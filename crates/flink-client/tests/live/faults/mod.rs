@@ -19,7 +19,7 @@ use std::future::Future;
 use flink_client::TransportConfig;
 use flink_client::prelude::*;
 use flink_client::transport::ProxyConfig;
-use flink_fault_proxy::FaultProxy;
+use flink_fault_proxy::{FaultProxy, plain_http_test_cluster};
 
 use crate::client;
 use crate::testjob::{TEST_JOB_CLASS, upload_test_jar};
@@ -28,28 +28,9 @@ use crate::testjob::{TEST_JOB_CLASS, upload_test_jar};
 /// been forwarded (a proxy's 503, a reset): the caller has to check before sending it again.
 pub(crate) const MAY_HAVE_REACHED_FLINK: &str = "may have reached Flink";
 
-/// The URL of the cluster under test, or `None` (saying why) when it is served over TLS,
-/// which the proxy does not speak.
-#[allow(clippy::print_stderr, reason = "a test that does nothing says why")]
-pub(crate) fn upstream() -> Option<String> {
-    let url = std::env::var("FLINK_REST_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| {
-            panic!("live tests need a Flink cluster: run `cargo xtask test`, or set FLINK_REST_URL")
-        });
-    if url.starts_with("https://") {
-        eprintln!(
-            "skipped: the fault proxy speaks plain HTTP to Flink, but FLINK_REST_URL is {url}; the fault tests run against the plain-HTTP clusters (Flink 2.3.0 in `cargo xtask test`)"
-        );
-        return None;
-    }
-    Some(url)
-}
-
-/// A proxy in front of the cluster under test, or `None` as for [`upstream`].
+/// A proxy in front of the cluster under test, or `None` as for [`plain_http_test_cluster`].
 pub(crate) async fn proxy() -> Option<FaultProxy> {
-    let url = upstream()?;
+    let url = plain_http_test_cluster()?;
     let proxy = FaultProxy::start(&url)
         .await
         .unwrap_or_else(|error| panic!("starting a fault proxy to {url}: {error}"));
