@@ -61,6 +61,19 @@ pub(crate) enum Failure {
     /// Flink's answer did not fit what Flink sends.
     #[error("{0}")]
     Answer(String),
+    /// Flink no longer has the path asked for (a path of its REST API before 1.5).
+    #[error(
+        "{path} is a path of Flink's REST API before 1.5, which Flink no longer serves; ask {modern}"
+    )]
+    Moved {
+        /// The legacy path, as given.
+        path: String,
+        /// What to ask instead.
+        modern: String,
+        /// Flink's 404.
+        #[source]
+        source: Box<ApiError>,
+    },
     /// A call passed `--timeout`.
     #[error("no answer within {} (--timeout); raise it, or check that the JobManager is reachable", humantime::format_duration(*.0))]
     Deadline(Duration),
@@ -94,6 +107,7 @@ pub(crate) fn code(failure: &Failure) -> u8 {
         Failure::Api(error) => api_code(error),
         Failure::Build(BuildError::MissingUrl) | Failure::Usage(_) => USAGE,
         Failure::InvalidInput(_) => INVALID_INPUT,
+        Failure::Moved { .. } => NOT_FOUND,
         Failure::Deadline(_) => TIMEOUT,
         Failure::Io { .. } if failure.is_broken_pipe() => OK,
         Failure::Build(_) | Failure::Config(_) | Failure::Answer(_) | Failure::Io { .. } => FAILURE,

@@ -120,6 +120,20 @@ fn api_prints_the_body_and_a_404_exits_3() {
 
 #[test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn a_legacy_path_names_the_endpoint_to_ask_instead() {
+    let error = fails(&["api", "GET", "/joboverview"], 3);
+    assert!(
+        error.contains("before 1.5") && error.contains("ask /jobs/overview"),
+        "{error}"
+    );
+    assert!(
+        error.contains("404"),
+        "Flink's answer stays visible: {error}"
+    );
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 fn a_tiny_timeout_exits_4() {
     let error = fails(&["--timeout", "1ms", "jobmanager", "thread-dump"], 4);
     assert!(

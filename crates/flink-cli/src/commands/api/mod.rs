@@ -1,5 +1,7 @@
 //! `flinkctl api METHOD PATH [--data JSON]`: any request, the answer printed as it came.
 
+mod legacy;
+
 use std::io::Write;
 
 use bytes::Bytes;
@@ -25,7 +27,8 @@ use crate::output::{document, write};
     "A JSON answer is pretty-printed (or YAML with -o yaml) up to 64 MiB, or printed as it came\n",
     "when nested more than 1024 levels deep; any other body, and any body with --raw, is printed\n",
     "as it arrives, whatever its size.\n",
-    "An error status prints Flink's error and exits with its code (3 for a 404)."
+    "An error status prints Flink's error and exits with its code (3 for a 404); a path that\n",
+    "Flink dropped in 1.5 (/joboverview, …) names the endpoint to ask instead."
 ))]
 pub(crate) struct Args {
     /// The HTTP method: GET, POST, PATCH, PUT, DELETE, …
@@ -106,7 +109,17 @@ fn request(args: &Args) -> Result<RawRequest, Failure> {
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let request = request(args)?;
     let what = format!("{} {}", request.method, request.path);
-    let mut stream = ctx.client.open_stream(request.clone()).await?;
+    let mut stream =
+        ctx.client.open_stream(request.clone()).await.map_err(
+            |error| match legacy::modern_path(&request.path) {
+                Some(modern) if error.is_not_found() => Failure::Moved {
+                    path: request.path.clone(),
+                    modern,
+                    source: Box::new(error),
+                },
+                _ => Failure::Api(error),
+            },
+        )?;
     let mut out = std::io::stdout().lock();
     let first = first_chunk(&mut stream).await?;
     if args.raw || !(ctx.printer.is_document() || looks_like_json(&first)) {
