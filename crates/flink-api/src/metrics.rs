@@ -384,8 +384,10 @@ impl JsonEndpoint for GetAggregatedMetrics {
     type Output = Vec<AggregatedMetric>;
 }
 
-/// Validates metric names and groups them so each group's `get=` value stays short.
-fn split_names<S: AsRef<str>>(names: &[S]) -> Result<Vec<Vec<String>>, ApiError> {
+/// Validates metric names and groups them so that each group's `get=` value stays short enough
+/// for one request (the typed metric endpoints send one request per group); for tools that
+/// build metric requests themselves, such as `flinkctl api`.
+pub fn split_names<S: AsRef<str>>(names: &[S]) -> Result<Vec<Vec<String>>, ApiError> {
     split_names_within(names, MAX_NAMES_PER_REQUEST_BYTES)
 }
 

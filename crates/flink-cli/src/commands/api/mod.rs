@@ -1,6 +1,7 @@
 //! `flinkctl api METHOD PATH [--data JSON]`: any request, the answer printed as it came.
 
 mod legacy;
+mod metrics;
 
 use std::io::Write;
 
@@ -108,6 +109,9 @@ fn request(args: &Args) -> Result<RawRequest, Failure> {
 /// or `-o yaml` asks for a document.
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let request = request(args)?;
+    if let Some(parts) = metrics::split(&request.method, &request.path)? {
+        return print_metrics(ctx, &request, parts).await;
+    }
     let what = format!("{} {}", request.method, request.path);
     let mut stream =
         ctx.client.open_stream(request.clone()).await.map_err(
@@ -144,6 +148,37 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
         }
         Err(_) => write(&mut out, &body),
     }
+}
+
+/// Asks for a long `get=` list of metrics in `parts`, as the typed calls do, and prints the
+/// answers as one list.
+async fn print_metrics(ctx: &Ctx, request: &RawRequest, parts: Vec<String>) -> Result<(), Failure> {
+    let mut all = Vec::new();
+    for path in parts {
+        let part = RawRequest {
+            path,
+            ..request.clone()
+        };
+        match ctx.client.execute(part).await? {
+            serde_json::Value::Array(metrics) => all.extend(metrics),
+            other => {
+                return Err(Failure::Answer(format!(
+                    "{} {}: expected a list of metrics, got {other}",
+                    request.method, request.path
+                )));
+            }
+        }
+    }
+    let format = if ctx.printer.format == Format::Yaml {
+        Format::Yaml
+    } else {
+        Format::Json
+    };
+    let json = serde_json::Value::Array(all);
+    write(
+        &mut std::io::stdout().lock(),
+        document(format, &json)?.as_bytes(),
+    )
 }
 
 /// The first chunk of the answer that is not empty (empty at the end of an empty answer).
