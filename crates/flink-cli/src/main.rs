@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod config;
 mod exit;
+mod logging;
 mod output;
 mod progress;
 mod render;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
     let matches = cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     let color = output::color_allowed(cli.global.no_color) && std::io::stderr().is_terminal();
+    logging::init(cli.global.verbose, cli.global.quiet, color);
     let result = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

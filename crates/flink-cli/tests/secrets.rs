@@ -1,6 +1,6 @@
 //! No secret given to `flinkctl` (a password or a token in the URL, a token in the config
 //! file, the bearer token, extra header values) reaches its standard output or error, at any
-//! verbosity. (flinkctl installs no tracing subscriber, so `RUST_LOG` shows nothing more.)
+//! verbosity, the library's tracing included (`RUST_LOG=trace`).
 
 mod common;
 
