@@ -120,7 +120,8 @@ pub(crate) enum Command {
     Top(top::Args),
     /// Send any request and print the answer (legacy paths included).
     Api(api::Args),
-    /// Upload a jar and run it, as `flink run` (waits until its tasks run unless --detached).
+    /// Upload a jar and run it, as `flink run` (waits until its tasks run or it finishes, unless
+    /// --detached).
     Run(run::Args),
     /// The jobs, as `flink list`: running and scheduled, or all with -a.
     List(list::Args),

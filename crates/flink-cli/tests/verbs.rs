@@ -139,6 +139,47 @@ fn run_detached_returns_at_once_and_wait_job_sees_it_finish() {
 
 #[test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn an_attached_run_of_a_bounded_job_that_finishes_succeeds_with_its_id() {
+    // Without --detached, `run` waits for the tasks to run; a job that finishes first is done.
+    let job = run(&[], &["--count", "20", "--rate", "0"]);
+    assert_eq!(
+        ok(&["wait", "job", &job.0, "--state", "FINISHED", "--for", "2m"]),
+        "FINISHED"
+    );
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn everything_after_the_jar_goes_to_the_program() {
+    let jar = jar();
+    let name = format!("flinkctl-program-args-{}", std::process::id());
+    // Options before the jar are flinkctl's, the rest (`--name`) names the job.
+    let job = Job(ok(&[
+        "run", "-d", "-c", CLASS, "-p", "1", &jar, "--rate", "10", "--name", &name,
+    ]));
+    let details = json(&ok(&["api", "GET", &format!("/jobs/{}", job.0)]));
+    assert_eq!(details["name"], name.as_str(), "{details}");
+    // What follows the jar reaches the program verbatim, even where it spells one of
+    // flinkctl's options: the test job knows no `-p` or `-s` and says so, where flinkctl would
+    // have set the parallelism or restored from a savepoint.
+    for option in [["-p", "1"], ["-s", "/some/input"]] {
+        let mut args = vec!["run", "-d", "-c", CLASS, &jar];
+        args.extend_from_slice(&option);
+        args.extend_from_slice(&["--rate", "10", "--name", &name]);
+        let output = flinkctl(&args);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        for id in stdout.split_whitespace() {
+            let _ = flinkctl(&["cancel", id]);
+        }
+        assert!(!output.status.success(), "{args:?} ran job {stdout}");
+        let unknown = format!("Unknown argument: {}", option[0]);
+        assert!(stderr.contains(&unknown), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 fn info_prints_the_plan_of_a_jar() {
     let jar = jar();
     let table = ok(&["info", "-c", CLASS, "-p", "2", &jar, "--count", "20"]);
@@ -149,7 +190,7 @@ fn info_prints_the_plan_of_a_jar() {
     );
     assert!(lines.count() >= 2, "{table}");
     let plan = json(&ok(&[
-        "info", "-c", CLASS, &jar, "-o", "json", "--count", "20",
+        "info", "-c", CLASS, "-o", "json", &jar, "--count", "20",
     ]));
     assert!(
         plan["plan"]["nodes"]

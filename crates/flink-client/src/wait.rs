@@ -214,17 +214,46 @@ impl FlinkClient {
         job: &JobId,
         deadline: Duration,
     ) -> Result<JobDetailsInfo, ApiError> {
+        self.wait_for_tasks(job, deadline, false).await
+    }
+
+    /// Like [`FlinkClient::wait_until_all_tasks_running`], but a job that has already
+    /// `FINISHED` (a bounded job, done before all its tasks were seen running) is success too:
+    /// returns the details of the running or finished job; look at [`JobDetailsInfo::state`].
+    pub async fn wait_until_all_tasks_running_or_finished(
+        &self,
+        job: &JobId,
+        deadline: Duration,
+    ) -> Result<JobDetailsInfo, ApiError> {
+        self.wait_for_tasks(job, deadline, true).await
+    }
+
+    /// Polls `GET /jobs/:jobid` until every task runs (or, if `finished_is_success`, the job
+    /// has `FINISHED`).
+    async fn wait_for_tasks(
+        &self,
+        job: &JobId,
+        deadline: Duration,
+        finished_is_success: bool,
+    ) -> Result<JobDetailsInfo, ApiError> {
+        let (what, wanted) = if finished_is_success {
+            ("run or finish", "all tasks RUNNING or the job FINISHED")
+        } else {
+            ("run", "all tasks RUNNING")
+        };
         let client = self.polling();
         poll_until(
-            || format!("all tasks of job {job} to run"),
+            || format!("all tasks of job {job} to {what}"),
             Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
                 let details = client.job(job.clone()).await?;
-                if details.state == JobState::Running && details.all_tasks_running() {
+                let running = details.state == JobState::Running && details.all_tasks_running();
+                let finished = finished_is_success && details.state == JobState::Finished;
+                if running || finished {
                     return Ok(Poll::Ready(details));
                 }
                 if details.state.is_terminal() {
-                    return Err(ended_elsewhere(job, &details.state, "all tasks RUNNING"));
+                    return Err(ended_elsewhere(job, &details.state, wanted));
                 }
                 let (running, total) = details.running_tasks();
                 Ok(Poll::Pending(format!(

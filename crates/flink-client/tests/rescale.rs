@@ -9,8 +9,8 @@ use std::time::Duration;
 use flink_client::prelude::*;
 use flink_client::transport::mock::ScriptedResponse;
 
-use common::client_over;
 use common::errors::timed_out;
+use common::{client_over, job_details};
 
 const JOB: &str = "5b61d6019ab04da71a4e62533c1a8c40";
 const SOURCE: &str = "ca88eee0095684d687a1b6495617f957";
@@ -24,27 +24,8 @@ fn two() -> NonZeroU32 {
     NonZeroU32::new(2).expect("not zero")
 }
 
-/// `GET /jobs/:id` of a job in `state` whose vertices have these parallelisms and tasks in
-/// these states (`(parallelism, running, finished)`).
 fn details(state: &str, vertices: &[(i32, i32, i32)]) -> ScriptedResponse {
-    let io = r#"{"read-bytes":0,"read-bytes-complete":true,"write-bytes":0,"write-bytes-complete":true,"read-records":0,"read-records-complete":true,"write-records":0,"write-records-complete":true}"#;
-    let vertices: Vec<String> = vertices
-        .iter()
-        .enumerate()
-        .map(|(index, (parallelism, running, finished))| {
-            let deploying = parallelism - running - finished;
-            format!(
-                r#"{{"id":"{index:032x}","name":"vertex {index}","maxParallelism":128,"parallelism":{parallelism},"status":"RUNNING","start-time":1,"end-time":-1,"duration":1,"tasks":{{"RUNNING":{running},"FINISHED":{finished},"DEPLOYING":{deploying}}},"metrics":{io}}}"#
-            )
-        })
-        .collect();
-    ScriptedResponse::json(
-        200,
-        format!(
-            r#"{{"jid":"{JOB}","name":"job","isStoppable":false,"state":"{state}","start-time":1,"end-time":-1,"duration":1,"maxParallelism":-1,"now":2,"timestamps":{{}},"vertices":[{}],"status-counts":{{}},"plan":{{}}}}"#,
-            vertices.join(",")
-        ),
-    )
+    job_details(JOB, state, vertices)
 }
 
 #[tokio::test(start_paused = true)]

@@ -9,8 +9,8 @@ use flink_client::models::jobs::state::JobState;
 use flink_client::prelude::*;
 use flink_client::transport::mock::ScriptedResponse;
 
-use common::client_over;
 use common::errors::timed_out;
+use common::{client_over, job_details};
 
 const JOB: &str = "d7b2518b7cc9b04478ed2eb249c5b9a0";
 
@@ -53,6 +53,45 @@ async fn an_unwanted_final_state_fails_at_once() {
         "{text}"
     );
     assert!(error.is_operation_failed());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_bounded_job_that_finishes_before_its_tasks_are_seen_running_is_done() {
+    let script = || {
+        [
+            job_details(JOB, "RUNNING", &[(2, 1, 0)]),
+            job_details(JOB, "RUNNING", &[(2, 1, 1)]),
+            job_details(JOB, "FINISHED", &[(2, 0, 2)]),
+        ]
+    };
+    let (client, _) = client_over(script());
+    let details = client
+        .wait_until_all_tasks_running_or_finished(&job(), Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(details.state, JobState::Finished);
+    // Waiting for running tasks alone takes FINISHED for a failure, as it should.
+    let (client, _) = client_over(script());
+    let error = client
+        .wait_until_all_tasks_running(&job(), Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("FINISHED"), "{error}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_for_running_or_finished_tasks_fails_at_once_on_a_failed_job() {
+    let (client, handle) = client_over([
+        job_details(JOB, "RUNNING", &[(1, 0, 0)]),
+        job_details(JOB, "FAILED", &[(1, 0, 0)]),
+    ]);
+    let error = client
+        .wait_until_all_tasks_running_or_finished(&job(), Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    assert!(error.is_operation_failed());
+    assert!(error.to_string().contains("FAILED"), "{error}");
+    assert_eq!(handle.request_count(), 2);
 }
 
 #[tokio::test(start_paused = true)]

@@ -13,7 +13,9 @@ use crate::exit::Failure;
     "Examples:\n",
     "  flinkctl info target/my-job.jar\n",
     "  flinkctl info -c com.example.Job -p 4 my-job.jar --input /data\n",
-    "  flinkctl info my-job.jar -o json",
+    "  flinkctl info -o json my-job.jar\n",
+    "\n",
+    "flinkctl's options come before the jar: everything after the jar goes to the program.",
 ))]
 pub(crate) struct Args {
     /// The jar and its program.
@@ -25,7 +27,7 @@ pub(crate) struct Args {
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let program = &args.program;
     let (options, bar) = program.upload_options(ctx)?;
-    let uploaded = ctx.client.upload_jar_with(&program.jar, options).await;
+    let uploaded = ctx.client.upload_jar_with(program.jar(), options).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -38,4 +40,30 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
         ctx.info(&format!("flinkctl: deleting jar {jar} failed: {error}"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    #[test]
+    fn everything_after_the_jar_goes_to_the_program_verbatim() {
+        let args = Cli::try_parse_from(["info", "-c", "a.B", "job.jar", "-p", "2", "-c", "x"])
+            .unwrap()
+            .args;
+        assert_eq!(args.program.class.as_deref(), Some("a.B"));
+        assert_eq!(args.program.parallelism, None);
+        assert_eq!(args.program.jar(), Path::new("job.jar"));
+        assert_eq!(args.program.arguments(), ["-p", "2", "-c", "x"]);
+    }
 }

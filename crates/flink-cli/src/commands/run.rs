@@ -1,11 +1,12 @@
 //! `flinkctl run JAR [ARGS…]`: upload a jar, run it, delete the jar, and (unless detached)
-//! wait until every task of the job runs — as `flink run` does.
+//! wait until every task of the job runs or the job has finished — as `flink run` does.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use flink_client::SubmitJar;
 use flink_client::UploadOptions;
 use flink_client::models::jars::ClaimMode;
+use flink_client::models::jobs::state::JobState;
 use flink_client::prelude::{JarProgram, JarRestore};
 
 use super::{Ctx, verb};
@@ -21,7 +22,9 @@ use crate::progress;
     "  flinkctl run target/my-job.jar --input /data\n",
     "  flinkctl run -c com.example.Job -p 4 -D state.backend.type=rocksdb my-job.jar\n",
     "  flinkctl run -s file:///savepoints/savepoint-1 -n --claim-mode no_claim my-job.jar\n",
-    "  JOB=$(flinkctl run --detached my-job.jar)",
+    "  JOB=$(flinkctl run --detached my-job.jar)\n",
+    "\n",
+    "flinkctl's options come before the jar: everything after the jar goes to the program.",
 ))]
 pub(crate) struct Args {
     /// The jar and its program.
@@ -93,7 +96,7 @@ pub(crate) fn check_parallelism(parallelism: Option<i64>) -> Result<Option<i32>,
 }
 
 /// Checks that `jar` is a file before anything is sent.
-pub(crate) fn check_jar(jar: &std::path::Path) -> Result<(), Failure> {
+pub(crate) fn check_jar(jar: &Path) -> Result<(), Failure> {
     if jar.is_file() {
         Ok(())
     } else {
@@ -107,15 +110,17 @@ pub(crate) fn check_jar(jar: &std::path::Path) -> Result<(), Failure> {
 /// The jar and its program, as `run` and `info` take them.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Program {
-    /// The job's jar file.
-    pub(crate) jar: PathBuf,
-    /// The program's arguments (after the jar; `--` before any that look like options).
+    /// The job's jar file, then the program's arguments: everything after the jar goes to the
+    /// program verbatim, so flinkctl's own options must come before the jar.
+    // One positional, so that clap stops looking for options at the jar (as `flink run` does):
+    // a trailing var arg takes everything once its first value is seen.
     #[arg(
+        required = true,
+        num_args = 1..,
         trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "ARGS"
+        value_names = ["JAR", "ARGS"]
     )]
-    pub(crate) arguments: Vec<String>,
+    jar_and_arguments: Vec<String>,
     /// The entry class (default: the jar manifest's).
     #[arg(short = 'c', long = "class", value_name = "CLASS")]
     pub(crate) class: Option<String>,
@@ -125,10 +130,22 @@ pub(crate) struct Program {
 }
 
 impl Program {
+    /// The job's jar file (clap requires it).
+    pub(crate) fn jar(&self) -> &Path {
+        self.jar_and_arguments
+            .first()
+            .map_or_else(|| Path::new(""), Path::new)
+    }
+
+    /// The program's arguments: everything after the jar.
+    pub(crate) fn arguments(&self) -> &[String] {
+        self.jar_and_arguments.get(1..).unwrap_or_default()
+    }
+
     /// Sets the entry class, arguments and parallelism on a jar request, checked first.
     pub(crate) fn apply<P: JarProgram>(&self, request: P) -> Result<P, Failure> {
         let parallelism = check_parallelism(self.parallelism)?;
-        let mut request = request.args(self.arguments.iter().cloned());
+        let mut request = request.args(self.arguments().iter().cloned());
         if let Some(class) = &self.class {
             request = request.entry_class(class.clone());
         }
@@ -146,7 +163,7 @@ impl Program {
         ctx: &Ctx,
     ) -> Result<(UploadOptions, Option<indicatif::ProgressBar>), Failure> {
         check_parallelism(self.parallelism)?;
-        check_jar(&self.jar)?;
+        check_jar(self.jar())?;
         let mut options = UploadOptions::new();
         if let Some(left) = ctx.time_left() {
             options = options.timeout(left);
@@ -164,7 +181,7 @@ pub(crate) fn submission(args: &Args) -> Result<SubmitJar, Failure> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut submit = args
         .program
-        .apply(SubmitJar::new(&args.program.jar).delete_jar_after(true))?;
+        .apply(SubmitJar::new(args.program.jar()).delete_jar_after(true))?;
     if let Some(path) = &args.from_savepoint {
         submit = submit.savepoint_path(path.clone());
     }
@@ -201,9 +218,18 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     let job = submitted.job;
     if !args.detached {
         let deadline = verb::deadline(ctx, None);
-        let waiting = ctx.client.wait_until_all_tasks_running(&job, deadline);
-        progress::spin(ctx, &format!("waiting for job {job} to run"), waiting).await?;
-        ctx.info(&format!("flinkctl: job {job} is running"));
+        // A bounded job may finish before all its tasks are seen running: that is success.
+        let waiting = ctx
+            .client
+            .wait_until_all_tasks_running_or_finished(&job, deadline);
+        let details =
+            progress::spin(ctx, &format!("waiting for job {job} to run"), waiting).await?;
+        let state = if details.state == JobState::Finished {
+            "has finished"
+        } else {
+            "is running"
+        };
+        ctx.info(&format!("flinkctl: job {job} {state}"));
     }
     verb::print(
         ctx,
@@ -257,9 +283,61 @@ mod tests {
         assert!(args.allow_non_restored_state && args.detached);
         assert_eq!(args.claim_mode, Some(ClaimArg::NoClaim));
         assert_eq!(args.properties, ["a=1", "b=x=y"]);
-        assert_eq!(args.program.jar, PathBuf::from("job.jar"));
-        assert_eq!(args.program.arguments, ["--rate", "10"]);
+        assert_eq!(args.program.jar(), Path::new("job.jar"));
+        assert_eq!(args.program.arguments(), ["--rate", "10"]);
         assert!(submission(&args).is_ok());
+    }
+
+    #[test]
+    fn everything_after_the_jar_goes_to_the_program_verbatim() {
+        let args = parse(&[
+            "-d",
+            "job.jar",
+            "-p",
+            "1",
+            "--name",
+            "x",
+            "-s",
+            "/some/input",
+            "-d",
+            "--",
+            "-c",
+        ]);
+        assert_eq!(args.program.jar(), Path::new("job.jar"));
+        assert_eq!(
+            args.program.arguments(),
+            [
+                "-p",
+                "1",
+                "--name",
+                "x",
+                "-s",
+                "/some/input",
+                "-d",
+                "--",
+                "-c"
+            ]
+        );
+        assert!(args.detached);
+        assert_eq!(args.program.parallelism, None);
+        assert_eq!(args.from_savepoint, None);
+        assert_eq!(args.program.class, None);
+    }
+
+    #[test]
+    fn options_before_the_jar_are_flinkctls() {
+        let args = parse(&["-p", "2", "-s", "file:///sp", "job.jar"]);
+        assert_eq!(args.program.parallelism, Some(2));
+        assert_eq!(args.from_savepoint.as_deref(), Some("file:///sp"));
+        assert_eq!(args.program.jar(), Path::new("job.jar"));
+        assert!(args.program.arguments().is_empty());
+        let unknown = Cli::try_parse_from(["run", "--no-such-option", "job.jar"]).unwrap_err();
+        assert_eq!(unknown.kind(), clap::error::ErrorKind::UnknownArgument);
+        let missing = Cli::try_parse_from(["run", "-p", "2"]).unwrap_err();
+        assert_eq!(
+            missing.kind(),
+            clap::error::ErrorKind::MissingRequiredArgument
+        );
     }
 
     #[test]
@@ -283,6 +361,6 @@ mod tests {
         assert_eq!(check_parallelism(Some(2)).unwrap(), Some(2));
         assert!(submission(&parse(&["-p", "0", "x.jar"])).is_err());
         assert!(submission(&parse(&["-D", "oops", "x.jar"])).is_err());
-        assert!(check_jar(std::path::Path::new("/no/such.jar")).is_err());
+        assert!(check_jar(Path::new("/no/such.jar")).is_err());
     }
 }

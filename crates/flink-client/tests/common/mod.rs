@@ -29,3 +29,30 @@ pub(crate) fn client_with(
         mock::scripted_with(config, script).expect("the default stack builds");
     (FlinkClient::from_transport(transport), handle)
 }
+
+/// `GET /jobs/:id` of `job` in `state` whose vertices have these parallelisms and tasks in
+/// these states (`(parallelism, running, finished)`).
+pub(crate) fn job_details(
+    job: &str,
+    state: &str,
+    vertices: &[(i32, i32, i32)],
+) -> ScriptedResponse {
+    let io = r#"{"read-bytes":0,"read-bytes-complete":true,"write-bytes":0,"write-bytes-complete":true,"read-records":0,"read-records-complete":true,"write-records":0,"write-records-complete":true}"#;
+    let vertices: Vec<String> = vertices
+        .iter()
+        .enumerate()
+        .map(|(index, (parallelism, running, finished))| {
+            let deploying = parallelism - running - finished;
+            format!(
+                r#"{{"id":"{index:032x}","name":"vertex {index}","maxParallelism":128,"parallelism":{parallelism},"status":"RUNNING","start-time":1,"end-time":-1,"duration":1,"tasks":{{"RUNNING":{running},"FINISHED":{finished},"DEPLOYING":{deploying}}},"metrics":{io}}}"#
+            )
+        })
+        .collect();
+    ScriptedResponse::json(
+        200,
+        format!(
+            r#"{{"jid":"{job}","name":"job","isStoppable":false,"state":"{state}","start-time":1,"end-time":-1,"duration":1,"maxParallelism":-1,"now":2,"timestamps":{{}},"vertices":[{}],"status-counts":{{}},"plan":{{}}}}"#,
+            vertices.join(",")
+        ),
+    )
+}
