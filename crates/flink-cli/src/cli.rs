@@ -55,8 +55,16 @@ const ROOT_HELP: &str = concat!(
 #[allow(clippy::doc_markdown)]
 #[derive(Debug, Args)]
 pub(crate) struct Global {
-    /// The REST URL of the JobManager (or of a proxy in front of it) [env: FLINK_REST_URL].
-    #[arg(long, global = true, value_name = "URL")]
+    /// The REST URL of the JobManager (or of a proxy in front of it) [env: FLINK_REST_URL];
+    /// `-m HOST:PORT` as `flink run` takes it means http://HOST:PORT.
+    #[arg(
+        long,
+        short = 'm',
+        visible_alias = "jobmanager",
+        global = true,
+        value_name = "URL",
+        value_parser = parse_url
+    )]
     pub(crate) url: Option<String>,
     /// A named cluster of the config file.
     #[arg(long, global = true, env = "FLINKCTL_CONTEXT", value_name = "NAME")]
@@ -183,6 +191,17 @@ pub(crate) fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command().after_help(root_help())
 }
 
+/// A URL as given, or `http://` before a bare `HOST:PORT`, as the `flink` CLI's `-m` takes it.
+#[allow(clippy::unnecessary_wraps, reason = "clap's value parsers return a Result")]
+pub(crate) fn parse_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    Ok(if text.is_empty() || text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("http://{text}")
+    })
+}
+
 /// Parses a duration such as `1ms`, `30s`, `2m` or `1h 30m`; zero is refused.
 pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let duration = humantime::parse_duration(text.trim())
@@ -196,6 +215,25 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_host_and_port_is_an_http_url() {
+        assert_eq!(parse_url("jm:8081").unwrap(), "http://jm:8081");
+        assert_eq!(
+            parse_url(" https://gw/flink/ ").unwrap(),
+            "https://gw/flink/"
+        );
+        assert_eq!(parse_url("").unwrap(), "");
+        for flag in ["-m", "--jobmanager", "--url"] {
+            let cli =
+                Cli::try_parse_from(["flinkctl", flag, "127.0.0.1:8081", "overview"]).unwrap();
+            assert_eq!(
+                cli.global.url.as_deref(),
+                Some("http://127.0.0.1:8081"),
+                "{flag}"
+            );
+        }
+    }
 
     #[test]
     fn durations_in_the_usual_units() {
