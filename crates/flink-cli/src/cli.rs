@@ -154,6 +154,9 @@ pub(crate) enum Command {
         "  flinkctl wait savepoint 5e20cb6b0f357591171dfcca2eea09de \"$TRIGGER\"",
     ))]
     Wait(wait::Command),
+    /// This flinkctl's version and the cluster's (GET /config).
+    #[command(after_help = "Examples:\n  flinkctl version\n  flinkctl version -o json")]
+    Version,
     /// Print a shell completion script.
     #[command(after_help = concat!(
         "Examples:\n",
@@ -192,7 +195,10 @@ pub(crate) fn command() -> clap::Command {
 }
 
 /// A URL as given, or `http://` before a bare `HOST:PORT`, as the `flink` CLI's `-m` takes it.
-#[allow(clippy::unnecessary_wraps, reason = "clap's value parsers return a Result")]
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "clap's value parsers return a Result"
+)]
 pub(crate) fn parse_url(text: &str) -> Result<String, String> {
     let text = text.trim();
     Ok(if text.is_empty() || text.contains("://") {

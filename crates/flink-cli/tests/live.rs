@@ -160,6 +160,23 @@ fn api_splits_a_long_list_of_metric_names_as_the_typed_calls_do() {
 
 #[test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn version_names_flinkctl_and_the_clusters_flink() {
+    let server = json(&ok(&["api", "GET", "/config"]));
+    let flink = server["flink-version"].as_str().expect("a version");
+    let both = json(&ok(&["version", "-o", "json"]));
+    assert_eq!(both["flinkctl"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(both["flink"], flink);
+    assert_eq!(both["flink-revision"], server["flink-revision"]);
+    let table = ok(&["version"]);
+    assert!(
+        table.contains(&format!("flinkctl    {}", env!("CARGO_PKG_VERSION")))
+            && table.contains(flink),
+        "{table}"
+    );
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 fn a_legacy_path_names_the_endpoint_to_ask_instead() {
     let error = fails(&["api", "GET", "/joboverview"], 3);
     assert!(

@@ -19,6 +19,7 @@ pub(crate) mod stop;
 pub(crate) mod taskmanagers;
 pub(crate) mod top;
 mod verb;
+mod version;
 pub(crate) mod wait;
 
 use std::future::Future;
@@ -100,6 +101,7 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
 async fn dispatch(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
     match command {
         Command::Overview => overview::run(ctx).await,
+        Command::Version => version::run(ctx).await,
         Command::Config => config::run(ctx).await,
         Command::Jobmanager(command) => jobmanager::run(ctx, command).await,
         Command::Taskmanagers(command) => taskmanagers::run(ctx, command).await,
