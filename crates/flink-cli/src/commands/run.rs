@@ -36,8 +36,16 @@ pub(crate) struct Args {
     /// Start although the savepoint has state no operator claims.
     #[arg(short = 'n', long = "allowNonRestoredState")]
     pub(crate) allow_non_restored_state: bool,
-    /// How the job treats the snapshot it restores from.
-    #[arg(long, value_enum, value_name = "MODE")]
+    /// How the job treats the snapshot it restores from (`--claimMode NO_CLAIM` as `flink run`
+    /// spells it works too).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODE",
+        ignore_case = true,
+        visible_alias = "claimMode",
+        alias = "restoreMode"
+    )]
     pub(crate) claim_mode: Option<ClaimArg>,
     /// A configuration option of the job, `key=value` (repeatable).
     #[arg(short = 'D', value_name = "KEY=VALUE")]
@@ -254,6 +262,23 @@ mod tests {
         Cli::try_parse_from(std::iter::once("run").chain(args.iter().copied()))
             .unwrap()
             .args
+    }
+
+    #[test]
+    fn the_claim_mode_as_flink_run_spells_it() {
+        for spelling in [
+            ["--claim-mode", "no_claim"],
+            ["--claimMode", "NO_CLAIM"],
+            ["--restoreMode", "No_Claim"],
+            ["--claim-mode", "no-claim"],
+        ] {
+            let args = parse(&[spelling[0], spelling[1], "job.jar"]);
+            assert_eq!(args.claim_mode, Some(ClaimArg::NoClaim), "{spelling:?}");
+        }
+        assert_eq!(
+            parse(&["--claimMode", "CLAIM", "job.jar"]).claim_mode,
+            Some(ClaimArg::Claim)
+        );
     }
 
     #[test]
