@@ -24,7 +24,8 @@ use crate::progress;
     "\n",
     "Every vertex may then run up to N tasks (lower bounds above N drop to N). Flink rescales\n",
     "once it has the slots; without --detached flinkctl waits until every vertex runs N tasks\n",
-    "(--for, else --timeout, else 10m). Needs the adaptive scheduler (`jobmanager.scheduler:\n",
+    "(--for, else --timeout, else 10m), or exits with 1 once the job holds every slot it can\n",
+    "get and still runs fewer. Needs the adaptive scheduler (`jobmanager.scheduler:\n",
     "adaptive`): on the default one flinkctl exits with 5. `flinkctl jobs rescales JOB` lists\n",
     "what the scheduler did (Flink 2.3+).",
 ))]
