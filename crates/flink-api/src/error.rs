@@ -251,9 +251,14 @@ impl ApiError {
     /// Whether the thing asked for does not exist (a job, a TaskManager, a file, a trigger).
     ///
     /// Flink answers 404 for most of these, but 500 for an unknown TaskManager id or jar to run
-    /// and 400 for a jar to delete ("File … does not exist"); all count.
+    /// and 400 for a jar to delete ("File … does not exist"); all count. So does an operation
+    /// that failed for want of its file or job: the disposal of a savepoint that is not there,
+    /// a stop-with-savepoint of a job that has already ended.
     pub fn is_not_found(&self) -> bool {
         match self {
+            Self::OperationFailed { message, .. } => OPERATION_NOT_FOUND_MARKERS
+                .iter()
+                .any(|marker| message.contains(marker)),
             Self::Flink { status, errors, .. } => {
                 *status == StatusCode::NOT_FOUND
                     || ((*status == StatusCode::INTERNAL_SERVER_ERROR
@@ -365,6 +370,14 @@ const NOT_FOUND_MARKERS: &[&str] = &[
     "does not exist",
 ];
 
+/// Exception names in the root cause of an operation that failed because its file or job is
+/// not there.
+const OPERATION_NOT_FOUND_MARKERS: &[&str] = &[
+    "FileNotFoundException",
+    "NoSuchFileException",
+    "FlinkJobNotFoundException",
+];
+
 /// The root cause line of a Java stack trace, as Flink sends it in a `failure-cause`.
 pub fn root_cause(stack_trace: &str) -> String {
     summarize(std::slice::from_ref(&stack_trace.to_owned()))
@@ -458,6 +471,27 @@ mod tests {
             extra: Box::default(),
         };
         assert!(!other.is_not_found());
+    }
+
+    fn operation_failed(message: &str) -> ApiError {
+        ApiError::OperationFailed {
+            operation: "savepoint disposal (trigger 00)".to_owned(),
+            class: Some("org.apache.flink.util.FlinkException".to_owned()),
+            message: message.to_owned(),
+            stack_trace: None,
+        }
+    }
+
+    #[test]
+    fn an_operation_failed_for_want_of_its_file_or_job_counts_as_not_found() {
+        // The root causes Flink 2.3 sends for a disposal of a missing savepoint and for a
+        // second stop of a job.
+        let missing_file = "java.io.FileNotFoundException: Cannot find checkpoint or savepoint file/directory 'file:/missing' on file system 'file'.";
+        assert!(operation_failed(missing_file).is_not_found());
+        let ended_job = "org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job (e81730c90bc591e49d6c04e3b6480941)";
+        assert!(operation_failed(ended_job).is_not_found());
+        let other = "java.io.IOException: Disk quota exceeded";
+        assert!(!operation_failed(other).is_not_found());
     }
 
     #[test]

@@ -55,6 +55,13 @@ pub(crate) enum Failure {
     /// The command line cannot work as given.
     #[error("{0}")]
     Usage(String),
+    /// What the command works on does not exist, or no longer runs.
+    #[error("{0}")]
+    NotFound(String),
+    /// Flink took the request but cannot carry it out as the cluster stands (a rescale beyond
+    /// its slots).
+    #[error("{0}")]
+    Unmet(String),
     /// An argument was rejected before anything was sent.
     #[error("{0}")]
     InvalidInput(String),
@@ -106,11 +113,16 @@ pub(crate) fn code(failure: &Failure) -> u8 {
     match failure {
         Failure::Api(error) => api_code(error),
         Failure::Build(BuildError::MissingUrl) | Failure::Usage(_) => USAGE,
+        Failure::NotFound(_) => NOT_FOUND,
         Failure::InvalidInput(_) => INVALID_INPUT,
         Failure::Moved { .. } => NOT_FOUND,
         Failure::Deadline(_) => TIMEOUT,
         Failure::Io { .. } if failure.is_broken_pipe() => OK,
-        Failure::Build(_) | Failure::Config(_) | Failure::Answer(_) | Failure::Io { .. } => FAILURE,
+        Failure::Build(_)
+        | Failure::Config(_)
+        | Failure::Answer(_)
+        | Failure::Unmet(_)
+        | Failure::Io { .. } => FAILURE,
     }
 }
 
@@ -187,6 +199,8 @@ mod tests {
         assert_eq!(code(&Failure::Usage("x".to_owned())), USAGE);
         assert_eq!(code(&Failure::Config("x".to_owned())), FAILURE);
         assert_eq!(code(&Failure::InvalidInput("x".to_owned())), INVALID_INPUT);
+        assert_eq!(code(&Failure::NotFound("x".to_owned())), NOT_FOUND);
+        assert_eq!(code(&Failure::Unmet("x".to_owned())), FAILURE);
         assert_eq!(code(&Failure::Deadline(Duration::from_millis(1))), TIMEOUT);
         let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
         assert_eq!(code(&Failure::io("writing")(pipe)), OK);

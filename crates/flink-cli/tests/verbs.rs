@@ -254,6 +254,14 @@ fn savepoints_checkpoints_and_stop() {
         ok(&["wait", "job", &job.0, "--state", "FINISHED", "--for", "1m"]),
         "FINISHED"
     );
+    // Stopped again, or asked for a savepoint: the job has ended, which is not found (3).
+    for again in [
+        vec!["stop", &job.0, "--savepointPath", &dir],
+        vec!["savepoint", &job.0, &dir],
+    ] {
+        let stderr = fails(&again, 3);
+        assert!(stderr.contains("already ended (FINISHED)"), "{stderr}");
+    }
     let _ = std::fs::remove_dir_all(local(&dir));
 }
 
@@ -378,6 +386,7 @@ fn rescale_sets_resource_requirements_and_jobs_rescales_lists_it() {
     );
     if before_2_3 {
         no_history("2.3");
+        rescale_beyond_the_slots(&job);
         return;
     }
     let history = ok(&["jobs", "rescales", &job.0, "-o", "wide"]);
@@ -402,6 +411,21 @@ fn rescale_sets_resource_requirements_and_jobs_rescales_lists_it() {
         !rows.is_empty() && rows.iter().all(|row| row[1..] == ["1", "2", "2"]),
         "{vertices}"
     );
+    rescale_beyond_the_slots(&job);
+}
+
+/// A rescale of `job` beyond the cluster's slots: the job settles on the slots it can get and
+/// flinkctl says that the cluster lacks slots (a failure, 1), not to wait longer (4).
+fn rescale_beyond_the_slots(job: &Job) {
+    let overview = json(&ok(&["overview", "-o", "json"]));
+    let slots = overview["slots-total"].as_i64().expect("slots-total");
+    let beyond = (slots + 1).to_string();
+    let stderr = fails(&["rescale", &job.0, "-p", &beyond, "--for", "3m"], 1);
+    assert!(
+        stderr.contains(&format!("tasks per vertex, not {beyond}"))
+            && stderr.contains(&format!("the cluster has {slots} task slots and none free")),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -409,6 +433,10 @@ fn rescale_sets_resource_requirements_and_jobs_rescales_lists_it() {
 fn unknown_jobs_exit_3_and_bad_input_exits_6() {
     fails(&["cancel", "0123456789abcdef0123456789abcdef"], 3);
     fails(&["savepoint", "0123456789abcdef0123456789abcdef"], 3);
+    // Flink fails the disposal of a missing savepoint inside the operation, naming the path.
+    let missing = format!("{}/savepoint-000000-000000000000", savepoint_dir("missing"));
+    let stderr = fails(&["savepoint", "--dispose", &missing], 3);
+    assert!(stderr.contains("savepoint-000000-000000000000"), "{stderr}");
     fails(&["cancel", "not-a-job"], 6);
     fails(&["stop", "xyz"], 6);
     fails(&["checkpoint", "123"], 6);

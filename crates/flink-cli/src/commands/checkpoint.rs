@@ -22,7 +22,7 @@ pub(crate) struct Args {
 
 /// Triggers the checkpoint, waits for it (`--timeout`) and prints its id.
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
-    let job = verb::existing_job(ctx, &args.job).await?;
+    let job = verb::live_job(ctx, &args.job, "checkpoint").await?;
     let kind = if args.full {
         CheckpointType::Full
     } else {

@@ -70,7 +70,7 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
             "savepoint needs a job id, or --dispose PATH".to_owned(),
         ));
     };
-    let job = verb::existing_job(ctx, job).await?;
+    let job = verb::live_job(ctx, job, "take a savepoint of").await?;
     let mut options = SavepointOptions::new();
     if let Some(dir) = &args.dir {
         options = options.target_directory(dir.clone());

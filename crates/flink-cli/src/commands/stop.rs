@@ -35,7 +35,7 @@ pub(crate) struct Args {
 
 /// Stops the job; prints the savepoint's location, or the trigger id when detached.
 pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
-    let job = verb::existing_job(ctx, &args.job).await?;
+    let job = verb::live_job(ctx, &args.job, "stop").await?;
     let mut options = StopOptions::new().drain(args.drain);
     if let Some(dir) = &args.savepoint_path {
         options = options.target_directory(dir.clone());

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use flink_client::api::JobId;
+use flink_client::models::jobs::state::JobState;
 use flink_client::operation::OperationKind;
 use flink_client::prelude::{JobsApi, Operation};
 
@@ -68,17 +69,37 @@ pub(crate) fn print(ctx: &Ctx, line: &str, json: &serde_json::Value) -> Result<(
     }
 }
 
-/// The job of `text`, checked to exist (GET /jobs/ID/status), so that an operation on an
-/// unknown job exits with 3 rather than failing later inside the operation.
-pub(crate) async fn existing_job(ctx: &Ctx, text: &str) -> Result<JobId, Failure> {
+/// The job of `text`, checked to exist and not to have ended (GET /jobs/ID/status), so that
+/// `doing` (`stop`, `rescale`, …) on an unknown or ended job exits with 3 and says why, rather
+/// than failing later inside the operation with Flink's "Could not find Flink job".
+pub(crate) async fn live_job(ctx: &Ctx, text: &str, doing: &str) -> Result<JobId, Failure> {
     let job: JobId = text.parse()?;
-    ctx.call(ctx.client.job_status(job.clone())).await?;
+    let status = ctx.call(ctx.client.job_status(job.clone())).await?;
+    if status.status.is_globally_terminal() {
+        return Err(Failure::NotFound(ended(&job, &status.status, doing)));
+    }
     Ok(job)
+}
+
+/// What is said of `doing` on a job that has already ended.
+fn ended(job: &JobId, state: &JobState, doing: &str) -> String {
+    format!(
+        "cannot {doing} job {job}: it has already ended ({state}); `flinkctl jobs get {job}` shows how"
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ended_job_is_named_with_its_state() {
+        let job: JobId = "e81730c90bc591e49d6c04e3b6480941".parse().unwrap();
+        assert_eq!(
+            ended(&job, &JobState::Finished, "stop"),
+            "cannot stop job e81730c90bc591e49d6c04e3b6480941: it has already ended (FINISHED); `flinkctl jobs get e81730c90bc591e49d6c04e3b6480941` shows how"
+        );
+    }
 
     #[test]
     fn a_timed_out_operation_names_its_ids_and_how_to_wait_again() {
