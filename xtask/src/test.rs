@@ -251,14 +251,16 @@ fn live_on_local_clusters(args: &TestArgs, record: &mut Record<'_>) {
             cluster.var("FLINK_REST_URL").unwrap_or_default(),
             &label,
         );
+        // Live tests mostly wait on Flink, so more of them than cores run at once; the few on
+        // an adaptive cluster run one at a time, since a rescale there may take every slot.
+        let threads = if plan.up.adaptive { "1" } else { "4" };
         record(&format!("live tests on {label}"), &|| {
-            // Live tests mostly wait on Flink, so more of them than cores run at once.
             nextest(
                 &[
                     "--run-ignored",
                     "only",
                     "--test-threads",
-                    "4",
+                    threads,
                     "-E",
                     &filter,
                 ],

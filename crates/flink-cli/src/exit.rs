@@ -113,9 +113,8 @@ pub(crate) fn code(failure: &Failure) -> u8 {
     match failure {
         Failure::Api(error) => api_code(error),
         Failure::Build(BuildError::MissingUrl) | Failure::Usage(_) => USAGE,
-        Failure::NotFound(_) => NOT_FOUND,
+        Failure::NotFound(_) | Failure::Moved { .. } => NOT_FOUND,
         Failure::InvalidInput(_) => INVALID_INPUT,
-        Failure::Moved { .. } => NOT_FOUND,
         Failure::Deadline(_) => TIMEOUT,
         Failure::Io { .. } if failure.is_broken_pipe() => OK,
         Failure::Build(_)
