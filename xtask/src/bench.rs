@@ -6,12 +6,12 @@
 //! `docs/benchmarks.md`; they leave room for a busy 2-core machine.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::paths::workspace_root;
+use crate::paths::target_dir;
 use crate::test::cargo;
 
 /// `cargo xtask bench` options.
@@ -89,8 +89,7 @@ const TARGETS: &[Target] = &[
 
 /// Runs the benchmarks (unless `--no-run`) and fails when one misses its target.
 pub(crate) fn run(args: &BenchArgs) -> Result<()> {
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    let target_dir = target_dir();
     let memory_out = target_dir.join("bench").join("memory.jsonl");
     if !args.no_run {
         cargo(

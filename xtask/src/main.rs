@@ -7,7 +7,8 @@
 //! - `fixtures`: real Flink answers recorded as the model tests' fixtures;
 //! - `compat`: the live tests against every supported Flink version, as a table;
 //! - `bench`: the benchmarks, checked against their speed and memory targets;
-//! - `fuzz`: the fuzz targets of the response decoders (cargo-fuzz).
+//! - `fuzz`: the fuzz targets of the response decoders (cargo-fuzz);
+//! - `man`: flinkctl's man pages, from its clap definitions.
 
 // xtask is a terminal program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -18,6 +19,7 @@ mod demo;
 mod fixtures;
 mod flink;
 mod fuzz;
+mod man;
 mod paths;
 mod test;
 mod testjob;
@@ -52,6 +54,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Fuzz the response decoders (cargo-fuzz, libFuzzer), each target for a while.
     Fuzz(fuzz::FuzzArgs),
+    /// Write flinkctl's man pages (flinkctl.1 and one per subcommand) to target/man.
+    Man(man::ManArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -65,6 +69,7 @@ fn main() -> std::process::ExitCode {
         Command::Compat(args) => compat::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Fuzz(args) => fuzz::run(&args),
+        Command::Man(args) => man::run(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

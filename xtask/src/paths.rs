@@ -10,6 +10,12 @@ pub(crate) fn workspace_root() -> PathBuf {
         .map_or_else(|| manifest_dir.clone(), std::path::Path::to_path_buf)
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR`, else `target/` of the workspace.
+pub(crate) fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from)
+}
+
 /// Downloads and unpacked Flink distributions: `${XDG_CACHE_HOME:-~/.cache}/flink-rs`.
 /// Outside `target/`, so `cargo clean` does not throw away 600 MB of downloads.
 pub(crate) fn cache_dir() -> PathBuf {

@@ -384,7 +384,8 @@ pub(crate) fn cargo(args: &[&str], env: &[(String, String)]) -> Result<()> {
     Ok(())
 }
 
-fn cargo_command(args: &[&str], env: &[(String, String)]) -> Command {
+/// `cargo ARGS` in the workspace root, with `env` added.
+pub(crate) fn cargo_command(args: &[&str], env: &[(String, String)]) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
     command
         .args(args)

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::{api, jars, jobmanager, taskmanagers};
 use crate::commands::{cancel, checkpoint, info, list, run, savepoint, stop, wait};
-use crate::commands::{jobs, rescale, top};
+use crate::commands::{context, jobs, rescale, top};
 use crate::exit::EXIT_CODES_HELP;
 
 /// flinkctl: operate Apache Flink through its REST API, without a JVM.
@@ -72,6 +72,18 @@ pub(crate) struct Global {
     /// The config file [default: ~/.config/flinkctl/config.toml].
     #[arg(long, global = true, env = "FLINKCTL_CONFIG", value_name = "PATH")]
     pub(crate) config: Option<PathBuf>,
+    /// Trust the CAs of this PEM file (over the context's `ca` and FLINK_TLS_CA).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) ca_file: Option<PathBuf>,
+    /// The PEM client certificate for mutual TLS (over `client-cert`, FLINK_TLS_CLIENT_CERT).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) client_cert: Option<PathBuf>,
+    /// The PEM key of --client-cert (over `client-key`, FLINK_TLS_CLIENT_KEY).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) client_key: Option<PathBuf>,
+    /// Do not verify the server's certificate (tests only; as FLINK_TLS_INSECURE).
+    #[arg(long, global = true)]
+    pub(crate) insecure_skip_tls_verify: bool,
     /// How answers are printed: `json` and `yaml` show exactly what the server sent.
     #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
     pub(crate) output: Format,
@@ -157,6 +169,9 @@ pub(crate) enum Command {
     /// This flinkctl's version and the cluster's (GET /config).
     #[command(after_help = "Examples:\n  flinkctl version\n  flinkctl version -o json")]
     Version,
+    /// Named clusters of the config file: list, use NAME, current.
+    #[command(subcommand, visible_alias = "ctx", after_help = context::HELP)]
+    Context(context::Command),
     /// Print a shell completion script.
     #[command(after_help = concat!(
         "Examples:\n",
@@ -167,6 +182,12 @@ pub(crate) enum Command {
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
+    },
+    /// Write the man pages of flinkctl and of every subcommand to DIR (for packagers).
+    #[command(hide = true)]
+    GenerateMan {
+        /// Where to write them (created if missing).
+        dir: PathBuf,
     },
 }
 

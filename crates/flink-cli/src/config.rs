@@ -11,58 +11,91 @@
 //!    `FlinkClient::from_env` reads it;
 //! 3. the config file's `current-context`.
 //!
-//! `--url` replaces the URL in every case. Relative file paths in the config file are relative
-//! to the file.
+//! `--url` replaces the URL in every case, and `--ca-file`, `--client-cert`, `--client-key` and
+//! `--insecure-skip-tls-verify` replace the TLS settings of the context or the environment (each
+//! on its own: `--client-key` alone keeps the context's `client-cert`). Relative file paths in
+//! the config file are relative to the file; those of the flags to the working directory.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use flink_client::transport::{Auth, ConfigError, ProxyConfig, Secret};
+use flink_client::transport::{Auth, ConfigError, ProxyConfig, Secret, redact_url};
 use flink_client::{ClientSettings, TransportConfig};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::exit::Failure;
 
 /// The config file (`~/.config/flinkctl/config.toml`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub(crate) struct ConfigFile {
     /// The context used when neither `--context` nor a URL is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) current_context: Option<String>,
     /// The named clusters.
     #[serde(default)]
     pub(crate) contexts: BTreeMap<String, Context>,
 }
 
-/// One named cluster of the config file.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// One named cluster of the config file (written back, masked, by `context list -o json`:
+/// what the file leaves out stays out).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub(crate) struct Context {
     /// The REST URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) url: Option<String>,
     /// More JobManagers of the same HA cluster, tried in turn when one cannot be reached.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) failover_urls: Vec<String>,
     /// A bearer token, sent as `Authorization`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) token: Option<String>,
     /// Extra headers of every request.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) headers: BTreeMap<String, String>,
     /// A PEM file of extra CA certificates to trust.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) ca: Option<PathBuf>,
     /// The PEM client certificate for mutual TLS.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) client_cert: Option<PathBuf>,
     /// The PEM client key for mutual TLS.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) client_key: Option<PathBuf>,
     /// Skip certificate verification (tests only).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) insecure: bool,
     /// SHA-256 fingerprints of the server certificates to trust, whoever signed them.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) pinned_certificates: Vec<String>,
     /// The HTTP proxy to reach the cluster through (else as `HTTPS_PROXY`/`HTTP_PROXY` say).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) proxy: Option<String>,
+}
+
+/// What a masked secret shows instead.
+pub(crate) const MASK: &str = "***";
+
+impl Context {
+    /// This context with its secrets masked: the token, header values, and credentials in
+    /// its URLs.
+    pub(crate) fn masked(&self) -> Self {
+        let url = |url: &String| redact_url(url);
+        Self {
+            url: self.url.as_ref().map(url),
+            failover_urls: self.failover_urls.iter().map(url).collect(),
+            token: self.token.as_ref().map(|_| MASK.to_owned()),
+            headers: self
+                .headers
+                .keys()
+                .map(|name| (name.clone(), MASK.to_owned()))
+                .collect(),
+            proxy: self.proxy.as_ref().map(url),
+            ..self.clone()
+        }
+    }
 }
 
 /// What the command line says about the cluster.
@@ -74,6 +107,91 @@ pub(crate) struct Selection<'a> {
     pub(crate) context: Option<&'a str>,
     /// `--config`.
     pub(crate) config: Option<&'a Path>,
+    /// `--ca-file`, `--client-cert`, `--client-key`, `--insecure-skip-tls-verify`.
+    pub(crate) tls: TlsFlags<'a>,
+}
+
+/// The TLS flags, which replace the context's or the environment's settings.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct TlsFlags<'a> {
+    /// `--ca-file`.
+    pub(crate) ca: Option<&'a Path>,
+    /// `--client-cert`.
+    pub(crate) client_cert: Option<&'a Path>,
+    /// `--client-key`.
+    pub(crate) client_key: Option<&'a Path>,
+    /// `--insecure-skip-tls-verify`.
+    pub(crate) insecure: bool,
+}
+
+/// Where the config file is, and whether the user named it (a named file must exist).
+#[derive(Debug)]
+pub(crate) struct ConfigPath {
+    /// The file.
+    pub(crate) path: PathBuf,
+    /// Whether `--config` (or `FLINKCTL_CONFIG`) named it.
+    pub(crate) named: bool,
+}
+
+impl ConfigPath {
+    /// `--config` when given, else the default path (`env` reads `XDG_CONFIG_HOME`).
+    pub(crate) fn new(given: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Self {
+        match given {
+            Some(path) => Self {
+                path: path.to_owned(),
+                named: true,
+            },
+            None => Self {
+                path: default_path(&|name| env(name).filter(|value| !value.trim().is_empty())),
+                named: false,
+            },
+        }
+    }
+
+    /// The file's text through `read`; `None` when a default file does not exist.
+    pub(crate) fn text(
+        &self,
+        read: &dyn Fn(&Path) -> std::io::Result<Option<String>>,
+    ) -> Result<Option<String>, Failure> {
+        let path = &self.path;
+        match read(path).map_err(Failure::io(format!("reading {}", path.display())))? {
+            None if self.named => Err(Failure::Config(format!(
+                "the config file {} does not exist",
+                path.display()
+            ))),
+            text => Ok(text),
+        }
+    }
+
+    /// The file, parsed; empty when a default file does not exist.
+    pub(crate) fn load(
+        &self,
+        read: &dyn Fn(&Path) -> std::io::Result<Option<String>>,
+    ) -> Result<ConfigFile, Failure> {
+        match self.text(read)? {
+            Some(text) => self.parse(&text),
+            None => Ok(ConfigFile::default()),
+        }
+    }
+
+    /// The file's `text`, parsed.
+    pub(crate) fn parse(&self, text: &str) -> Result<ConfigFile, Failure> {
+        toml::from_str(text).map_err(|error| toml_error(&self.path, text, &error))
+    }
+
+    /// The message of a context `name` the file lacks, with the names it has.
+    pub(crate) fn unknown_context(&self, file: &ConfigFile, name: &str) -> String {
+        let known: Vec<&str> = file.contexts.keys().map(String::as_str).collect();
+        format!(
+            "no context `{name}` in {} (known: {})",
+            self.path.display(),
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        )
+    }
 }
 
 /// The resolved settings of one cluster.
@@ -92,38 +210,24 @@ pub(crate) fn resolve(
     read: &dyn Fn(&Path) -> std::io::Result<Option<String>>,
 ) -> Result<Settings, Failure> {
     let set = |name: &str| env(name).filter(|value| !value.trim().is_empty());
-    let path = match selection.config {
-        Some(path) => path.to_owned(),
-        None => default_path(&set),
-    };
-    let load = || -> Result<ConfigFile, Failure> {
-        match read(&path).map_err(Failure::io(format!("reading {}", path.display())))? {
-            Some(text) => toml::from_str(&text).map_err(|error| toml_error(&path, &text, &error)),
-            None if selection.config.is_some() => Err(Failure::Config(format!(
-                "the config file {} does not exist",
-                path.display()
-            ))),
-            None => Ok(ConfigFile::default()),
-        }
-    };
-    let base = path.parent().unwrap_or(Path::new("."));
+    let config = ConfigPath::new(selection.config, &set);
     let mut settings = if let Some(name) = selection.context {
-        from_context(&load()?, name, base, &path)?
+        from_context(&config.load(read)?, name, &config, &selection.tls)?
     } else if let Some(url) = selection
         .url
         .map(str::to_owned)
         .or_else(|| set("FLINK_REST_URL"))
     {
-        from_env(&url, &set)?
+        from_env(&url, &set, &selection.tls)?
     } else {
-        let file = load()?;
+        let file = config.load(read)?;
         let Some(name) = file.current_context.clone() else {
             return Err(Failure::Usage(
                 "no Flink cluster given: pass --url URL, set FLINK_REST_URL, or name a --context of the config file"
                     .to_owned(),
             ));
         };
-        from_context(&file, &name, base, &path)?
+        from_context(&file, &name, &config, &selection.tls)?
     };
     if let Some(url) = selection.url {
         url.clone_into(&mut settings.client.url);
@@ -177,31 +281,19 @@ fn default_path(set: &dyn Fn(&str) -> Option<String>) -> PathBuf {
     base.join("flinkctl").join("config.toml")
 }
 
-/// The settings of the config file's context `name`.
+/// The settings of the config file's context `name`, the TLS flags applied.
 fn from_context(
     file: &ConfigFile,
     name: &str,
-    base: &Path,
-    path: &Path,
+    config: &ConfigPath,
+    flags: &TlsFlags<'_>,
 ) -> Result<Settings, Failure> {
+    let path = &config.path;
     let Some(context) = file.contexts.get(name) else {
-        let known: Vec<&str> = file.contexts.keys().map(String::as_str).collect();
-        return Err(Failure::Usage(format!(
-            "no context `{name}` in {} (known: {})",
-            path.display(),
-            if known.is_empty() {
-                "none".to_owned()
-            } else {
-                known.join(", ")
-            }
-        )));
+        return Err(Failure::Usage(config.unknown_context(file, name)));
     };
+    let base = path.parent().unwrap_or(Path::new("."));
     let local = |file: &PathBuf| base.join(file);
-    let identity = match (&context.client_cert, &context.client_key) {
-        (Some(cert), Some(key)) => Some((local(cert), local(key))),
-        (None, None) => None,
-        _ => return Err(half_identity(&format!("context `{name}`"))),
-    };
     let mut client = ClientSettings::new(context.url.clone().unwrap_or_default());
     client.failover_urls.clone_from(&context.failover_urls);
     client.auth = context
@@ -210,7 +302,6 @@ fn from_context(
         .map(|token| Auth::bearer(Secret::new(token)));
     client.headers = context.headers.clone().into_iter().collect();
     client.ca = context.ca.as_ref().map(local);
-    client.identity = identity;
     client.insecure = context.insecure;
     if let Some(proxy) = &context.proxy {
         client.proxy = ProxyConfig::Url {
@@ -226,31 +317,66 @@ fn from_context(
         .map_err(|error| {
             Failure::Config(format!("context `{name}` of {}: {error}", path.display()))
         })?;
-    Ok(Settings {
-        source: format!("context `{name}` of {}", path.display()),
-        client,
-    })
+    let source = format!("context `{name}` of {}", path.display());
+    let identity = (
+        context.client_cert.as_ref().map(local),
+        context.client_key.as_ref().map(local),
+    );
+    apply_tls_flags(&mut client, identity, flags, &source)?;
+    Ok(Settings { source, client })
 }
 
-/// The environment's settings (as `FlinkClient::from_env` reads them), for the given URL.
-fn from_env(url: &str, set: &dyn Fn(&str) -> Option<String>) -> Result<Settings, Failure> {
-    let client = ClientSettings::from_lookup(|name| {
-        if name == "FLINK_REST_URL" {
-            Some(url.to_owned())
-        } else {
-            set(name)
-        }
+/// The environment's settings (as `FlinkClient::from_env` reads them), for the given URL, the
+/// TLS flags applied.
+fn from_env(
+    url: &str,
+    set: &dyn Fn(&str) -> Option<String>,
+    flags: &TlsFlags<'_>,
+) -> Result<Settings, Failure> {
+    // The client certificate and key are read here, so that a flag may stand in for either.
+    let identity_vars = ["FLINK_TLS_CLIENT_CERT", "FLINK_TLS_CLIENT_KEY"];
+    let mut client = ClientSettings::from_lookup(|name| match name {
+        "FLINK_REST_URL" => Some(url.to_owned()),
+        name if identity_vars.contains(&name) => None,
+        name => set(name),
     })?;
-    Ok(Settings {
-        source: "the command line and environment".to_owned(),
-        client,
-    })
+    let identity = identity_vars
+        .map(|name| set(name).map(PathBuf::from))
+        .into();
+    let source = "the command line and environment".to_owned();
+    apply_tls_flags(&mut client, identity, flags, &source)?;
+    Ok(Settings { source, client })
 }
 
-fn half_identity(what: &str) -> Failure {
-    Failure::Config(format!(
-        "{what}: mutual TLS needs both the client certificate and its key"
-    ))
+/// Lays the TLS flags over a source's CA, insecure switch and client `identity` (its
+/// certificate and key, either possibly missing), each flag replacing its setting.
+fn apply_tls_flags(
+    client: &mut ClientSettings,
+    identity: (Option<PathBuf>, Option<PathBuf>),
+    flags: &TlsFlags<'_>,
+    source: &str,
+) -> Result<(), Failure> {
+    if let Some(ca) = flags.ca {
+        client.ca = Some(ca.to_owned());
+    }
+    client.insecure |= flags.insecure;
+    let cert = flags.client_cert.map(Path::to_owned).or(identity.0);
+    let key = flags.client_key.map(Path::to_owned).or(identity.1);
+    client.identity = match (cert, key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        (cert, _) => {
+            let (missing, flag) = if cert.is_some() {
+                ("key", "--client-key")
+            } else {
+                ("certificate", "--client-cert")
+            };
+            return Err(Failure::Config(format!(
+                "{source}: mutual TLS needs both the client certificate and its key, and the {missing} is missing (give {flag})"
+            )));
+        }
+    };
+    Ok(())
 }
 
 impl Settings {

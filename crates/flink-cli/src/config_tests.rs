@@ -102,6 +102,7 @@ fn the_url_flag_replaces_the_contexts_url() {
         url: Some("https://other:9"),
         context: Some("prod"),
         config: Some(config()),
+        ..Selection::default()
     };
     let settings = run(&selection, &[], Some(FILE)).unwrap();
     assert_eq!(settings.client.url, "https://other:9");
@@ -178,6 +179,123 @@ fn mistakes_say_what_is_wrong() {
     ];
     let error = run(&Selection::default(), &vars, None).unwrap_err();
     assert!(error.to_string().contains("maybe"), "{error}");
+}
+
+/// The TLS flags of `--ca-file /flag/ca.pem` and `--client-key /flag/client.key`.
+fn ca_and_key_flags() -> TlsFlags<'static> {
+    TlsFlags {
+        ca: Some(Path::new("/flag/ca.pem")),
+        client_key: Some(Path::new("/flag/client.key")),
+        ..TlsFlags::default()
+    }
+}
+
+#[test]
+fn tls_flags_win_over_the_context_one_by_one() {
+    let selection = Selection {
+        context: Some("prod"),
+        config: Some(config()),
+        tls: ca_and_key_flags(),
+        ..Selection::default()
+    };
+    let settings = run(&selection, &[("FLINK_TLS_CA", "/env/ca.pem")], Some(FILE)).unwrap();
+    assert_eq!(
+        settings.client.ca.as_deref(),
+        Some(Path::new("/flag/ca.pem"))
+    );
+    let (cert, key) = settings.client.identity.unwrap();
+    assert_eq!(
+        cert,
+        Path::new("/abs/client.pem"),
+        "the context's certificate stays"
+    );
+    assert_eq!(key, Path::new("/flag/client.key"));
+    assert!(!settings.client.insecure);
+    let insecure = Selection {
+        tls: TlsFlags {
+            insecure: true,
+            ..TlsFlags::default()
+        },
+        ..selection
+    };
+    assert!(run(&insecure, &[], Some(FILE)).unwrap().client.insecure);
+}
+
+#[test]
+fn tls_flags_win_over_the_environment_one_by_one() {
+    let vars = [
+        ("FLINK_REST_URL", "https://env:8081"),
+        ("FLINK_TLS_CA", "/env/ca.pem"),
+        ("FLINK_TLS_CLIENT_CERT", "/env/client.pem"),
+        ("FLINK_TLS_CLIENT_KEY", "/env/client.key"),
+    ];
+    let selection = Selection {
+        tls: ca_and_key_flags(),
+        ..Selection::default()
+    };
+    let settings = run(&selection, &vars, None).unwrap();
+    assert_eq!(
+        settings.client.ca.as_deref(),
+        Some(Path::new("/flag/ca.pem"))
+    );
+    let (cert, key) = settings.client.identity.unwrap();
+    assert_eq!(cert, Path::new("/env/client.pem"));
+    assert_eq!(key, Path::new("/flag/client.key"));
+    // Without the flags, the environment's settings stand.
+    let settings = run(&Selection::default(), &vars, None).unwrap();
+    assert_eq!(
+        settings.client.ca.as_deref(),
+        Some(Path::new("/env/ca.pem"))
+    );
+    assert_eq!(
+        settings.client.identity.unwrap().1,
+        Path::new("/env/client.key")
+    );
+}
+
+#[test]
+fn tls_flags_complete_half_an_identity_or_say_what_is_missing() {
+    // A key flag completes the environment's lone certificate.
+    let vars = [
+        ("FLINK_REST_URL", "https://env:8081"),
+        ("FLINK_TLS_CLIENT_CERT", "/env/client.pem"),
+    ];
+    let selection = Selection {
+        tls: ca_and_key_flags(),
+        ..Selection::default()
+    };
+    let (cert, key) = run(&selection, &vars, None)
+        .unwrap()
+        .client
+        .identity
+        .unwrap();
+    assert_eq!(
+        (cert.as_path(), key.as_path()),
+        (Path::new("/env/client.pem"), Path::new("/flag/client.key"))
+    );
+    let error = run(&Selection::default(), &vars, None).unwrap_err();
+    assert!(matches!(error, Failure::Config(_)), "{error}");
+    assert!(error.to_string().contains("give --client-key"), "{error}");
+    let cert_only = Selection {
+        url: Some("https://h:1"),
+        tls: TlsFlags {
+            client_cert: Some(Path::new("/flag/client.pem")),
+            ..TlsFlags::default()
+        },
+        ..Selection::default()
+    };
+    let error = run(&cert_only, &[], None).unwrap_err();
+    assert!(error.to_string().contains("give --client-key"), "{error}");
+    let key_only = Selection {
+        url: Some("https://h:1"),
+        tls: TlsFlags {
+            client_key: Some(Path::new("/flag/client.key")),
+            ..TlsFlags::default()
+        },
+        ..Selection::default()
+    };
+    let error = run(&key_only, &[], None).unwrap_err();
+    assert!(error.to_string().contains("give --client-cert"), "{error}");
 }
 
 #[test]

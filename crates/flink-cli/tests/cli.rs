@@ -206,3 +206,38 @@ fn http_proxy_from_the_environment_is_used() {
         "GET http://flink.invalid:8081/overview HTTP/1.1\r\n"
     );
 }
+
+/// The hidden `generate-man DIR` writes roff pages of flinkctl and its subcommands, which
+/// `man` renders (when this machine has it).
+#[test]
+fn generate_man_writes_pages_man_renders() {
+    let dir = std::env::temp_dir().join(format!("flinkctl-man-{}", std::process::id()));
+    let output = flinkctl(&["generate-man", dir.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let listed = text(&output.stdout);
+    for page in ["flinkctl.1", "flinkctl-jobs.1", "flinkctl-context-use.1"] {
+        assert!(listed.contains(page), "{page}: {listed}");
+        let roff = std::fs::read_to_string(dir.join(page)).expect("the page");
+        assert!(roff.contains("\n.TH "), "{page}: {roff}");
+    }
+    match Command::new("man")
+        .arg("-l")
+        .arg(dir.join("flinkctl-context.1"))
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "80")
+        .output()
+    {
+        Ok(rendered) => {
+            assert_eq!(
+                rendered.status.code(),
+                Some(0),
+                "{}",
+                text(&rendered.stderr)
+            );
+            let page = text(&rendered.stdout);
+            assert!(page.contains("use-context"), "{page}");
+        }
+        Err(error) => eprintln!("man is not installed ({error}): the pages were not rendered"),
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

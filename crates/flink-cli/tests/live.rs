@@ -4,10 +4,9 @@
 //! `FLINK_REST_URL` and the TLS variables set (1.20.5 serves REST over mutual TLS), as for
 //! flink-client's live tests.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use flink_client::api::cluster::{GetDashboardConfig, GetOverview};
 use flink_client::api::jobmanager::GetJobManagerConfig;
@@ -279,64 +278,6 @@ fn jars_upload_list_plan_delete_round_trip() {
     assert!(!ok(&["jars", "list"]).contains(&id));
     fails(&["jars", "delete", &id], 3);
     fails(&["jars", "upload", "/no/such/job.jar"], 6);
-}
-
-#[test]
-#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
-fn a_context_of_the_config_file_reaches_the_cluster() {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let url = var("FLINK_REST_URL").expect("FLINK_REST_URL");
-    let mut file = format!("current-context = \"live\"\n[contexts.live]\nurl = \"{url}\"\n");
-    for (key, name) in [
-        ("ca", "FLINK_TLS_CA"),
-        ("client-cert", "FLINK_TLS_CLIENT_CERT"),
-        ("client-key", "FLINK_TLS_CLIENT_KEY"),
-    ] {
-        if let Some(path) = var(name) {
-            writeln!(file, "{key} = {path:?}").expect("a String takes any text");
-        }
-    }
-    let path: PathBuf =
-        std::env::temp_dir().join(format!("flinkctl-live-{}.toml", std::process::id()));
-    std::fs::write(&path, file).expect("write the config file");
-    let run = |args: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_flinkctl"));
-        command.args(args).arg("--config").arg(&path);
-        for name in [
-            "FLINK_REST_URL",
-            "FLINK_TLS_CA",
-            "FLINK_TLS_CLIENT_CERT",
-            "FLINK_TLS_CLIENT_KEY",
-            "FLINKCTL_CONTEXT",
-        ] {
-            command.env_remove(name);
-        }
-        command.output().expect("flinkctl runs")
-    };
-    let started = Instant::now();
-    let by_name = run(&["--context", "live", "overview"]);
-    let current = run(&["overview", "-o", "json"]);
-    let unknown = run(&["--context", "nope", "overview"]);
-    std::fs::remove_file(&path).ok();
-    assert_eq!(
-        by_name.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&by_name.stderr)
-    );
-    assert_eq!(
-        current.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&current.stderr)
-    );
-    assert!(
-        json(&String::from_utf8_lossy(&current.stdout))
-            .get("flink-version")
-            .is_some()
-    );
-    assert_eq!(unknown.status.code(), Some(2));
-    assert!(started.elapsed() < Duration::from_secs(60));
 }
 
 #[test]

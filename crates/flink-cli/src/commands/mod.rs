@@ -5,11 +5,13 @@ pub(crate) mod cancel;
 pub(crate) mod checkpoint;
 mod completions;
 mod config;
+pub(crate) mod context;
 pub(crate) mod info;
 pub(crate) mod jars;
 pub(crate) mod jobmanager;
 pub(crate) mod jobs;
 pub(crate) mod list;
+mod man;
 mod overview;
 mod process;
 pub(crate) mod rescale;
@@ -32,8 +34,8 @@ use flink_client::transport::redact_url;
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-use crate::cli::{Cli, Command};
-use crate::config::{Selection, resolve};
+use crate::cli::{Cli, Command, Global};
+use crate::config::{ConfigPath, Selection, TlsFlags, resolve};
 use crate::exit::Failure;
 use crate::output::{Printer, Rows, color_allowed, write};
 
@@ -54,12 +56,32 @@ pub(crate) struct Ctx {
     pub(crate) quiet: bool,
 }
 
-/// Runs the command line's command, all of it within `--timeout`.
+/// Runs the command line's command: those of the config file and of flinkctl itself without
+/// a cluster, the others within `--timeout`.
 pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     let global = &cli.global;
-    if let Command::Completions { shell } = &cli.command {
-        return completions::run(*shell, &mut std::io::stdout());
+    let printer = Printer::new(global.output, color_allowed(global.no_color));
+    match &cli.command {
+        Command::Completions { shell } => completions::run(*shell, &mut std::io::stdout()),
+        Command::GenerateMan { dir } => man::run(dir, &mut std::io::stdout()),
+        Command::Context(command) => {
+            let config = ConfigPath::new(given(global.config.as_deref()), &|name| {
+                std::env::var(name).ok()
+            });
+            context::run(&config, printer, command, &mut std::io::stdout())
+        }
+        _ => on_cluster(cli, printer).await,
     }
+}
+
+/// An empty option (`FLINKCTL_CONFIG=`) counts as not given.
+fn given(path: Option<&Path>) -> Option<&Path> {
+    path.filter(|path| !path.as_os_str().is_empty())
+}
+
+/// Runs a command of the cluster the command line selects, all of it within `--timeout`.
+async fn on_cluster(cli: &Cli, printer: Printer) -> Result<(), Failure> {
+    let global = &cli.global;
     let deadline = global
         .timeout
         .filter(|_| !cli.command.runs_until_quit())
@@ -68,10 +90,8 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     let selection = Selection {
         url: global.url.as_deref().filter(|url| !url.trim().is_empty()),
         context: global.context.as_deref().filter(|name| !name.is_empty()),
-        config: global
-            .config
-            .as_deref()
-            .filter(|path| !path.as_os_str().is_empty()),
+        config: given(global.config.as_deref()),
+        tls: tls_flags(global),
     };
     let settings = resolve(&selection, &|name| std::env::var(name).ok(), &read_optional)?;
     if global.verbose > 0 {
@@ -82,7 +102,7 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     let config = settings.transport_config(global.timeout)?;
     let ctx = Ctx {
         client: FlinkClient::from_config(&config)?,
-        printer: Printer::new(global.output, color_allowed(global.no_color)),
+        printer,
         timeout: global.timeout,
         deadline,
         max_document_bytes: config.max_response_body_bytes,
@@ -118,7 +138,18 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
         Command::Checkpoint(args) => checkpoint::run(ctx, args).await,
         Command::Rescale(args) => rescale::run(ctx, args).await,
         Command::Wait(command) => wait::run(ctx, command).await,
-        Command::Completions { .. } => Ok(()),
+        // Run before any cluster is resolved (see `run`).
+        Command::Completions { .. } | Command::GenerateMan { .. } | Command::Context(_) => Ok(()),
+    }
+}
+
+/// The TLS flags of the command line.
+fn tls_flags(global: &Global) -> TlsFlags<'_> {
+    TlsFlags {
+        ca: given(global.ca_file.as_deref()),
+        client_cert: given(global.client_cert.as_deref()),
+        client_key: given(global.client_key.as_deref()),
+        insecure: global.insecure_skip_tls_verify,
     }
 }
 
