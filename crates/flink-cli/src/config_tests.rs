@@ -276,26 +276,25 @@ fn tls_flags_complete_half_an_identity_or_say_what_is_missing() {
     let error = run(&Selection::default(), &vars, None).unwrap_err();
     assert!(matches!(error, Failure::Config(_)), "{error}");
     assert!(error.to_string().contains("give --client-key"), "{error}");
-    let cert_only = Selection {
-        url: Some("https://h:1"),
-        tls: TlsFlags {
-            client_cert: Some(Path::new("/flag/client.pem")),
-            ..TlsFlags::default()
-        },
-        ..Selection::default()
-    };
-    let error = run(&cert_only, &[], None).unwrap_err();
-    assert!(error.to_string().contains("give --client-key"), "{error}");
-    let key_only = Selection {
-        url: Some("https://h:1"),
-        tls: TlsFlags {
-            client_key: Some(Path::new("/flag/client.key")),
-            ..TlsFlags::default()
-        },
-        ..Selection::default()
-    };
-    let error = run(&key_only, &[], None).unwrap_err();
-    assert!(error.to_string().contains("give --client-cert"), "{error}");
+    // A lone flag, with nothing else to complete it.
+    let cert = Some(Path::new("/flag/client.pem"));
+    let key = Some(Path::new("/flag/client.key"));
+    for (client_cert, client_key, hint) in [
+        (cert, None, "give --client-key"),
+        (None, key, "give --client-cert"),
+    ] {
+        let selection = Selection {
+            url: Some("https://h:1"),
+            tls: TlsFlags {
+                client_cert,
+                client_key,
+                ..TlsFlags::default()
+            },
+            ..Selection::default()
+        };
+        let error = run(&selection, &[], None).unwrap_err();
+        assert!(error.to_string().contains(hint), "{error}");
+    }
 }
 
 #[test]
