@@ -82,7 +82,11 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     let config = settings.transport_config(global.timeout)?;
     let ctx = Ctx {
         client: FlinkClient::from_config(&config)?,
-        printer: Printer::new(global.output, color_allowed(global.no_color)),
+        printer: Printer::new(
+            global.output,
+            color_allowed(global.no_color),
+            !global.no_headers,
+        ),
         timeout: global.timeout,
         deadline,
         max_document_bytes: config.max_response_body_bytes,
@@ -230,4 +234,18 @@ pub(crate) fn decode<T: DeserializeOwned>(json: &serde_json::Value) -> Result<T,
             "could not read Flink's answer: {error}; `-o json` shows it as it was sent"
         ))
     })
+}
+
+/// Parsing the arguments of one command, for its tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use clap::{Args, FromArgMatches};
+
+    /// `args` parsed as the arguments `A` of a command.
+    pub(crate) fn parse<A: Args + FromArgMatches>(args: &[&str]) -> Result<A, clap::Error> {
+        let command = A::augment_args(clap::Command::new("flinkctl"));
+        let matches = command
+            .try_get_matches_from(std::iter::once("flinkctl").chain(args.iter().copied()))?;
+        A::from_arg_matches(&matches)
+    }
 }
