@@ -37,7 +37,7 @@ const ROOT_HELP: &str = concat!(
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub(crate) struct Global {
-    /// The REST URL of the JobManager, or HOST:PORT [env: FLINK_REST_URL]
+    /// The REST URL of the JobManager, or HOST:PORT [env: FLINK_REST_URL].
     // `-m HOST:PORT` and `--jobmanager` as the `flink` CLI takes them.
     #[arg(
         long,
