@@ -22,45 +22,31 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// The root's `--help` epilogue before the exit codes. Short, like every line of the root's
+/// help (one line per option, nothing past 100 columns): the whole of it fits a screen.
 const ROOT_HELP: &str = concat!(
-    "Examples:\n",
-    "  flinkctl --url http://127.0.0.1:8081 overview\n",
-    "  flinkctl --context prod taskmanagers list -o wide\n",
-    "  flinkctl jobmanager log --follow\n",
-    "  flinkctl api GET /jobs/overview\n",
+    "Contexts and the config file: see `flinkctl context --help`.\n",
     "\n",
-    "Where the cluster is: --url (or FLINK_REST_URL, with FLINK_REST_FAILOVER_URLS, FLINK_REST_TOKEN,\n",
-    "FLINK_REST_CLIENT_HEADERS, FLINK_TLS_CA, FLINK_TLS_CLIENT_CERT, FLINK_TLS_CLIENT_KEY,\n",
-    "FLINK_TLS_FINGERPRINT, FLINK_TLS_INSECURE and the proxy variables), or a context of the\n",
-    "config file (--context, else its current-context when no URL is given):\n",
-    "\n",
-    "  current-context = \"local\"\n",
-    "  [contexts.local]\n",
-    "  url = \"https://flink.example:8081\"\n",
-    "  failover-urls = [\"https://standby.example:8081\"]  # HA: tried when one is down\n",
-    "  token = \"…\"                                       # `Authorization: Bearer …`\n",
-    "  headers = { \"X-Tenant\" = \"blue\" }\n",
-    "  ca = \"/etc/flink/ca.pem\"\n",
-    "  client-cert = \"/etc/flink/client.pem\"\n",
-    "  client-key = \"/etc/flink/client.key\"\n",
-    "  pinned-certificates = [\"AB:CD:…\"]                 # SHA-256 of a server certificate\n",
-    "  proxy = \"http://proxy.internal:3128\"              # else HTTPS_PROXY, HTTP_PROXY\n",
-    "  insecure = false\n",
-    "\n",
-    "Exit codes:\n",
 );
 
-/// Options every command takes; they may come before or after the command.
-// The doc comments are the `--help` text, where backticks would show.
-#[allow(clippy::doc_markdown)]
+/// Options every command takes; they may come before or after the command. Only `flinkctl
+/// --help` lists them: [`command`] hides them from the help of the subcommands.
+// The doc comments are the `--help` text, where backticks would show; each fits one line of
+// the root's help, since a long help would make clap spread every option over several lines.
+#[allow(
+    clippy::doc_markdown,
+    clippy::struct_excessive_bools,
+    reason = "the doc comments are help text; the switches are command-line flags"
+)]
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub(crate) struct Global {
-    /// The REST URL of the JobManager (or of a proxy in front of it) [env: FLINK_REST_URL];
-    /// `-m HOST:PORT` as `flink run` takes it means http://HOST:PORT.
+    /// The REST URL of the JobManager, or HOST:PORT [env: FLINK_REST_URL].
+    // `-m HOST:PORT` and `--jobmanager` as the `flink` CLI takes them.
     #[arg(
         long,
         short = 'm',
-        visible_alias = "jobmanager",
+        alias = "jobmanager",
         global = true,
         value_name = "URL",
         value_parser = parse_url
@@ -69,26 +55,34 @@ pub(crate) struct Global {
     /// A named cluster of the config file.
     #[arg(long, global = true, env = "FLINKCTL_CONTEXT", value_name = "NAME")]
     pub(crate) context: Option<String>,
-    /// The config file [default: ~/.config/flinkctl/config.toml].
+    /// The config file of named clusters.
     #[arg(long, global = true, env = "FLINKCTL_CONFIG", value_name = "PATH")]
     pub(crate) config: Option<PathBuf>,
-    /// Trust the CAs of this PEM file (over the context's `ca` and FLINK_TLS_CA).
+    /// Trust the CAs of this PEM file (as FLINK_TLS_CA).
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) ca_file: Option<PathBuf>,
-    /// The PEM client certificate for mutual TLS (over `client-cert`, FLINK_TLS_CLIENT_CERT).
+    /// A PEM client certificate for mutual TLS (as FLINK_TLS_CLIENT_CERT).
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) client_cert: Option<PathBuf>,
-    /// The PEM key of --client-cert (over `client-key`, FLINK_TLS_CLIENT_KEY).
+    /// The PEM key of --client-cert (as FLINK_TLS_CLIENT_KEY).
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) client_key: Option<PathBuf>,
-    /// Do not verify the server's certificate (tests only; as FLINK_TLS_INSECURE).
+    /// Do not verify the server's certificate (tests only).
     #[arg(long, global = true)]
     pub(crate) insecure_skip_tls_verify: bool,
-    /// How answers are printed: `json` and `yaml` show exactly what the server sent.
-    #[arg(short, long, global = true, value_enum, default_value_t = Format::Table)]
+    /// table, wide, name (ids only), json or yaml (the server's).
+    #[arg(
+        short,
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = Format::Table,
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
     pub(crate) output: Format,
-    /// The time limit of the whole command, waits included, e.g. `500ms`, `30s`, `2m` (of each
-    /// refresh for `top` and `log --follow`).
+    /// The time limit of the command, e.g. 30s or 2m (per refresh in top).
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub(crate) timeout: Option<Duration>,
     /// Say more on standard error (repeat for more).
@@ -100,6 +94,9 @@ pub(crate) struct Global {
     /// No colours (also when NO_COLOR is set).
     #[arg(long, global = true)]
     pub(crate) no_color: bool,
+    /// Tables without their header line.
+    #[arg(long, global = true)]
+    pub(crate) no_headers: bool,
 }
 
 /// How answers are printed.
@@ -113,6 +110,8 @@ pub(crate) enum Format {
     Json,
     /// The server's JSON, as YAML.
     Yaml,
+    /// Only the first column of each row (its id or name), one per line, for scripts.
+    Name,
 }
 
 /// The commands.
@@ -133,15 +132,14 @@ pub(crate) enum Command {
     /// Uploaded jars: list, upload, delete, plan.
     #[command(subcommand, visible_alias = "jar")]
     Jars(jars::Command),
-    /// One job: details, state, failures, checkpoints, configuration, graph, vertices, metrics.
+    /// One job: details, failures, checkpoints, configuration, graph, metrics.
     #[command(subcommand, visible_alias = "job")]
     Jobs(jobs::Command),
     /// A live view of a job's vertices: rates, backpressure, busy time (q or Ctrl-C quits).
     Top(top::Args),
     /// Send any request and print the answer (legacy paths included).
     Api(api::Args),
-    /// Upload a jar and run it, as `flink run` (waits until its tasks run or it finishes, unless
-    /// --detached).
+    /// Upload and run a jar, as `flink run` (waits until its tasks run, unless --detached).
     Run(run::Args),
     /// The jobs, as `flink list`: running and scheduled, or all with -a.
     List(list::Args),
@@ -210,9 +208,35 @@ pub(crate) fn root_help() -> String {
     format!("{ROOT_HELP}{EXIT_CODES_HELP}")
 }
 
+/// What the help of every subcommand says in place of the global options.
+const GLOBAL_OPTIONS_HELP: &str =
+    "Global options (-o, --url, --context, --timeout, -q, -v, …): see `flinkctl --help`.";
+
 /// The command tree with its whole `--help` (what `main` parses and completions describe).
 pub(crate) fn command() -> clap::Command {
-    <Cli as clap::CommandFactory>::command().after_help(root_help())
+    let root = <Cli as clap::CommandFactory>::command().after_help(root_help());
+    let globals: Vec<clap::Arg> = root
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .map(|arg| arg.clone().hide(true))
+        .collect();
+    root.mut_subcommands(|command| hide_globals(command, &globals))
+}
+
+/// `command` and the commands below it, taking the global options as hidden options of their
+/// own, so that their help fits a screen and names `flinkctl --help` for them instead. Clap
+/// would otherwise copy every global option, with its help, into every subcommand; it copies
+/// no option a subcommand already has, and hiding one changes nothing else (its value still
+/// reaches the root's, and completions still offer it).
+fn hide_globals(command: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+    let after_help = match command.get_after_help() {
+        Some(text) => format!("{text}\n\n{GLOBAL_OPTIONS_HELP}"),
+        None => GLOBAL_OPTIONS_HELP.to_owned(),
+    };
+    command
+        .args(globals.iter().cloned())
+        .after_help(after_help)
+        .mut_subcommands(|command| hide_globals(command, globals))
 }
 
 /// A URL as given, or `http://` before a bare `HOST:PORT`, as the `flink` CLI's `-m` takes it.
@@ -241,6 +265,8 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
 
 #[cfg(test)]
 mod tests {
+    use clap::FromArgMatches;
+
     use super::*;
 
     #[test]
@@ -282,7 +308,7 @@ mod tests {
         command().debug_assert();
         let help = command().render_help().to_string();
         assert!(
-            help.contains("Exit codes:") && help.contains("  6  invalid input"),
+            help.contains("Exit codes: 0 success") && help.contains(" 6 invalid input"),
             "{help}"
         );
     }
@@ -309,19 +335,134 @@ mod tests {
         }
     }
 
+    /// `args` after `flinkctl`, parsed by the whole command tree as `main` parses them.
+    fn parse(args: &[&str]) -> Cli {
+        let matches = command()
+            .try_get_matches_from(std::iter::once("flinkctl").chain(args.iter().copied()))
+            .unwrap();
+        Cli::from_arg_matches(&matches).unwrap()
+    }
+
     #[test]
     fn global_options_go_anywhere() {
-        let cli = Cli::try_parse_from([
-            "flinkctl",
-            "taskmanagers",
-            "list",
-            "-o",
-            "wide",
-            "--timeout",
-            "2s",
-        ])
-        .unwrap();
+        let cli = parse(&["taskmanagers", "list", "-o", "wide", "--timeout", "2s"]);
         assert_eq!(cli.global.output, Format::Wide);
         assert_eq!(cli.global.timeout, Some(Duration::from_secs(2)));
+        let cli = parse(&[
+            "jobs",
+            "get",
+            "j",
+            "-o",
+            "name",
+            "--no-headers",
+            "-m",
+            "jm:8081",
+            "-q",
+        ]);
+        assert_eq!(cli.global.output, Format::Name);
+        assert!(cli.global.no_headers && cli.global.quiet);
+        assert_eq!(cli.global.url.as_deref(), Some("http://jm:8081"));
+        let cli = parse(&[
+            "--context",
+            "prod",
+            "wait",
+            "job",
+            "j",
+            "--state",
+            "RUNNING",
+        ]);
+        assert_eq!(cli.global.context.as_deref(), Some("prod"));
+    }
+
+    #[test]
+    fn flink_enum_values_in_flinks_upper_case() {
+        use crate::commands::jobs::{Command as Jobs, GraphType};
+        use crate::commands::savepoint::Kind;
+        for (spelling, kind) in [("NATIVE", Kind::Native), ("Canonical", Kind::Canonical)] {
+            let Command::Savepoint(args) = parse(&["savepoint", "j", "--type", spelling]).command
+            else {
+                panic!("not a savepoint");
+            };
+            assert_eq!(args.kind, Some(kind));
+            let Command::Stop(args) = parse(&["stop", "j", "-t", spelling]).command else {
+                panic!("not a stop");
+            };
+            assert_eq!(args.kind, Some(kind));
+        }
+        for (spelling, graph) in [
+            ("FULL", GraphType::Full),
+            ("ON_CPU", GraphType::OnCpu),
+            ("OFF_CPU", GraphType::OffCpu),
+            ("off-cpu", GraphType::OffCpu),
+        ] {
+            let command = parse(&["jobs", "flamegraph", "j", "v", "--type", spelling]).command;
+            let Command::Jobs(Jobs::Flamegraph { graph_type, .. }) = command else {
+                panic!("not a flame graph");
+            };
+            assert_eq!(graph_type, graph, "{spelling}");
+        }
+    }
+
+    /// The paths below `command` (as typed after `flinkctl`), each after those below it.
+    fn paths(command: &clap::Command, above: &[String], all: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands() {
+            let mut path = above.to_vec();
+            path.push(sub.get_name().to_owned());
+            paths(sub, &path, all);
+            all.push(path);
+        }
+    }
+
+    /// What `flinkctl PATH --help` prints.
+    fn help(path: &[String]) -> String {
+        let args = std::iter::once("flinkctl")
+            .chain(path.iter().map(String::as_str))
+            .chain(["--help"]);
+        let shown = command().try_get_matches_from(args).unwrap_err();
+        assert_eq!(
+            shown.kind(),
+            clap::error::ErrorKind::DisplayHelp,
+            "{path:?}"
+        );
+        shown.render().to_string()
+    }
+
+    /// How many lines `text` takes on a terminal 100 columns wide.
+    fn screen_lines(text: &str) -> usize {
+        text.lines()
+            .map(|line| line.chars().count().div_ceil(100).max(1))
+            .sum()
+    }
+
+    #[test]
+    fn every_help_fits_a_screen_and_only_the_root_lists_global_options() {
+        let root = command();
+        let url = root
+            .get_arguments()
+            .find(|arg| arg.get_id() == "url")
+            .and_then(clap::Arg::get_help)
+            .unwrap()
+            .to_string();
+        let url = &url[..30];
+        let mut all = vec![Vec::new()];
+        paths(&root, &[], &mut all);
+        assert!(all.len() > 40, "{all:?}");
+        for path in all {
+            let help = help(&path);
+            let lines = screen_lines(&help);
+            assert!(
+                lines <= 50,
+                "flinkctl {path:?} --help: {lines} lines\n{help}"
+            );
+            if path.is_empty() {
+                assert!(
+                    help.contains("Global options:\n") && help.contains(url),
+                    "{help}"
+                );
+            } else {
+                assert!(!help.contains(url), "{path:?}: {help}");
+                assert!(help.contains(GLOBAL_OPTIONS_HELP), "{path:?}: {help}");
+            }
+        }
     }
 }

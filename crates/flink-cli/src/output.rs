@@ -1,5 +1,5 @@
-//! Printing answers: aligned columns (`table`, `wide`), or the server's JSON as it was sent
-//! (`json`, `yaml`).
+//! Printing answers: aligned columns (`table`, `wide`, with or without their header line), the
+//! first column alone (`name`), or the server's JSON as it was sent (`json`, `yaml`).
 
 use std::io::{IsTerminal, Write};
 
@@ -41,14 +41,36 @@ impl Rows {
 
     /// The table as text, one line per row after the header, without trailing spaces.
     pub(crate) fn render(&self, wide: bool, bold_header: bool) -> String {
+        let header = if bold_header {
+            Header::Bold
+        } else {
+            Header::Plain
+        };
+        self.table(wide, header)
+    }
+
+    /// The first column's values (each row's id or name), one per line: what `-o name` prints.
+    pub(crate) fn names(&self) -> String {
+        let mut text = String::new();
+        for row in &self.rows {
+            text.push_str(row.first().map_or("", String::as_str));
+            text.push('\n');
+        }
+        text
+    }
+
+    /// The table as text, with `header` as it says; columns as wide as their widest value.
+    fn table(&self, wide: bool, header: Header) -> String {
         let shown: Vec<usize> = (0..self.columns.len())
             .filter(|&index| wide || !self.columns[index].1)
             .collect();
         let mut table = Table::new();
         table
             .load_style(NOTHING)
-            .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(shown.iter().map(|&index| self.columns[index].0));
+            .set_content_arrangement(ContentArrangement::Disabled);
+        if header != Header::Hidden {
+            table.set_header(shown.iter().map(|&index| self.columns[index].0));
+        }
         for row in &self.rows {
             table.add_row(
                 shown
@@ -63,7 +85,7 @@ impl Rows {
         let mut text = String::new();
         for (index, line) in table.lines().enumerate() {
             let line = line.trim_end();
-            if index == 0 && bold_header {
+            if index == 0 && header == Header::Bold {
                 text.push_str("\x1b[1m");
                 text.push_str(line);
                 text.push_str("\x1b[0m");
@@ -76,6 +98,17 @@ impl Rows {
     }
 }
 
+/// How a table's header line is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Header {
+    /// As the rows are.
+    Plain,
+    /// In bold (on a terminal with colours).
+    Bold,
+    /// Not at all (`--no-headers`).
+    Hidden,
+}
+
 /// How to print: the format and whether colours may be used.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Printer {
@@ -83,15 +116,18 @@ pub(crate) struct Printer {
     pub(crate) format: Format,
     /// Colours on standard output (a terminal, no `--no-color`, no `NO_COLOR`).
     pub(crate) color: bool,
+    /// Tables with their header line (no `--no-headers`).
+    pub(crate) headers: bool,
 }
 
 impl Printer {
     /// A printer for `format`, with colours when `color_allowed` and standard output is a
-    /// terminal.
-    pub(crate) fn new(format: Format, color_allowed: bool) -> Self {
+    /// terminal, and tables with `headers` or without.
+    pub(crate) fn new(format: Format, color_allowed: bool, headers: bool) -> Self {
         Self {
             format,
             color: color_allowed && std::io::stdout().is_terminal(),
+            headers,
         }
     }
 
@@ -100,7 +136,7 @@ impl Printer {
         matches!(self.format, Format::Json | Format::Yaml)
     }
 
-    /// Writes `json` as JSON or YAML, or `rows()` as a table.
+    /// Writes `json` as JSON or YAML, or `rows()` as a table or as names.
     pub(crate) fn print(
         self,
         out: &mut dyn Write,
@@ -109,9 +145,40 @@ impl Printer {
     ) -> Result<(), Failure> {
         let text = match self.format {
             Format::Json | Format::Yaml => document(self.format, json)?,
-            Format::Table | Format::Wide => rows()?.render(self.format == Format::Wide, self.color),
+            Format::Table | Format::Wide => {
+                rows()?.table(self.format == Format::Wide, self.header())
+            }
+            Format::Name => rows()?.names(),
         };
         write(out, text.as_bytes())
+    }
+
+    /// Writes one result: `line` for people, `name` (the id of what it is) with `-o name`,
+    /// or `json` with `--output json|yaml`.
+    pub(crate) fn print_one(
+        self,
+        out: &mut dyn Write,
+        line: &str,
+        name: &str,
+        json: &serde_json::Value,
+    ) -> Result<(), Failure> {
+        let text = match self.format {
+            Format::Json | Format::Yaml => document(self.format, json)?,
+            Format::Table | Format::Wide => format!("{line}\n"),
+            Format::Name => format!("{name}\n"),
+        };
+        write(out, text.as_bytes())
+    }
+
+    /// How tables print their header line.
+    fn header(self) -> Header {
+        if !self.headers {
+            Header::Hidden
+        } else if self.color {
+            Header::Bold
+        } else {
+            Header::Plain
+        }
     }
 }
 
@@ -239,12 +306,65 @@ mod tests {
         let printer = Printer {
             format: Format::Table,
             color: false,
+            headers: true,
         };
         let mut out = Vec::new();
         printer
             .print(&mut out, &serde_json::Value::Null, || Ok(rows()))
             .unwrap();
         assert!(String::from_utf8(out).unwrap().starts_with("NAME"));
+    }
+
+    /// What `printer` prints of the test rows.
+    fn printed(format: Format, color: bool, headers: bool) -> String {
+        let printer = Printer {
+            format,
+            color,
+            headers,
+        };
+        let mut out = Vec::new();
+        printer
+            .print(&mut out, &serde_json::Value::Null, || Ok(rows()))
+            .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn names_are_the_first_column_one_per_line() {
+        assert_eq!(printed(Format::Name, true, true), "flink.log\ngc.log.0\n");
+        assert_eq!(Rows::new(&["ID"]).names(), "");
+    }
+
+    #[test]
+    fn tables_without_headers_fit_their_values() {
+        assert_eq!(
+            printed(Format::Table, true, false),
+            "flink.log   12 B\ngc.log.0    1.0 KiB\n"
+        );
+        let wide = printed(Format::Wide, false, false);
+        assert_eq!(wide.lines().next(), Some("flink.log   12 B      now"));
+        assert!(printed(Format::Table, true, true).starts_with("\x1b[1mNAME"));
+    }
+
+    #[test]
+    fn one_result_is_a_line_its_name_or_the_document() {
+        let print = |format| {
+            let printer = Printer {
+                format,
+                color: false,
+                headers: false,
+            };
+            let mut out = Vec::new();
+            let json = serde_json::json!({"jobid": "ab"});
+            printer
+                .print_one(&mut out, "cancelled job ab", "ab", &json)
+                .unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(print(Format::Table), "cancelled job ab\n");
+        assert_eq!(print(Format::Wide), "cancelled job ab\n");
+        assert_eq!(print(Format::Name), "ab\n");
+        assert_eq!(print(Format::Json), "{\n  \"jobid\": \"ab\"\n}\n");
     }
 
     #[test]

@@ -68,7 +68,7 @@ fn help_documents_exit_codes_and_examples() {
     assert_eq!(output.status.code(), Some(0));
     let help = text(&output.stdout);
     assert!(
-        help.contains("Exit codes:") && help.contains("3  not found"),
+        help.contains("Exit codes:") && help.contains("3 not found"),
         "{help}"
     );
     for command in [
@@ -87,6 +87,46 @@ fn help_documents_exit_codes_and_examples() {
             "{command:?}: {help}"
         );
     }
+}
+
+#[test]
+fn only_the_root_help_lists_the_global_options() {
+    let root = text(&flinkctl(&["--help"]).stdout);
+    assert!(
+        root.contains("Global options:\n") && root.contains("--url <URL>"),
+        "{root}"
+    );
+    assert!(
+        root.contains("--no-headers") && root.contains("name"),
+        "{root}"
+    );
+    assert!(root.contains("see `flinkctl context --help`"), "{root}");
+    assert!(root.lines().count() <= 50, "{root}");
+    for command in [
+        &["jobs", "get"][..],
+        &["jobs"],
+        &["completions"],
+        &["cancel"],
+        &["taskmanagers", "log"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let output = flinkctl(&args);
+        assert_eq!(output.status.code(), Some(0), "{command:?}");
+        let help = text(&output.stdout);
+        assert!(help.lines().count() <= 50, "{command:?}: {help}");
+        assert!(
+            !help.contains("--url <URL>") && !help.contains("The REST URL"),
+            "{command:?}: {help}"
+        );
+        assert!(
+            help.contains("see `flinkctl --help`"),
+            "{command:?}: {help}"
+        );
+    }
+    // Hidden from the help, the global options work all the same.
+    let output = flinkctl(&["completions", "bash", "--url", "http://127.0.0.1:1", "-q"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
 }
 
 #[test]

@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use std::process::Stdio;
 
 mod common;
+#[path = "../../flink-client/tests/common/savepoint_dir.rs"]
+mod savepoint_dir;
 use common::{command, fails, flinkctl, json};
+use savepoint_dir::SavepointDir;
 use serde_json::Value;
 
 const CLASS: &str = "flinklocal.TestJob";
@@ -332,6 +335,41 @@ fn stop_detached_then_wait_savepoint() {
         "FINISHED"
     );
     let _ = std::fs::remove_dir_all(local(&dir));
+}
+
+#[test]
+#[ignore = "needs a Flink cluster: run `cargo xtask test`"]
+fn cancel_with_a_savepoint_as_flink_cancel_s() {
+    // `-s DIR JOB`: the savepoint is written into DIR, then the job is cancelled.
+    let dir = SavepointDir::new();
+    let job = run(&[], &["--rate", "10"]);
+    let location = ok(&["cancel", "-s", &dir.uri(), &job.0]);
+    assert!(below(&location, &dir.uri()), "{location}");
+    assert_eq!(dir.savepoints(), vec![local(&location)]);
+    assert!(local(&location).join("_metadata").is_file(), "{location}");
+    assert_eq!(
+        ok(&["wait", "job", &job.0, "--state", "CANCELED", "--for", "1m"]),
+        "CANCELED"
+    );
+    let history = json(&ok(&["jobs", "checkpoints", &job.0, "-o", "json"]));
+    assert_eq!(
+        history["latest"]["savepoint"]["external_path"].as_str(),
+        Some(location.as_str()),
+        "{history}"
+    );
+    // Ended: cancelling it with a savepoint again is not found (3).
+    let stderr = fails(&["cancel", "-s", &dir.uri(), &job.0], 3);
+    assert!(stderr.contains("already ended (CANCELED)"), "{stderr}");
+    // `-s JOB` alone, as `flink cancel -s JOB`: the cluster's state.savepoints.dir.
+    let job = run(&[], &["--rate", "10"]);
+    let printed = json(&ok(&["cancel", "-s", &job.0, "-o", "json"]));
+    let location = printed["location"].as_str().expect("location").to_owned();
+    assert!(local(&location).join("_metadata").is_file(), "{location}");
+    assert_eq!(
+        ok(&["wait", "job", &job.0, "--state", "CANCELED", "--for", "1m"]),
+        "CANCELED"
+    );
+    ok(&["savepoint", "--dispose", &location]);
 }
 
 /// Whether the cluster runs jobs on the adaptive scheduler, as its configuration says.

@@ -94,6 +94,7 @@ fn listed(format: Format) -> String {
     let printer = Printer {
         format,
         color: false,
+        headers: true,
     };
     list(&config().parse(FILE).unwrap(), printer, &mut out).unwrap();
     String::from_utf8(out).unwrap()

@@ -9,9 +9,9 @@ use flink_client::api::{JarId, JarProgram};
 use flink_client::models::jars::JarList;
 use flink_client::models::jobs::plan::JobPlanInfo;
 
-use super::{Ctx, encode};
+use super::{Ctx, encode, verb};
 use crate::exit::Failure;
-use crate::output::{Rows, document, timestamp, write};
+use crate::output::{Rows, timestamp};
 
 /// The jars' subcommands.
 #[derive(Debug, Subcommand)]
@@ -66,12 +66,7 @@ pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
         Command::Delete { id } => {
             let jar: JarId = id.parse()?;
             let json = ctx.json(DeleteJar { jar: jar.clone() }).await?;
-            let mut out = std::io::stdout().lock();
-            if ctx.printer.is_document() {
-                write(&mut out, document(ctx.printer.format, &json)?.as_bytes())
-            } else {
-                write(&mut out, format!("deleted {jar}\n").as_bytes())
-            }
+            verb::print_named(ctx, &format!("deleted {jar}"), jar.as_str(), &json)
         }
         Command::Plan {
             id,
@@ -102,14 +97,9 @@ async fn upload(ctx: &Ctx, path: &PathBuf) -> Result<(), Failure> {
         path.display(),
         uploaded.bytes
     ));
-    let mut out = std::io::stdout().lock();
-    if ctx.printer.is_document() {
-        // The model keeps every field of Flink's answer, so this is what the server sent.
-        let json = encode(&uploaded.response)?;
-        write(&mut out, document(ctx.printer.format, &json)?.as_bytes())
-    } else {
-        write(&mut out, format!("{}\n", uploaded.jar).as_bytes())
-    }
+    // The model keeps every field of Flink's answer, so this is what the server sent.
+    let json = encode(&uploaded.response)?;
+    verb::print(ctx, uploaded.jar.as_str(), &json)
 }
 
 fn list_rows(list: JarList) -> Rows {

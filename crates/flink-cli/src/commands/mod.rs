@@ -60,7 +60,11 @@ pub(crate) struct Ctx {
 /// a cluster, the others within `--timeout`.
 pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     let global = &cli.global;
-    let printer = Printer::new(global.output, color_allowed(global.no_color));
+    let printer = Printer::new(
+        global.output,
+        color_allowed(global.no_color),
+        !global.no_headers,
+    );
     match &cli.command {
         Command::Completions { shell } => completions::run(*shell, &mut std::io::stdout()),
         Command::GenerateMan { dir } => man::run(dir, &mut std::io::stdout()),
@@ -261,4 +265,18 @@ pub(crate) fn decode<T: DeserializeOwned>(json: &serde_json::Value) -> Result<T,
             "could not read Flink's answer: {error}; `-o json` shows it as it was sent"
         ))
     })
+}
+
+/// Parsing the arguments of one command, for its tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use clap::{Args, FromArgMatches};
+
+    /// `args` parsed as the arguments `A` of a command.
+    pub(crate) fn parse<A: Args + FromArgMatches>(args: &[&str]) -> Result<A, clap::Error> {
+        let command = A::augment_args(clap::Command::new("flinkctl"));
+        let matches = command
+            .try_get_matches_from(std::iter::once("flinkctl").chain(args.iter().copied()))?;
+        A::from_arg_matches(&matches)
+    }
 }

@@ -55,9 +55,10 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
     // The PUT answers nothing: `-o json` prints the requirements sent.
     let json = encode(&requirements)?;
     if args.detached {
-        return verb::print(
+        return verb::print_named(
             ctx,
             &format!("job {job}: asked for {parallelism} tasks per vertex"),
+            job.as_str(),
             &json,
         );
     }
@@ -77,9 +78,10 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
         rescaled,
     )
     .await?;
-    verb::print(
+    verb::print_named(
         ctx,
         &format!("job {job} runs {parallelism} tasks per vertex"),
+        job.as_str(),
         &json,
     )
 }

@@ -36,13 +36,15 @@ pub(crate) struct Args {
     /// Start although the savepoint has state no operator claims.
     #[arg(short = 'n', long = "allowNonRestoredState")]
     pub(crate) allow_non_restored_state: bool,
-    /// How the job treats the snapshot it restores from (`--claimMode NO_CLAIM` as `flink run`
-    /// spells it works too).
+    /// Whether the job owns the snapshot it restores from: claim, no_claim or legacy
+    /// (`--claimMode NO_CLAIM` as `flink run` spells it works too).
+    // The values' own help would spread the whole help over several lines per option.
     #[arg(
         long,
         value_enum,
         value_name = "MODE",
         ignore_case = true,
+        hide_possible_values = true,
         visible_alias = "claimMode",
         alias = "restoreMode"
     )]

@@ -24,8 +24,8 @@ pub(crate) struct Args {
     pub(crate) job: Option<String>,
     /// Where to write the savepoint (default: the cluster's state.savepoints.dir).
     pub(crate) dir: Option<String>,
-    /// The savepoint's format.
-    #[arg(short = 't', long = "type", value_enum, value_name = "TYPE")]
+    /// The savepoint's format (`NATIVE` as Flink spells it, too).
+    #[arg(short = 't', long = "type", ignore_case = true, value_name = "TYPE")]
     pub(crate) kind: Option<Kind>,
     /// Print the trigger id and return (then `flinkctl wait savepoint JOB TRIGGER`).
     #[arg(long)]
@@ -59,9 +59,10 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
         let operation = ctx.call(ctx.client.dispose_savepoint(path.clone())).await?;
         let doing = format!("disposing of {path}");
         verb::finish_operation(ctx, &operation, None, &doing, None).await?;
-        return verb::print(
+        return verb::print_named(
             ctx,
             &format!("disposed of {path}"),
+            path,
             &serde_json::json!({ "disposed": path }),
         );
     }
@@ -71,15 +72,22 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
         ));
     };
     let job = verb::live_job(ctx, job, "take a savepoint of").await?;
-    let mut options = SavepointOptions::new();
-    if let Some(dir) = &args.dir {
-        options = options.target_directory(dir.clone());
-    }
-    if let Some(kind) = args.kind {
-        options = options.format(kind.into());
-    }
+    let options = options(args.dir.as_deref(), args.kind);
     let operation = ctx.call(ctx.client.trigger_savepoint(job, options)).await?;
     finish(ctx, &operation, args.detached, "taking a savepoint of").await
+}
+
+/// The options of a savepoint into `dir` (else the cluster's state.savepoints.dir), in the
+/// format of `kind` (else Flink's default).
+pub(crate) fn options(dir: Option<&str>, kind: Option<Kind>) -> SavepointOptions {
+    let mut options = SavepointOptions::new();
+    if let Some(dir) = dir {
+        options = options.target_directory(dir.to_owned());
+    }
+    if let Some(kind) = kind {
+        options = options.format(kind.into());
+    }
+    options
 }
 
 /// Prints the trigger id (detached), or waits for the savepoint and prints its location.

@@ -25,8 +25,8 @@ pub(crate) struct Args {
     /// Fire every event-time timer before stopping (for jobs that will not be resumed).
     #[arg(short, long)]
     pub(crate) drain: bool,
-    /// The savepoint's format.
-    #[arg(short = 't', long = "type", value_enum, value_name = "TYPE")]
+    /// The savepoint's format (`NATIVE` as Flink spells it, too).
+    #[arg(short = 't', long = "type", ignore_case = true, value_name = "TYPE")]
     pub(crate) kind: Option<Kind>,
     /// Print the trigger id and return (then `flinkctl wait savepoint JOB TRIGGER`).
     #[arg(long)]

@@ -10,7 +10,6 @@ use flink_client::prelude::{JobsApi, Operation};
 
 use super::Ctx;
 use crate::exit::{self, Failure};
-use crate::output::{document, write};
 use crate::progress;
 
 /// How long a wait lasts when neither `--for` nor `--timeout` is given.
@@ -59,14 +58,22 @@ fn going_on(operation: &str, resume: Option<&str>) -> String {
     }
 }
 
-/// Prints `line` in tables, or `json` with `--output json|yaml`.
+/// Prints `line` in tables and with `-o name` (a line that is the result's id: a job id, a
+/// location), or `json` with `--output json|yaml`.
 pub(crate) fn print(ctx: &Ctx, line: &str, json: &serde_json::Value) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    if ctx.printer.is_document() {
-        write(&mut out, document(ctx.printer.format, json)?.as_bytes())
-    } else {
-        write(&mut out, format!("{line}\n").as_bytes())
-    }
+    print_named(ctx, line, line, json)
+}
+
+/// Prints `line` in tables, `name` (the id of what the verb acted on) with `-o name`, or
+/// `json` with `--output json|yaml`.
+pub(crate) fn print_named(
+    ctx: &Ctx,
+    line: &str,
+    name: &str,
+    json: &serde_json::Value,
+) -> Result<(), Failure> {
+    ctx.printer
+        .print_one(&mut std::io::stdout().lock(), line, name, json)
 }
 
 /// The job of `text`, checked to exist and not to have ended (GET /jobs/ID/status), so that

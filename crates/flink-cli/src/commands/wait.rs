@@ -134,9 +134,10 @@ pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
             let deadline = verb::deadline(ctx, *wait_for);
             let waiting = ctx.client.wait_for_job_state(&job, &states, deadline);
             let reached = progress::spin(ctx, &format!("waiting for job {job}"), waiting).await?;
-            verb::print(
+            verb::print_named(
                 ctx,
                 reached.as_str(),
+                job.as_str(),
                 &serde_json::json!({ "jid": job.as_str(), "state": reached.as_str() }),
             )
         }

@@ -120,8 +120,8 @@ pub(crate) enum Command {
         job: String,
         /// A vertex id or name.
         vertex: String,
-        /// Which thread states to sample.
-        #[arg(long = "type", value_enum, default_value_t = GraphType::Full)]
+        /// Which thread states to sample (`ON_CPU` as Flink spells it, too).
+        #[arg(long = "type", value_enum, ignore_case = true, default_value_t = GraphType::Full)]
         graph_type: GraphType,
         /// How many frames to print.
         #[arg(long, default_value_t = 20, value_name = "N")]
