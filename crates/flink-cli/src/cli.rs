@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{api, jars, jobmanager, taskmanagers};
+use crate::commands::{api, datasets, jars, jobmanager, taskmanagers};
 use crate::commands::{cancel, checkpoint, info, list, run, savepoint, stop, wait};
 use crate::commands::{jobs, rescale, top};
 use crate::exit::EXIT_CODES_HELP;
@@ -118,10 +118,13 @@ pub(crate) enum Command {
     /// The TaskManagers: list, details, logs, threads, metrics.
     #[command(subcommand, visible_aliases = ["taskmanager", "tm"])]
     Taskmanagers(taskmanagers::Command),
-    /// Uploaded jars: list, upload, delete, plan.
+    /// Uploaded jars: list, upload, run, delete, plan.
     #[command(subcommand, visible_alias = "jar")]
     Jars(jars::Command),
-    /// One job: details, state, failures, checkpoints, configuration, graph, vertices, metrics.
+    /// Datasets the cluster keeps between jobs: list, delete.
+    #[command(subcommand, visible_alias = "dataset")]
+    Datasets(datasets::Command),
+    /// Jobs: list, details, state, failures, checkpoints, configuration, graph, vertices, metrics.
     #[command(subcommand, visible_alias = "job")]
     Jobs(jobs::Command),
     /// A live view of a job's vertices: rates, backpressure, busy time (q or Ctrl-C quits).
