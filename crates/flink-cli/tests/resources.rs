@@ -10,7 +10,7 @@ use serde_json::Value;
 
 mod common;
 use common::test_job::TestJob;
-use common::{assert_same_document, fails, flinkctl, json};
+use common::{assert_same_document, fails, flinkctl, json, refused_offline};
 
 const CLASS: &str = "flinklocal.TestJob";
 const SOURCE: &str = "Source: numbers";
@@ -31,6 +31,13 @@ fn entry<'a>(list: &'a Value, key: &str, id: &str) -> &'a Value {
     list.as_array()
         .and_then(|all| all.iter().find(|item| item[key] == id))
         .unwrap_or_else(|| panic!("no {key} {id} in {list}"))
+}
+
+/// Whether `table` has a row of exactly these cells (none with spaces).
+fn has_row(table: &str, cells: &[&str]) -> bool {
+    table
+        .lines()
+        .any(|line| line.split_whitespace().eq(cells.iter().copied()))
 }
 
 /// A job started by a test, cancelled when the test ends (whatever state it is in).
@@ -59,8 +66,13 @@ impl Drop for Jar {
     }
 }
 
-/// A job id as `run` prints it.
-fn job_id(printed: String) -> Job {
+/// `flinkctl jars run -c CLASS -p 1 FLAGS… JAR ARGS…`, checked to print a job id.
+fn jars_run(jar: &Jar, flags: &[&str], args: &[&str]) -> Job {
+    let mut all = vec!["jars", "run", "-c", CLASS, "-p", "1"];
+    all.extend_from_slice(flags);
+    all.push(&jar.0);
+    all.extend_from_slice(args);
+    let printed = ok(&all);
     assert!(
         printed.len() == 32 && printed.chars().all(|c| c.is_ascii_hexdigit()),
         "not a job id: {printed:?}"
@@ -96,10 +108,7 @@ fn jobs_list_shows_every_job_and_its_json_is_the_servers() {
     }
     let ids = ok(&["jobs", "list", "--ids"]);
     assert!(ids.starts_with("ID "), "{ids}");
-    assert!(
-        ids.lines().any(|line| line == format!("{id}   RUNNING")),
-        "{ids}"
-    );
+    assert!(has_row(&ids, &[&id, "RUNNING"]), "{ids}");
     let printed = json(&ok(&["jobs", "list", "--ids", "-o", "json"]));
     assert_eq!(
         entry(&printed["jobs"], "id", &id),
@@ -130,12 +139,7 @@ fn checkpoint_views_config_details_subtasks_and_sparklines() {
         sparklines[1].starts_with("size ") && sparklines[0].starts_with("duration "),
         "{history}"
     );
-    assert!(
-        sparklines
-            .iter()
-            .all(|line| bars(line) >= 2 && line.contains(" … ")),
-        "{history}"
-    );
+    assert!(sparklines.iter().all(|line| bars(line) >= 2), "{history}");
     let document = ok(&["jobs", "checkpoints", &id, "-o", "json"]);
     assert!(!document.contains('▁') && json(&document)["counts"].is_object());
 
@@ -190,18 +194,9 @@ fn checkpoint_views_config_details_subtasks_and_sparklines() {
 
     let config = ok(&["jobs", "checkpoint-config", &id]);
     assert!(config.starts_with("KEY "), "{config}");
-    assert!(
-        config
-            .lines()
-            .any(|line| line.starts_with("mode ") && line.ends_with("exactly_once")),
-        "{config}"
-    );
-    assert!(
-        config
-            .lines()
-            .any(|line| line.starts_with("interval ") && line.ends_with(" 2s")),
-        "{config}"
-    );
+    for row in [["mode", "exactly_once"], ["interval", "2s"]] {
+        assert!(has_row(&config, &row), "{row:?}: {config}");
+    }
     let printed = ok(&["jobs", "checkpoint-config", &id, "-o", "json"]);
     assert_same_document(&printed, &server(&format!("/jobs/{id}/checkpoints/config")));
 
@@ -227,22 +222,11 @@ fn jars_run_by_id_keeps_the_jar_and_jobs_result_tells_how_jobs_ended() {
     let jar = Jar::upload();
     let name = format!("flinkctl-jars-run-{}", std::process::id());
     // Detached, with -D, and the program's arguments after the jar id.
-    let running = job_id(ok(&[
-        "jars",
-        "run",
-        "-d",
-        "-c",
-        CLASS,
-        "-p",
-        "1",
-        "-D",
-        "pipeline.object-reuse=true",
-        &jar.0,
-        "--rate",
-        "10",
-        "--name",
-        &name,
-    ]));
+    let running = jars_run(
+        &jar,
+        &["-d", "-D", "pipeline.object-reuse=true"],
+        &["--rate", "10", "--name", &name],
+    );
     let details = server(&format!("/jobs/{}", running.0));
     assert_eq!(details["name"], name.as_str(), "{details}");
     let config = server(&format!("/jobs/{}/config", running.0));
@@ -263,9 +247,7 @@ fn jars_run_by_id_keeps_the_jar_and_jobs_result_tells_how_jobs_ended() {
     entry(&jars["files"], "id", &jar.0);
 
     // Attached, a bounded job: exit 0 once it has finished.
-    let bounded = job_id(ok(&[
-        "jars", "run", "-c", CLASS, "-p", "1", &jar.0, "--count", "20", "--rate", "0",
-    ]));
+    let bounded = jars_run(&jar, &[], &["--count", "20", "--rate", "0"]);
     assert_eq!(
         ok(&[
             "wait", "job", &bounded.0, "--state", "FINISHED", "--for", "2m"
@@ -285,22 +267,11 @@ fn jars_run_by_id_keeps_the_jar_and_jobs_result_tells_how_jobs_ended() {
     );
 
     // A job that fails: its result names the cause.
-    let failing = job_id(ok(&[
-        "jars",
-        "run",
-        "-d",
-        "-c",
-        CLASS,
-        "-p",
-        "1",
-        &jar.0,
-        "--count",
-        "100",
-        "--rate",
-        "0",
-        "--fail-after",
-        "5",
-    ]));
+    let failing = jars_run(
+        &jar,
+        &["-d"],
+        &["--count", "100", "--rate", "0", "--fail-after", "5"],
+    );
     ok(&[
         "wait", "job", &failing.0, "--state", "FAILED", "--for", "2m",
     ]);
@@ -355,4 +326,42 @@ fn job_resources_of_unknown_jobs_exit_3() {
         fails(&args, 3);
     }
     fails(&["jobs", "result", "not-a-job"], 6);
+}
+
+/// The new verbs refuse bad input before any request: with nothing listening at the URL, a
+/// request would exit 1, so exit 6 shows that none was sent.
+#[test]
+fn bad_input_exits_6_before_any_request() {
+    let job = "0123456789abcdef0123456789abcdef";
+    for args in [
+        &["jobs", "result", "not-a-job"][..],
+        &["jobs", "checkpoint-config", "x"],
+        &["jobs", "checkpoint", job, "latest"],
+        &["jobs", "checkpoint", job, "4.2"],
+        &["jars", "run", "../x.jar"],
+        &["jars", "run", "-p", "0", "a.jar"],
+        &["jars", "run", "-D", "no-equals-sign", "a.jar"],
+        &["datasets", "delete", "not-a-dataset"],
+    ] {
+        refused_offline(args);
+    }
+}
+
+#[test]
+fn every_new_verb_has_examples() {
+    for verb in [
+        &["jobs", "list"][..],
+        &["jobs", "result"],
+        &["jobs", "checkpoint"],
+        &["jobs", "checkpoint-config"],
+        &["jars", "run"],
+        &["datasets", "list"],
+        &["datasets", "delete"],
+    ] {
+        let output = common::command(&[verb, &["--help"]].concat())
+            .output()
+            .expect("flinkctl runs");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(help.contains("Examples:\n  flinkctl"), "{verb:?}: {help}");
+    }
 }

@@ -86,14 +86,14 @@ fn trend_lines(history: &[CheckpointStatistics]) -> String {
     let sizes: Vec<i64> = completed.iter().map(|c| c.checkpointed_size).collect();
     let durations: Vec<i64> = completed.iter().map(|c| c.end_to_end_duration).collect();
     let line = |label: &str, values: &[i64], unit: fn(i64) -> String| {
-        let min = values.iter().copied().min().unwrap_or_default();
-        let max = values.iter().copied().max().unwrap_or_default();
-        format!(
-            "{label:<10}{}   {} … {}\n",
-            sparkline(values),
-            unit(min),
-            unit(max)
-        )
+        let low = unit(values.iter().copied().min().unwrap_or_default());
+        let high = unit(values.iter().copied().max().unwrap_or_default());
+        let range = if low == high {
+            low
+        } else {
+            format!("{low} … {high}")
+        };
+        format!("{label:<10}{}   {range}\n", sparkline(values))
     };
     format!(
         "\n{}{}",
@@ -309,14 +309,14 @@ mod tests {
             "p99": 0.0, "p999": 0.0})
     }
 
-    fn history(entries: &[serde_json::Value]) -> Vec<CheckpointStatistics> {
+    fn list(entries: &[serde_json::Value]) -> Vec<CheckpointStatistics> {
         serde_json::from_value(serde_json::Value::Array(entries.to_vec())).unwrap()
     }
 
     #[test]
     fn sparklines_of_the_completed_checkpoints_oldest_first() {
         // Newest first, as Flink lists them; the failed one is left out.
-        let history = history(&[
+        let history = list(&[
             checkpoint(4, "COMPLETED", 2678, 251),
             checkpoint(3, "FAILED", 0, 600_000),
             checkpoint(2, "COMPLETED", 2124, 37),
@@ -327,6 +327,14 @@ mod tests {
             "\nsize      ▁▅█   1.5 KiB … 2.6 KiB\nduration  ▅▁█   37ms … 251ms\n"
         );
         assert_eq!(trend_lines(&[]), "");
+        let flat = list(&[
+            checkpoint(2, "COMPLETED", 2048, 40),
+            checkpoint(1, "COMPLETED", 2050, 40),
+        ]);
+        assert_eq!(
+            trend_lines(&flat),
+            "\nsize      █▁   2.0 KiB\nduration  ▄▄   40ms\n"
+        );
         assert_eq!(trend_lines(&history[1..2]), "");
     }
 
