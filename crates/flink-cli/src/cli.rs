@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{api, jars, jobmanager, taskmanagers};
+use crate::commands::{api, datasets, jars, jobmanager, taskmanagers};
 use crate::commands::{cancel, checkpoint, info, list, run, savepoint, stop, wait};
 use crate::commands::{context, jobs, rescale, top};
 use crate::exit::EXIT_CODES_HELP;
@@ -24,10 +24,7 @@ pub(crate) struct Cli {
 
 /// The root's `--help` epilogue before the exit codes. Short, like every line of the root's
 /// help (one line per option, nothing past 100 columns): the whole of it fits a screen.
-const ROOT_HELP: &str = concat!(
-    "Contexts and the config file: see `flinkctl context --help`.\n",
-    "\n",
-);
+const ROOT_HELP: &str = "Contexts and the config file: see `flinkctl context --help`.\n";
 
 /// Options every command takes; they may come before or after the command. Only `flinkctl
 /// --help` lists them: [`command`] hides them from the help of the subcommands.
@@ -68,7 +65,8 @@ pub(crate) struct Global {
     #[arg(long, global = true, value_name = "PATH")]
     pub(crate) client_key: Option<PathBuf>,
     /// Do not verify the server's certificate (tests only).
-    #[arg(long, global = true)]
+    // Listed in `context --help` with the other TLS settings, to keep the root help a screen.
+    #[arg(long, global = true, hide = true)]
     pub(crate) insecure_skip_tls_verify: bool,
     /// table, wide, name (ids only), json or yaml (the server's).
     #[arg(
@@ -129,10 +127,13 @@ pub(crate) enum Command {
     /// The TaskManagers: list, details, logs, threads, metrics.
     #[command(subcommand, visible_aliases = ["taskmanager", "tm"])]
     Taskmanagers(taskmanagers::Command),
-    /// Uploaded jars: list, upload, delete, plan.
+    /// Uploaded jars: list, upload, run, delete, plan.
     #[command(subcommand, visible_alias = "jar")]
     Jars(jars::Command),
-    /// One job: details, failures, checkpoints, configuration, graph, metrics.
+    /// Datasets the cluster keeps between jobs: list, delete.
+    #[command(subcommand, visible_alias = "dataset")]
+    Datasets(datasets::Command),
+    /// Jobs: list, details, failures, checkpoints, configuration, graph, metrics.
     #[command(subcommand, visible_alias = "job")]
     Jobs(jobs::Command),
     /// A live view of a job's vertices: rates, backpressure, busy time (q or Ctrl-C quits).

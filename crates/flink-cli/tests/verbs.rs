@@ -574,16 +574,7 @@ fn bad_input_exits_6_before_any_request() {
         &["rescale", "0123456789abcdef0123456789abcdef", "-p", "0"],
         &["rescale", "not-a-job", "-p", "2"],
     ] {
-        let output = command(&[&["--url", "http://127.0.0.1:9"], args].concat())
-            .env_remove("FLINK_REST_URL")
-            .output()
-            .expect("flinkctl runs");
-        assert_eq!(
-            output.status.code(),
-            Some(6),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        common::refused_offline(args);
     }
 }
 

@@ -1,4 +1,4 @@
-//! `flinkctl jars …`: uploaded jars: list, upload, delete, plan.
+//! `flinkctl jars …`: uploaded jars: list, upload, run, delete, plan.
 
 use std::path::PathBuf;
 
@@ -30,6 +30,21 @@ pub(crate) enum Command {
         /// The jar file.
         path: PathBuf,
     },
+    /// Run an uploaded jar as `flinkctl run` does (POST /jars/ID/run); the jar stays.
+    #[command(
+        mut_arg("jar_and_arguments", |arg| arg
+            .value_names(["JAR_ID", "ARGS"])
+            .help("The uploaded jar's id (as `jars list` shows it), then the program's arguments: everything after it goes to the program verbatim")),
+        after_help = concat!(
+            "Examples:\n",
+            "  flinkctl jars run 8e5e…_my-job.jar --input /data\n",
+            "  flinkctl jars run -c com.example.Job -p 4 -D state.backend.type=rocksdb 8e5e…_my-job.jar\n",
+            "  JOB=$(flinkctl jars run --detached \"$(flinkctl jars upload my-job.jar)\")\n",
+            "\n",
+            "flinkctl's options come before the jar id: everything after it goes to the program.",
+        )
+    )]
+    Run(super::run::Args),
     /// Delete an uploaded jar.
     #[command(
         visible_alias = "rm",
@@ -63,6 +78,7 @@ pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
     match command {
         Command::List => ctx.show(ListJars, list_rows).await,
         Command::Upload { path } => upload(ctx, path).await,
+        Command::Run(args) => super::run::run_uploaded(ctx, args).await,
         Command::Delete { id } => {
             let jar: JarId = id.parse()?;
             let json = ctx.json(DeleteJar { jar: jar.clone() }).await?;

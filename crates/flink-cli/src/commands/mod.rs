@@ -6,6 +6,7 @@ pub(crate) mod checkpoint;
 mod completions;
 mod config;
 pub(crate) mod context;
+pub(crate) mod datasets;
 pub(crate) mod info;
 pub(crate) mod jars;
 pub(crate) mod jobmanager;
@@ -130,6 +131,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
         Command::Jobmanager(command) => jobmanager::run(ctx, command).await,
         Command::Taskmanagers(command) => taskmanagers::run(ctx, command).await,
         Command::Jars(command) => jars::run(ctx, command).await,
+        Command::Datasets(command) => datasets::run(ctx, command).await,
         Command::Api(args) => api::run(ctx, args).await,
         Command::Jobs(command) => jobs::run(ctx, command).await,
         Command::Top(args) => top::run(ctx, args).await,

@@ -1,13 +1,16 @@
 //! `flinkctl run JAR [ARGS…]`: upload a jar, run it, delete the jar, and (unless detached)
 //! wait until every task of the job runs or the job has finished — as `flink run` does.
+//! `flinkctl jars run JAR_ID [ARGS…]` does the same with a jar uploaded before, and keeps it.
 
 use std::path::Path;
 
 use flink_client::SubmitJar;
 use flink_client::UploadOptions;
+use flink_client::api::jars::{RunJar, check_run_request, is_already_submitted};
+use flink_client::api::{JarId, JobId};
 use flink_client::models::jars::ClaimMode;
 use flink_client::models::jobs::state::JobState;
-use flink_client::prelude::{JarProgram, JarRestore};
+use flink_client::prelude::{JarProgram, JarRestore, JarsApi};
 
 use super::{Ctx, verb};
 use crate::exit::Failure;
@@ -142,9 +145,12 @@ pub(crate) struct Program {
 impl Program {
     /// The job's jar file (clap requires it).
     pub(crate) fn jar(&self) -> &Path {
-        self.jar_and_arguments
-            .first()
-            .map_or_else(|| Path::new(""), Path::new)
+        Path::new(self.jar_text())
+    }
+
+    /// The jar as given: a file, or the id of an uploaded jar for `jars run`.
+    pub(crate) fn jar_text(&self) -> &str {
+        self.jar_and_arguments.first().map_or("", String::as_str)
     }
 
     /// The program's arguments: everything after the jar.
@@ -182,30 +188,48 @@ impl Program {
     }
 }
 
-/// The submission the arguments describe, checked before anything is sent.
-pub(crate) fn submission(args: &Args) -> Result<SubmitJar, Failure> {
+/// Sets the program and the run's options of the arguments on a jar request (a submission or
+/// the run of an uploaded jar), checked first.
+fn configure<R: JarRestore>(args: &Args, request: R) -> Result<R, Failure> {
     let options = args
         .properties
         .iter()
         .map(|text| parse_option(text))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut submit = args
-        .program
-        .apply(SubmitJar::new(args.program.jar()).delete_jar_after(true))?;
+    let mut request = args.program.apply(request)?;
     if let Some(path) = &args.from_savepoint {
-        submit = submit.savepoint_path(path.clone());
+        request = request.savepoint_path(path.clone());
     }
     if args.allow_non_restored_state {
-        submit = submit.allow_non_restored_state(true);
+        request = request.allow_non_restored_state(true);
     }
     if let Some(mode) = args.claim_mode {
-        submit = submit.claim_mode(mode.into());
+        request = request.claim_mode(mode.into());
     }
     for (key, value) in options {
-        submit = submit.config(key, value);
+        request = request.config(key, value);
     }
+    Ok(request)
+}
+
+/// The submission the arguments describe, checked before anything is sent.
+pub(crate) fn submission(args: &Args) -> Result<SubmitJar, Failure> {
+    let submit = configure(
+        args,
+        SubmitJar::new(args.program.jar()).delete_jar_after(true),
+    )?;
     submit.validate()?;
     Ok(submit)
+}
+
+/// The run of an uploaded jar the arguments describe (the jar's id first), with a job id chosen
+/// here so that a retried run never starts a second job; checked before anything is sent.
+pub(crate) fn uploaded_run(args: &Args) -> Result<(JobId, RunJar), Failure> {
+    let jar: JarId = args.program.jar_text().parse()?;
+    let job = JobId::generate();
+    let run = configure(args, RunJar::new(jar))?.job_id(&job);
+    check_run_request(&run.request, &run.jar)?;
+    Ok((job, run))
 }
 
 /// Runs the jar and prints the job's id.
@@ -225,13 +249,33 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
             submitted.jar
         ));
     }
-    let job = submitted.job;
-    if !args.detached {
+    started(ctx, &submitted.job, args.detached).await
+}
+
+/// Runs an uploaded jar (`jars run`), which stays uploaded, and prints the job's id.
+pub(crate) async fn run_uploaded(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
+    let (chosen, run) = uploaded_run(args)?;
+    let running = async {
+        match ctx.client.run_jar(run).await {
+            Ok(response) => Ok(response.jobid.parse::<JobId>()?),
+            // A retry of the run after a lost answer: the first attempt started the job.
+            Err(error) if is_already_submitted(&error) => Ok(chosen),
+            Err(error) => Err(Failure::from(error)),
+        }
+    };
+    let job = ctx.within(running).await?;
+    started(ctx, &job, args.detached).await
+}
+
+/// Unless `detached`, waits until every task of the submitted `job` runs or the job has
+/// finished; then prints the job's id.
+async fn started(ctx: &Ctx, job: &JobId, detached: bool) -> Result<(), Failure> {
+    if !detached {
         let deadline = verb::deadline(ctx, None);
         // A bounded job may finish before all its tasks are seen running: that is success.
         let waiting = ctx
             .client
-            .wait_until_all_tasks_running_or_finished(&job, deadline);
+            .wait_until_all_tasks_running_or_finished(job, deadline);
         let details =
             progress::spin(ctx, &format!("waiting for job {job} to run"), waiting).await?;
         let state = if details.state == JobState::Finished {
@@ -365,6 +409,95 @@ mod tests {
             missing.kind(),
             clap::error::ErrorKind::MissingRequiredArgument
         );
+    }
+
+    /// `flinkctl jars run ARGS…`'s arguments.
+    fn parse_jars_run(args: &[&str]) -> Result<Args, clap::Error> {
+        let line = ["flinkctl", "jars", "run"]
+            .into_iter()
+            .chain(args.iter().copied());
+        match crate::cli::Cli::try_parse_from(line)?.command {
+            crate::cli::Command::Jars(super::super::jars::Command::Run(args)) => Ok(args),
+            other => panic!("not jars run: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_uploaded_jar_runs_with_the_flags_of_run() {
+        let args = parse_jars_run(&[
+            "-c",
+            "a.B",
+            "-p",
+            "2",
+            "-s",
+            "file:///sp",
+            "-n",
+            "--claimMode",
+            "NO_CLAIM",
+            "-D",
+            "k=v",
+            "-d",
+            "8e5e_job.jar",
+            "-p",
+            "9",
+            "--name",
+            "x",
+        ])
+        .unwrap();
+        assert!(args.detached);
+        let (job, run) = uploaded_run(&args).unwrap();
+        assert_eq!(run.jar.as_str(), "8e5e_job.jar");
+        let program = &run.request.program;
+        assert_eq!(program.job_id.as_deref(), Some(job.as_str()));
+        assert_eq!(program.entry_class.as_deref(), Some("a.B"));
+        assert_eq!(program.parallelism, Some(2));
+        assert_eq!(
+            program.program_args_list.as_deref(),
+            Some(
+                &[
+                    "-p".to_owned(),
+                    "9".to_owned(),
+                    "--name".to_owned(),
+                    "x".to_owned()
+                ][..]
+            )
+        );
+        assert_eq!(
+            program
+                .flink_configuration
+                .as_ref()
+                .and_then(|c| c.get("k")),
+            Some(&"v".to_owned())
+        );
+        assert_eq!(run.request.savepoint_path.as_deref(), Some("file:///sp"));
+        assert_eq!(run.request.allow_non_restored_state, Some(true));
+        assert_eq!(run.request.claim_mode, Some(ClaimMode::NoClaim));
+        // Each run gets a job id of its own.
+        assert_ne!(uploaded_run(&args).unwrap().0, job);
+    }
+
+    #[test]
+    fn a_bad_uploaded_run_is_refused_before_sending() {
+        for bad in [
+            &["../x.jar"][..],
+            &["-p", "0", "a.jar"],
+            &["-D", "oops", "a.jar"],
+        ] {
+            let args = parse_jars_run(bad).unwrap();
+            let failure = uploaded_run(&args).unwrap_err();
+            assert_eq!(
+                crate::exit::code(&failure),
+                crate::exit::INVALID_INPUT,
+                "{bad:?}"
+            );
+        }
+        let missing = parse_jars_run(&["-d"]).unwrap_err();
+        assert_eq!(
+            missing.kind(),
+            clap::error::ErrorKind::MissingRequiredArgument
+        );
+        let help = parse_jars_run(&["--help"]).unwrap_err().to_string();
+        assert!(help.contains("<JAR_ID> [ARGS]..."), "{help}");
     }
 
     #[test]

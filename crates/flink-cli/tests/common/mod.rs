@@ -31,6 +31,21 @@ pub(crate) fn flinkctl(args: &[&str]) -> Output {
     command(args).output().expect("flinkctl runs")
 }
 
+/// Asserts that `flinkctl ARGS` refuses its input (exit 6) before any request: at a URL where
+/// nothing listens, a request would fail to connect (exit 1).
+pub(crate) fn refused_offline(args: &[&str]) {
+    let output = command(&[&["--url", "http://127.0.0.1:9"], args].concat())
+        .env_remove("FLINK_REST_URL")
+        .output()
+        .expect("flinkctl runs");
+    assert_eq!(
+        output.status.code(),
+        Some(6),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// `flinkctl ARGS`, which must succeed; its standard output.
 pub(crate) fn ok(args: &[&str]) -> String {
     let output = flinkctl(args);

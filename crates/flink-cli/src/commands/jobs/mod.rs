@@ -1,17 +1,18 @@
-//! `flinkctl jobs …`: one job's details, state, failures, checkpoints, configuration, graph,
-//! vertices and metrics.
+//! `flinkctl jobs …`: the jobs, and one job's details, state, failures, checkpoints,
+//! configuration, graph, vertices and metrics.
 
+mod checkpoints;
+mod list;
 mod rescales;
+mod result;
 mod vertex;
 
 use clap::{Subcommand, ValueEnum};
 use flink_client::api::JobId;
-use flink_client::api::jobs::checkpoints::GetCheckpointingStatistics;
 use flink_client::api::jobs::{
     GetJob, GetJobAccumulators, GetJobConfig, GetJobExceptions, GetJobPlan, GetJobStatus,
 };
 use flink_client::api::metrics::MetricScope;
-use flink_client::models::jobs::checkpoints::CheckpointingStatistics;
 use flink_client::models::jobs::config::JobConfigInfo;
 use flink_client::models::jobs::details::JobDetailsInfo;
 use flink_client::models::jobs::exceptions::JobExceptionsInfoWithHistory;
@@ -28,6 +29,45 @@ use crate::render::plan;
 /// The jobs' subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Every job, ended ones included (GET /jobs/overview, or GET /jobs with --ids).
+    #[command(
+        visible_alias = "ls",
+        after_help = "Examples:\n  flinkctl jobs list\n  flinkctl jobs list --ids -o json"
+    )]
+    List {
+        /// Only ids and states (GET /jobs).
+        #[arg(long)]
+        ids: bool,
+    },
+    /// How a job ended: outcome, run time, failure, accumulators (GET /jobs/ID/execution-result).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs result 01d1e87b5c625bb87af7a9e20b6abf71 -o wide\n\nWhile the job runs, STATUS is IN_PROGRESS and nothing else is known."
+    )]
+    Result {
+        /// The job's id.
+        job: String,
+    },
+    /// One checkpoint by vertex, or one vertex's subtasks (GET /jobs/ID/checkpoints/details/…).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs checkpoint 01d1e87b5c625bb87af7a9e20b6abf71 42\n  flinkctl jobs checkpoint 01d1e87b5c625bb87af7a9e20b6abf71 42 --vertex count-per-key -o wide\n\nFlink keeps the details of the checkpoints of `jobs checkpoints` only (404: exit 3)."
+    )]
+    Checkpoint {
+        /// The job's id.
+        job: String,
+        /// The checkpoint's id (the ID column of `jobs checkpoints`).
+        checkpoint: String,
+        /// A vertex id or name: its subtasks' part of the checkpoint.
+        #[arg(long, value_name = "VERTEX")]
+        vertex: Option<String>,
+    },
+    /// A job's checkpointing configuration (GET /jobs/ID/checkpoints/config).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs checkpoint-config 01d1e87b5c625bb87af7a9e20b6abf71"
+    )]
+    CheckpointConfig {
+        /// The job's id.
+        job: String,
+    },
     /// A job: name, state, times (GET /jobs/ID).
     #[command(
         after_help = "Examples:\n  flinkctl jobs get 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs get 01d1e87b5c625bb87af7a9e20b6abf71 -o json"
@@ -55,7 +95,7 @@ pub(crate) enum Command {
     },
     /// A job's checkpoint counts and history (GET /jobs/ID/checkpoints).
     #[command(
-        after_help = "Examples:\n  flinkctl jobs checkpoints 01d1e87b5c625bb87af7a9e20b6abf71"
+        after_help = "Examples:\n  flinkctl jobs checkpoints 01d1e87b5c625bb87af7a9e20b6abf71\n\nThe table ends with sparklines of the completed checkpoints' sizes and durations, oldest\nfirst."
     )]
     Checkpoints {
         /// The job's id.
@@ -197,6 +237,14 @@ impl GraphType {
 pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
     let id = |job: &str| -> Result<JobId, Failure> { Ok(job.parse::<JobId>()?) };
     match command {
+        Command::List { ids } => list::show(ctx, *ids).await,
+        Command::Result { job } => result::show(ctx, id(job)?).await,
+        Command::Checkpoint {
+            job,
+            checkpoint,
+            vertex,
+        } => checkpoints::details(ctx, id(job)?, checkpoint, vertex.as_deref()).await,
+        Command::CheckpointConfig { job } => checkpoints::config(ctx, id(job)?).await,
         Command::Get { job } => ctx.show(GetJob { job: id(job)? }, job_rows).await,
         Command::Status { job } => ctx.show(GetJobStatus { job: id(job)? }, status_rows).await,
         Command::Exceptions { job, max } => {
@@ -206,10 +254,7 @@ pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
             }
             ctx.show(endpoint, exception_rows).await
         }
-        Command::Checkpoints { job } => {
-            let endpoint = GetCheckpointingStatistics { job: id(job)? };
-            ctx.show(endpoint, checkpoint_rows).await
-        }
+        Command::Checkpoints { job } => checkpoints::history(ctx, id(job)?).await,
         Command::Config { job } => ctx.show(GetJobConfig { job: id(job)? }, config_rows).await,
         Command::Plan { job, format } => {
             let format = *format;
@@ -306,39 +351,6 @@ fn exception_rows(info: JobExceptionsInfoWithHistory) -> Rows {
             exception.task_name.unwrap_or_else(|| "-".to_owned()),
             exception.location.unwrap_or_else(|| "-".to_owned()),
             entry.concurrent_exceptions.len().to_string(),
-        ]);
-    }
-    rows
-}
-
-fn checkpoint_rows(stats: CheckpointingStatistics) -> Rows {
-    let mut rows = Rows::new(&["ID", "STATUS", "TYPE", "TRIGGERED", "DURATION", "SIZE"]).wide(&[
-        "STATE SIZE",
-        "ACKNOWLEDGED",
-        "PATH",
-    ]);
-    for checkpoint in stats.history {
-        let kind = if checkpoint.is_savepoint {
-            "savepoint".to_owned()
-        } else {
-            checkpoint.checkpoint_type.to_string()
-        };
-        rows.push([
-            checkpoint.id.to_string(),
-            checkpoint.status.to_string(),
-            kind,
-            timestamp(checkpoint.trigger_timestamp),
-            format!("{} ms", checkpoint.end_to_end_duration),
-            bytes(checkpoint.checkpointed_size),
-            bytes(checkpoint.state_size),
-            format!(
-                "{}/{}",
-                checkpoint.num_acknowledged_subtasks, checkpoint.num_subtasks
-            ),
-            checkpoint
-                .external_path
-                .into_value()
-                .unwrap_or_else(|| "-".to_owned()),
         ]);
     }
     rows

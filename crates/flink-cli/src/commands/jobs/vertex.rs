@@ -24,7 +24,7 @@ const DEFAULT_WAIT: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_millis(500);
 
 /// The job's vertices, or only the one named by `wanted` (id or name).
-async fn vertices(
+pub(super) async fn vertices(
     ctx: &Ctx,
     job: &JobId,
     wanted: Option<&str>,
@@ -68,7 +68,8 @@ async fn vertices(
     )))
 }
 
-fn vertex_id(vertex: &JobVertexDetails) -> Result<VertexId, Failure> {
+/// The id of a vertex of the job's details, checked.
+pub(super) fn vertex_id(vertex: &JobVertexDetails) -> Result<VertexId, Failure> {
     Ok(vertex.id.parse::<VertexId>()?)
 }
 
