@@ -377,7 +377,6 @@ mod tests {
 
     #[test]
     fn flink_enum_values_in_flinks_upper_case() {
-        use crate::commands::jobs::{Command as Jobs, GraphType};
         use crate::commands::savepoint::Kind;
         for (spelling, kind) in [("NATIVE", Kind::Native), ("Canonical", Kind::Canonical)] {
             let Command::Savepoint(args) = parse(&["savepoint", "j", "--type", spelling]).command
@@ -389,18 +388,6 @@ mod tests {
                 panic!("not a stop");
             };
             assert_eq!(args.kind, Some(kind));
-        }
-        for (spelling, graph) in [
-            ("FULL", GraphType::Full),
-            ("ON_CPU", GraphType::OnCpu),
-            ("OFF_CPU", GraphType::OffCpu),
-            ("off-cpu", GraphType::OffCpu),
-        ] {
-            let command = parse(&["jobs", "flamegraph", "j", "v", "--type", spelling]).command;
-            let Command::Jobs(Jobs::Flamegraph { graph_type, .. }) = command else {
-                panic!("not a flame graph");
-            };
-            assert_eq!(graph_type, graph, "{spelling}");
         }
     }
 

@@ -435,16 +435,7 @@ fn rescale_sets_resource_requirements_and_jobs_rescales_lists_it() {
         .unwrap_or_else(|| panic!("no completed rescale to the new requirements in {history}"));
     // Its vertices went from 1 to 2 tasks.
     let vertices = ok(&["jobs", "rescales", &job.0, rescale]);
-    let rows: Vec<Vec<&str>> = vertices
-        .lines()
-        .skip(1)
-        .map(|line| {
-            line.split("   ")
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .collect()
-        })
-        .collect();
+    let rows = common::rows(&vertices);
     assert!(
         !rows.is_empty() && rows.iter().all(|row| row[1..] == ["1", "2", "2"]),
         "{vertices}"

@@ -4,11 +4,13 @@ use std::io::Write;
 use std::time::Duration;
 
 use flink_client::api::logs::{GetLogFile, ListLogs, LogFile};
-use flink_client::api::metrics::{GetMetrics, MetricScope};
+use flink_client::api::metrics::{
+    AggregatedMetricScope, Aggregation, GetAggregatedMetrics, GetMetrics, MetricScope,
+};
 use flink_client::api::thread_dump::GetThreadDump;
-use flink_client::api::{ClusterProcess, Execute, FileName, Raw};
+use flink_client::api::{ClusterProcess, Execute, FileName, JsonEndpoint};
 use flink_client::models::common::{LogList, ThreadDump};
-use flink_client::models::metrics::Metric;
+use flink_client::models::metrics::{AggregatedMetric, Metric};
 
 use super::{Ctx, decode};
 use crate::exit::Failure;
@@ -134,18 +136,92 @@ pub(crate) async fn metrics_in(
             })
             .await;
     }
-    // Long name lists are split into several requests; their answers are one list.
+    let json = concatenated(ctx, GetMetrics::values(&scope, names)?).await?;
+    ctx.printer.print(&mut std::io::stdout().lock(), &json, || {
+        decode(&json).map(|metrics| metric_rows(metrics, true))
+    })
+}
+
+/// The answers of several requests for one list of metrics, as one list: long name lists are
+/// split into several requests.
+async fn concatenated<E>(ctx: &Ctx, requests: Vec<E>) -> Result<serde_json::Value, Failure>
+where
+    E: JsonEndpoint + Send + 'static,
+{
     let mut all = Vec::new();
-    for request in GetMetrics::values(&scope, names)? {
-        match ctx.call(ctx.client.execute(Raw(request))).await? {
+    for request in requests {
+        match ctx.json(request).await? {
             serde_json::Value::Array(items) => all.extend(items),
             other => all.push(other),
         }
     }
-    let json = serde_json::Value::Array(all);
+    Ok(serde_json::Value::Array(all))
+}
+
+/// Lists the metric names `scope` aggregates, or prints the `aggregations` of `names` (all
+/// aggregations when empty).
+pub(crate) async fn aggregated_metrics_in(
+    ctx: &Ctx,
+    scope: AggregatedMetricScope,
+    names: &[String],
+    aggregations: &[Aggregation],
+) -> Result<(), Failure> {
+    if names.is_empty() {
+        return ctx
+            .show(GetAggregatedMetrics::names(scope), |metrics| {
+                let names = metrics.into_iter().map(|metric| Metric {
+                    id: metric.id,
+                    value: None,
+                    extra: metric.extra,
+                });
+                metric_rows(names.collect(), false)
+            })
+            .await;
+    }
+    let requests = GetAggregatedMetrics::values(&scope, names, aggregations)?;
+    let json = concatenated(ctx, requests).await?;
     ctx.printer.print(&mut std::io::stdout().lock(), &json, || {
-        decode(&json).map(|metrics| metric_rows(metrics, true))
+        decode(&json).map(|metrics| aggregated_rows(metrics, aggregations))
     })
+}
+
+/// Each aggregation's column and value.
+type AggregateColumn = (
+    Aggregation,
+    &'static str,
+    fn(&AggregatedMetric) -> Option<f64>,
+);
+
+/// The columns of aggregates, in the order of [`Aggregation::ALL`].
+const AGGREGATE_COLUMNS: [AggregateColumn; 5] = [
+    (Aggregation::Min, "MIN", |metric| metric.min),
+    (Aggregation::Max, "MAX", |metric| metric.max),
+    (Aggregation::Sum, "SUM", |metric| metric.sum),
+    (Aggregation::Avg, "AVG", |metric| metric.avg),
+    (Aggregation::Skew, "SKEW", |metric| metric.skew),
+];
+
+/// One row per metric, one column per aggregation asked for, in that order (all when none).
+fn aggregated_rows(metrics: Vec<AggregatedMetric>, aggregations: &[Aggregation]) -> Rows {
+    let shown: Vec<&AggregateColumn> = if aggregations.is_empty() {
+        AGGREGATE_COLUMNS.iter().collect()
+    } else {
+        aggregations
+            .iter()
+            .filter_map(|asked| AGGREGATE_COLUMNS.iter().find(|(a, ..)| a == asked))
+            .collect()
+    };
+    let mut columns = vec!["METRIC"];
+    columns.extend(shown.iter().map(|(_, header, _)| *header));
+    let mut rows = Rows::new(&columns);
+    for metric in metrics {
+        let mut row = vec![metric.id.clone()];
+        row.extend(shown.iter().map(|(_, _, value)| {
+            value(&metric).map_or_else(|| "-".to_owned(), |value| value.to_string())
+        }));
+        rows.push(row);
+    }
+    rows
 }
 
 fn metric_rows(metrics: Vec<Metric>, with_values: bool) -> Rows {
@@ -188,6 +264,26 @@ mod tests {
         assert_eq!(
             text,
             "METRIC                VALUE\nStatus.JVM.CPU.Load   0.5\n"
+        );
+    }
+
+    #[test]
+    fn aggregates_are_the_columns_asked_for() {
+        let metrics: Vec<AggregatedMetric> = serde_json::from_value(serde_json::json!([
+            {"id": "numRecordsIn", "min": 3.0, "max": 7.5, "sum": 10.5},
+            {"id": "busyTimeMsPerSecond", "min": "NaN"}
+        ]))
+        .unwrap();
+        let text = aggregated_rows(metrics.clone(), &[Aggregation::Max, Aggregation::Min])
+            .render(false, false);
+        assert_eq!(
+            text,
+            "METRIC                MAX   MIN\nnumRecordsIn          7.5   3\nbusyTimeMsPerSecond   -     NaN\n"
+        );
+        let all = aggregated_rows(metrics, &[]).render(false, false);
+        assert!(
+            all.starts_with("METRIC                MIN   MAX   SUM    AVG   SKEW\n"),
+            "{all}"
         );
     }
 

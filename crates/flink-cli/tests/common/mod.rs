@@ -70,6 +70,21 @@ pub(crate) fn fails(args: &[&str], code: i32) -> String {
     stderr
 }
 
+/// The rows of a printed table after its header, as their cells (columns are three or more
+/// spaces apart; empty cells are left out).
+pub(crate) fn rows(table: &str) -> Vec<Vec<&str>> {
+    table
+        .lines()
+        .skip(1)
+        .map(|line| {
+            line.split("   ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect()
+}
+
 /// `text` as JSON; panics with the text when it is not.
 pub(crate) fn json(text: &str) -> Value {
     // A flame graph nests two levels per frame, past serde_json's default limit of 128 when a

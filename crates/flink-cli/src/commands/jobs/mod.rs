@@ -1,27 +1,26 @@
 //! `flinkctl jobs …`: the jobs, and one job's details, state, failures, checkpoints,
-//! configuration, graph, vertices and metrics.
+//! configuration, graph, vertices, subtasks, accumulators and metrics.
 
+mod accumulators;
 mod checkpoints;
+mod flamegraph;
 mod list;
+mod metrics;
 mod rescales;
 mod result;
+mod subtasks;
 mod vertex;
 
 use clap::{Subcommand, ValueEnum};
 use flink_client::api::JobId;
-use flink_client::api::jobs::{
-    GetJob, GetJobAccumulators, GetJobConfig, GetJobExceptions, GetJobPlan, GetJobStatus,
-};
-use flink_client::api::metrics::MetricScope;
+use flink_client::api::jobs::{GetJob, GetJobConfig, GetJobExceptions, GetJobPlan, GetJobStatus};
 use flink_client::models::jobs::config::JobConfigInfo;
 use flink_client::models::jobs::details::JobDetailsInfo;
 use flink_client::models::jobs::exceptions::JobExceptionsInfoWithHistory;
 use flink_client::models::jobs::plan::JobPlanInfo;
-use flink_client::models::jobs::result::JobAccumulatorsInfo;
 use flink_client::models::jobs::state::JobStatusInfo;
-use flink_client::models::jobs::vertices::FlameGraphType;
 
-use super::{Ctx, process};
+use super::Ctx;
 use crate::exit::Failure;
 use crate::output::{Rows, bytes, timestamp};
 use crate::render::plan;
@@ -129,6 +128,58 @@ pub(crate) enum Command {
         /// The job's id.
         job: String,
     },
+    // The subtasks of one vertex: handlers in subtasks.rs.
+    /// A vertex's subtasks: state, attempt, TaskManager, records.
+    #[command(after_help = concat!(
+        "Examples:\n  flinkctl jobs vertex 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key -o wide\n\n",
+        "VERTEX is a vertex id or name (as `jobs vertices` shows). GET /jobs/ID/vertices/V."
+    ))]
+    Vertex {
+        /// The job's id.
+        job: String,
+        /// A vertex id or name.
+        vertex: String,
+    },
+    /// When each subtask of a vertex entered each state.
+    #[command(after_help = concat!(
+        "Examples:\n  flinkctl jobs subtask-times 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n\n",
+        "CREATED is a time; the later states are counted from it (`-` when not entered).\n",
+        "GET /jobs/ID/vertices/V/subtasktimes."
+    ))]
+    SubtaskTimes {
+        /// The job's id.
+        job: String,
+        /// A vertex id or name.
+        vertex: String,
+    },
+    /// A vertex's subtasks per TaskManager.
+    #[command(after_help = concat!(
+        "Examples:\n  flinkctl jobs vertex-taskmanagers 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key -o wide\n\n",
+        "GET /jobs/ID/vertices/V/taskmanagers."
+    ))]
+    VertexTaskmanagers {
+        /// The job's id.
+        job: String,
+        /// A vertex id or name.
+        vertex: String,
+    },
+    /// One subtask's current attempt, or another attempt.
+    #[command(after_help = concat!(
+        "Examples:\n  flinkctl jobs subtask 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key 0\n",
+        "  flinkctl jobs subtask 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key 0 --attempt 1 -o json\n\n",
+        "GET /jobs/ID/vertices/V/subtasks/I; with --attempt …/subtasks/I/attempts/N."
+    ))]
+    Subtask {
+        /// The job's id.
+        job: String,
+        /// A vertex id or name.
+        vertex: String,
+        /// The subtask's index, from 0.
+        index: String,
+        /// An earlier (or speculative) attempt instead of the current one.
+        #[arg(long, value_name = "N")]
+        attempt: Option<String>,
+    },
     /// How back-pressured each subtask is, of VERTEX or of every vertex (waits until Flink has
     /// measured it).
     #[command(
@@ -150,33 +201,16 @@ pub(crate) enum Command {
         /// A vertex id or name; all vertices when omitted.
         vertex: Option<String>,
     },
-    /// Sample a vertex's stacks and print its hottest frames (waits until the graph is ready,
-    /// within --timeout or 60s).
+    /// Sample a vertex's stacks: its hottest frames; --svg FILE draws them.
     #[command(
-        after_help = "Examples:\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 'Source: numbers' --type off_cpu --top 5\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key -o json > graph.json"
+        after_help = "Examples:\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key --svg graph.svg\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 'Source: numbers' --type off_cpu --top 5\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key -o json > graph.json\n\nWaits until Flink has sampled the stacks, within --timeout or 60s. The SVG zooms into a\nframe on click and highlights the frames matching a search (Ctrl-F)."
     )]
-    Flamegraph {
-        /// The job's id.
-        job: String,
-        /// A vertex id or name.
-        vertex: String,
-        /// Which thread states to sample (`ON_CPU` as Flink spells it, too).
-        #[arg(long = "type", value_enum, ignore_case = true, default_value_t = GraphType::Full)]
-        graph_type: GraphType,
-        /// How many frames to print.
-        #[arg(long, default_value_t = 20, value_name = "N")]
-        top: usize,
-    },
-    /// List a job's metric names, or print the values of NAMES.
+    Flamegraph(flamegraph::Args),
+    /// Metric names or values of a job, a vertex, a subtask, or aggregated over subtasks.
     #[command(
-        after_help = "Examples:\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71 uptime numRestarts"
+        after_help = "Examples:\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71 uptime numRestarts\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71 --vertex count-per-key 0.numRecordsIn\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71 --vertex count-per-key --subtask 0\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71 --vertex count-per-key --aggregate numRecordsIn --agg min,max\n\nWithout NAMES, lists the names. A vertex's metrics are named SUBTASK.METRIC (0.numRecordsIn),\na subtask's and the aggregates' METRIC (GET /jobs/ID/metrics, …/vertices/V/metrics,\n…/vertices/V/subtasks/I/metrics, …/vertices/V/subtasks/metrics)."
     )]
-    Metrics {
-        /// The job's id.
-        job: String,
-        /// Metrics to print (all names when none).
-        names: Vec<String>,
-    },
+    Metrics(metrics::Args),
     /// A job's rescales, newest first, or one rescale's vertices before and after
     /// (GET /jobs/ID/rescales/history or details/RESCALE; Flink 2.3+, adaptive scheduler).
     #[command(
@@ -188,14 +222,11 @@ pub(crate) enum Command {
         /// A rescale's id (the ID column): its vertices' parallelism before and after.
         rescale: Option<String>,
     },
-    /// A job's user accumulators (GET /jobs/ID/accumulators).
+    /// User accumulators of a job, a vertex, its subtasks, or one subtask.
     #[command(
-        after_help = "Examples:\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71"
+        after_help = "Examples:\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key --subtasks\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key --subtask 0 --attempt 1\n\nGET /jobs/ID/accumulators; with VERTEX …/vertices/V/accumulators, with --subtasks\n…/vertices/V/subtasks/accumulators, with --subtask …/subtasks/I/attempts/N/accumulators."
     )]
-    Accumulators {
-        /// The job's id.
-        job: String,
-    },
+    Accumulators(accumulators::Args),
 }
 
 /// How `jobs plan` draws the graph.
@@ -207,30 +238,6 @@ pub(crate) enum PlanFormat {
     Dot,
     /// A Mermaid flowchart.
     Mermaid,
-}
-
-/// Which thread states a flame graph samples.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-#[allow(clippy::enum_variant_names)]
-pub(crate) enum GraphType {
-    /// On- and off-CPU.
-    Full,
-    /// Running threads only.
-    #[value(name = "on_cpu", alias = "on-cpu")]
-    OnCpu,
-    /// Waiting threads only.
-    #[value(name = "off_cpu", alias = "off-cpu")]
-    OffCpu,
-}
-
-impl GraphType {
-    fn model(self) -> FlameGraphType {
-        match self {
-            Self::Full => FlameGraphType::Full,
-            Self::OnCpu => FlameGraphType::OnCpu,
-            Self::OffCpu => FlameGraphType::OffCpu,
-        }
-    }
 }
 
 /// Runs a jobs subcommand.
@@ -271,31 +278,29 @@ pub(crate) async fn run(ctx: &Ctx, command: &Command) -> Result<(), Failure> {
             .await
         }
         Command::Vertices { job } => ctx.show(GetJob { job: id(job)? }, vertex_rows).await,
+        Command::Vertex { job, vertex } => subtasks::vertex(ctx, id(job)?, vertex).await,
+        Command::SubtaskTimes { job, vertex } => subtasks::times(ctx, id(job)?, vertex).await,
+        Command::VertexTaskmanagers { job, vertex } => {
+            subtasks::taskmanagers(ctx, id(job)?, vertex).await
+        }
+        Command::Subtask {
+            job,
+            vertex,
+            index,
+            attempt,
+        } => subtasks::subtask(ctx, id(job)?, vertex, index, attempt.as_deref()).await,
         Command::Backpressure { job, vertex } => {
             vertex::backpressure(ctx, id(job)?, vertex.as_deref()).await
         }
         Command::Watermarks { job, vertex } => {
             vertex::watermarks(ctx, id(job)?, vertex.as_deref()).await
         }
-        Command::Flamegraph {
-            job,
-            vertex,
-            graph_type,
-            top,
-        } => vertex::flamegraph(ctx, id(job)?, vertex, graph_type.model(), *top).await,
-        Command::Metrics { job, names } => {
-            process::metrics_in(ctx, MetricScope::Job(id(job)?), names).await
-        }
+        Command::Flamegraph(args) => flamegraph::run(ctx, args).await,
+        Command::Metrics(args) => metrics::run(ctx, args).await,
         Command::Rescales { job, rescale } => {
             rescales::show(ctx, id(job)?, rescale.as_deref()).await
         }
-        Command::Accumulators { job } => {
-            let endpoint = GetJobAccumulators {
-                job: id(job)?,
-                include_serialized_value: false,
-            };
-            ctx.show(endpoint, accumulator_rows).await
-        }
+        Command::Accumulators(args) => accumulators::run(ctx, args).await,
     }
 }
 
@@ -402,14 +407,6 @@ fn vertex_rows(job: JobDetailsInfo) -> Rows {
             millis(vertex.duration),
             vertex.max_parallelism.to_string(),
         ]);
-    }
-    rows
-}
-
-fn accumulator_rows(info: JobAccumulatorsInfo) -> Rows {
-    let mut rows = Rows::new(&["NAME", "TYPE", "VALUE"]);
-    for accumulator in info.user_task_accumulators {
-        rows.push([accumulator.name, accumulator.kind, accumulator.value]);
     }
     rows
 }
