@@ -133,7 +133,7 @@ pub(crate) enum Command {
     /// Datasets the cluster keeps between jobs: list, delete.
     #[command(subcommand, visible_alias = "dataset")]
     Datasets(datasets::Command),
-    /// Jobs: list, details, failures, checkpoints, configuration, graph, metrics.
+    /// Jobs: list, details, failures, checkpoints, graphs, metrics.
     #[command(subcommand, visible_alias = "job")]
     Jobs(jobs::Command),
     /// A live view of a job's vertices: rates, backpressure, busy time (q or Ctrl-C quits).

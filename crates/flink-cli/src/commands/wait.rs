@@ -17,8 +17,7 @@ use crate::progress;
 /// The waits.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Wait until the cluster answers and has TaskManagers with free slots (after a deploy,
-    /// before a submission), and print what it has.
+    /// Wait until the cluster answers with TaskManagers and free slots (after a deploy).
     #[command(after_help = concat!(
         "Examples:\n",
         "  flinkctl wait cluster\n",

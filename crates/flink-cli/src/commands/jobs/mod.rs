@@ -28,7 +28,7 @@ use crate::render::plan;
 /// The jobs' subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Every job, ended ones included (GET /jobs/overview, or GET /jobs with --ids).
+    /// Every job, ended ones too (GET /jobs/overview, or /jobs with --ids).
     #[command(
         visible_alias = "ls",
         after_help = "Examples:\n  flinkctl jobs list\n  flinkctl jobs list --ids -o json"
@@ -37,35 +37,6 @@ pub(crate) enum Command {
         /// Only ids and states (GET /jobs).
         #[arg(long)]
         ids: bool,
-    },
-    /// How a job ended: outcome, run time, failure, accumulators (GET /jobs/ID/execution-result).
-    #[command(
-        after_help = "Examples:\n  flinkctl jobs result 01d1e87b5c625bb87af7a9e20b6abf71 -o wide\n\nWhile the job runs, STATUS is IN_PROGRESS and nothing else is known."
-    )]
-    Result {
-        /// The job's id.
-        job: String,
-    },
-    /// One checkpoint by vertex, or one vertex's subtasks (GET /jobs/ID/checkpoints/details/…).
-    #[command(
-        after_help = "Examples:\n  flinkctl jobs checkpoint 01d1e87b5c625bb87af7a9e20b6abf71 42\n  flinkctl jobs checkpoint 01d1e87b5c625bb87af7a9e20b6abf71 42 --vertex count-per-key -o wide\n\nFlink keeps the details of the checkpoints of `jobs checkpoints` only (404: exit 3)."
-    )]
-    Checkpoint {
-        /// The job's id.
-        job: String,
-        /// The checkpoint's id (the ID column of `jobs checkpoints`).
-        checkpoint: String,
-        /// A vertex id or name: its subtasks' part of the checkpoint.
-        #[arg(long, value_name = "VERTEX")]
-        vertex: Option<String>,
-    },
-    /// A job's checkpointing configuration (GET /jobs/ID/checkpoints/config).
-    #[command(
-        after_help = "Examples:\n  flinkctl jobs checkpoint-config 01d1e87b5c625bb87af7a9e20b6abf71"
-    )]
-    CheckpointConfig {
-        /// The job's id.
-        job: String,
     },
     /// A job: name, state, times (GET /jobs/ID).
     #[command(
@@ -81,6 +52,14 @@ pub(crate) enum Command {
         /// The job's id.
         job: String,
     },
+    /// How a job ended: outcome, failure, accumulators (GET …/execution-result).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs result 01d1e87b5c625bb87af7a9e20b6abf71 -o wide\n\nWhile the job runs, STATUS is IN_PROGRESS and nothing else is known."
+    )]
+    Result {
+        /// The job's id.
+        job: String,
+    },
     /// A job's failures, latest first (GET /jobs/ID/exceptions).
     #[command(
         after_help = "Examples:\n  flinkctl jobs exceptions 01d1e87b5c625bb87af7a9e20b6abf71 --max 5\n  flinkctl jobs exceptions 01d1e87b5c625bb87af7a9e20b6abf71 -o wide"
@@ -91,14 +70,6 @@ pub(crate) enum Command {
         /// At most this many failures.
         #[arg(long, value_name = "N")]
         max: Option<u32>,
-    },
-    /// A job's checkpoint counts and history (GET /jobs/ID/checkpoints).
-    #[command(
-        after_help = "Examples:\n  flinkctl jobs checkpoints 01d1e87b5c625bb87af7a9e20b6abf71\n\nThe table ends with sparklines of the completed checkpoints' sizes and durations, oldest\nfirst."
-    )]
-    Checkpoints {
-        /// The job's id.
-        job: String,
     },
     /// A job's execution configuration (GET /jobs/ID/config).
     #[command(
@@ -140,6 +111,23 @@ pub(crate) enum Command {
         /// A vertex id or name.
         vertex: String,
     },
+    /// One subtask's current attempt, or another attempt.
+    #[command(after_help = concat!(
+        "Examples:\n  flinkctl jobs subtask 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key 0\n",
+        "  flinkctl jobs subtask 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key 0 --attempt 1 -o json\n\n",
+        "GET /jobs/ID/vertices/V/subtasks/I; with --attempt …/subtasks/I/attempts/N."
+    ))]
+    Subtask {
+        /// The job's id.
+        job: String,
+        /// A vertex id or name.
+        vertex: String,
+        /// The subtask's index, from 0.
+        index: String,
+        /// An earlier (or speculative) attempt instead of the current one.
+        #[arg(long, value_name = "N")]
+        attempt: Option<String>,
+    },
     /// When each subtask of a vertex entered each state.
     #[command(after_help = concat!(
         "Examples:\n  flinkctl jobs subtask-times 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n\n",
@@ -163,25 +151,36 @@ pub(crate) enum Command {
         /// A vertex id or name.
         vertex: String,
     },
-    /// One subtask's current attempt, or another attempt.
-    #[command(after_help = concat!(
-        "Examples:\n  flinkctl jobs subtask 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key 0\n",
-        "  flinkctl jobs subtask 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key 0 --attempt 1 -o json\n\n",
-        "GET /jobs/ID/vertices/V/subtasks/I; with --attempt …/subtasks/I/attempts/N."
-    ))]
-    Subtask {
+    /// A job's checkpoint counts, history and sparklines (GET /jobs/ID/checkpoints).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs checkpoints 01d1e87b5c625bb87af7a9e20b6abf71\n\nThe table ends with sparklines of the completed checkpoints' sizes and durations, oldest\nfirst."
+    )]
+    Checkpoints {
         /// The job's id.
         job: String,
-        /// A vertex id or name.
-        vertex: String,
-        /// The subtask's index, from 0.
-        index: String,
-        /// An earlier (or speculative) attempt instead of the current one.
-        #[arg(long, value_name = "N")]
-        attempt: Option<String>,
     },
-    /// How back-pressured each subtask is, of VERTEX or of every vertex (waits until Flink has
-    /// measured it).
+    /// One checkpoint by vertex, or one vertex's subtasks (GET …/details/ID).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs checkpoint 01d1e87b5c625bb87af7a9e20b6abf71 42\n  flinkctl jobs checkpoint 01d1e87b5c625bb87af7a9e20b6abf71 42 --vertex count-per-key -o wide\n\nFlink keeps the details of the checkpoints of `jobs checkpoints` only (404: exit 3)."
+    )]
+    Checkpoint {
+        /// The job's id.
+        job: String,
+        /// The checkpoint's id (the ID column of `jobs checkpoints`).
+        checkpoint: String,
+        /// A vertex id or name: its subtasks' part of the checkpoint.
+        #[arg(long, value_name = "VERTEX")]
+        vertex: Option<String>,
+    },
+    /// A job's checkpointing configuration (GET /jobs/ID/checkpoints/config).
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs checkpoint-config 01d1e87b5c625bb87af7a9e20b6abf71"
+    )]
+    CheckpointConfig {
+        /// The job's id.
+        job: String,
+    },
+    /// How back-pressured each subtask is, of one vertex or of all (waits for Flink).
     #[command(
         after_help = "Examples:\n  flinkctl jobs backpressure 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs backpressure 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n\nVERTEX is a vertex id or name (as `jobs vertices` shows). Without it, `-o json` prints an\nobject of the server's answers keyed by vertex id."
     )]
@@ -191,7 +190,7 @@ pub(crate) enum Command {
         /// A vertex id or name; all vertices when omitted.
         vertex: Option<String>,
     },
-    /// The input watermark of each subtask, of VERTEX or of every vertex.
+    /// The input watermark of each subtask, of one vertex or of all.
     #[command(
         after_help = "Examples:\n  flinkctl jobs watermarks 01d1e87b5c625bb87af7a9e20b6abf71\n\nWithout VERTEX, `-o json` prints an object of the server's answers keyed by vertex id."
     )]
@@ -206,13 +205,17 @@ pub(crate) enum Command {
         after_help = "Examples:\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key --svg graph.svg\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 'Source: numbers' --type off_cpu --top 5\n  flinkctl jobs flamegraph 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key -o json > graph.json\n\nWaits until Flink has sampled the stacks, within --timeout or 60s. The SVG zooms into a\nframe on click and highlights the frames matching a search (Ctrl-F)."
     )]
     Flamegraph(flamegraph::Args),
-    /// Metric names or values of a job, a vertex, a subtask, or aggregated over subtasks.
+    /// Metrics of a job, a vertex, a subtask, or aggregated over subtasks.
     #[command(
         after_help = "Examples:\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71 uptime numRestarts\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71 --vertex count-per-key 0.numRecordsIn\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71 --vertex count-per-key --subtask 0\n  flinkctl jobs metrics 01d1e87b5c625bb87af7a9e20b6abf71 --vertex count-per-key --aggregate numRecordsIn --agg min,max\n\nWithout NAMES, lists the names. A vertex's metrics are named SUBTASK.METRIC (0.numRecordsIn),\na subtask's and the aggregates' METRIC (GET /jobs/ID/metrics, …/vertices/V/metrics,\n…/vertices/V/subtasks/I/metrics, …/vertices/V/subtasks/metrics)."
     )]
     Metrics(metrics::Args),
-    /// A job's rescales, newest first, or one rescale's vertices before and after
-    /// (GET /jobs/ID/rescales/history or details/RESCALE; Flink 2.3+, adaptive scheduler).
+    /// User accumulators of a job, a vertex, its subtasks, or one subtask.
+    #[command(
+        after_help = "Examples:\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key --subtasks\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key --subtask 0 --attempt 1\n\nGET /jobs/ID/accumulators; with VERTEX …/vertices/V/accumulators, with --subtasks\n…/vertices/V/subtasks/accumulators, with --subtask …/subtasks/I/attempts/N/accumulators."
+    )]
+    Accumulators(accumulators::Args),
+    /// A job's rescales, newest first, or one rescale's vertices (Flink 2.3+).
     #[command(
         after_help = "Examples:\n  flinkctl jobs rescales 01d1e87b5c625bb87af7a9e20b6abf71 -o wide\n  flinkctl jobs rescales 01d1e87b5c625bb87af7a9e20b6abf71 c3c2638b8afa03007ea44bf530305417\n\nFlink records rescales only for jobs on the adaptive scheduler (`jobmanager.scheduler:\nadaptive`) with `web.adaptive-scheduler.rescale-history.size` above 0; otherwise, and on\nFlink before 2.3, flinkctl exits with 5 and says which."
     )]
@@ -222,11 +225,6 @@ pub(crate) enum Command {
         /// A rescale's id (the ID column): its vertices' parallelism before and after.
         rescale: Option<String>,
     },
-    /// User accumulators of a job, a vertex, its subtasks, or one subtask.
-    #[command(
-        after_help = "Examples:\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key --subtasks\n  flinkctl jobs accumulators 01d1e87b5c625bb87af7a9e20b6abf71 count-per-key --subtask 0 --attempt 1\n\nGET /jobs/ID/accumulators; with VERTEX …/vertices/V/accumulators, with --subtasks\n…/vertices/V/subtasks/accumulators, with --subtask …/subtasks/I/attempts/N/accumulators."
-    )]
-    Accumulators(accumulators::Args),
 }
 
 /// How `jobs plan` draws the graph.
