@@ -3,6 +3,7 @@
 //! - `flink up|down|status`: real Flink clusters on loopback, from PyPI, with plain `java`;
 //! - `testjob`: the test job's jar;
 //! - `test`: everything CI runs (the README's test command);
+//! - `docs`: rustdoc as docs.rs builds it, the doc tests, and the links of the Markdown files;
 //! - `demo`: a local Flink and the quick-start example against it;
 //! - `fixtures`: real Flink answers recorded as the model tests' fixtures;
 //! - `compat`: the live tests against every supported Flink version, as a table;
@@ -16,9 +17,11 @@
 mod bench;
 mod compat;
 mod demo;
+mod docs;
 mod fixtures;
 mod flink;
 mod fuzz;
+mod links;
 mod man;
 mod paths;
 mod test;
@@ -44,6 +47,8 @@ enum Command {
     Testjob(testjob::TestjobArgs),
     /// Run everything CI runs: fmt, clippy, unit and doc tests, live tests on real Flink.
     Test(test::TestArgs),
+    /// Check the docs: rustdoc as docs.rs builds it, the doc tests, the Markdown files' links.
+    Docs,
     /// Start a local Flink, run the quick-start example against it, stop Flink.
     Demo(demo::DemoArgs),
     /// Record real Flink answers as the model tests' JSON fixtures.
@@ -64,6 +69,7 @@ fn main() -> std::process::ExitCode {
         Command::Flink(command) => flink::run(command),
         Command::Testjob(args) => testjob::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Docs => docs::run(),
         Command::Demo(args) => demo::run(&args),
         Command::Fixtures(args) => fixtures::run(&args),
         Command::Compat(args) => compat::run(&args),

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 use clap::Args;
 
+use crate::docs;
 use crate::flink::{self, Cluster, UpArgs};
 use crate::paths::workspace_root;
 use crate::testjob;
@@ -56,7 +57,7 @@ pub(crate) struct TestArgs {
 }
 
 /// One line of the summary.
-struct Step {
+pub(crate) struct Step {
     name: String,
     took: Duration,
     result: Result<String>,
@@ -66,17 +67,7 @@ pub(crate) fn run(args: &TestArgs) -> Result<()> {
     let started = Instant::now();
     let mut steps = Vec::new();
     let mut record = |name: &str, step: &dyn Fn() -> Result<String>| {
-        eprintln!("\n==> {name}");
-        let begin = Instant::now();
-        let result = step();
-        if let Err(error) = &result {
-            eprintln!("xtask: {name} failed: {error:#}");
-        }
-        steps.push(Step {
-            name: name.to_owned(),
-            took: begin.elapsed(),
-            result,
-        });
+        steps.push(run_step(name, step));
     };
 
     if !args.skip_static {
@@ -100,10 +91,11 @@ pub(crate) fn run(args: &TestArgs) -> Result<()> {
         });
     }
     record("unit tests", &|| nextest(&[], &[]));
-    record("doc tests", &|| {
-        cargo(&["test", "--workspace", "--all-features", "--doc"], &[])
-            .map(|()| "passed".to_owned())
-    });
+    record("doc tests", &docs::doc_tests);
+    record(
+        "docs (rustdoc as docs.rs, Markdown links)",
+        &docs::rustdoc_and_links,
+    );
 
     match std::env::var("FLINK_REST_URL")
         .ok()
@@ -128,12 +120,32 @@ pub(crate) fn run(args: &TestArgs) -> Result<()> {
         None => live_on_local_clusters(args, &mut record),
     }
 
+    summarize(&steps, started)
+}
+
+/// Runs one step of a checklist under a `==> name` header, saying when it failed.
+pub(crate) fn run_step(name: &str, step: &dyn Fn() -> Result<String>) -> Step {
+    eprintln!("\n==> {name}");
+    let begin = Instant::now();
+    let result = step();
+    if let Err(error) = &result {
+        eprintln!("xtask: {name} failed: {error:#}");
+    }
+    Step {
+        name: name.to_owned(),
+        took: begin.elapsed(),
+        result,
+    }
+}
+
+/// Prints what each step did and how long it took; fails when one failed.
+pub(crate) fn summarize(steps: &[Step], started: Instant) -> Result<()> {
     eprintln!(
         "\n==> summary ({:.0}s in all)",
         started.elapsed().as_secs_f64()
     );
     let mut failed = 0;
-    for step in &steps {
+    for step in steps {
         let (mark, detail) = match &step.result {
             Ok(detail) => ("ok  ", detail.clone()),
             Err(error) => {

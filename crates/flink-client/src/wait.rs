@@ -1,11 +1,11 @@
 //! Waiting for a cluster to be ready, and for jobs: a state, all tasks running, the final
 //! result, the next checkpoint.
 //!
-//! Every wait here and [`Operation::wait`] polls with one [`Backoff`]: it starts at 10 ms and
-//! doubles up to a longest pause, so short waits end quickly and long ones stay cheap. Job
-//! states change within a second, so job waits pause at most [`JOB_MAX_PAUSE`]; checkpoints and
-//! asynchronous operations take seconds, so they pause up to [`OPERATION_MAX_PAUSE`]. A wait ends
-//! with [`ApiError::WaitTimedOut`] at its deadline, with the last thing it saw.
+//! Every wait here and [`Operation::wait`] polls with one backoff: the pause starts at 10 ms
+//! and doubles up to a longest pause, so short waits end quickly and long ones stay cheap. Job
+//! states change within a second, so job waits pause at most 1 s; checkpoints and asynchronous
+//! operations take seconds, so they pause up to 2 s. A wait ends with [`ApiError::WaitTimedOut`]
+//! at its deadline, with the last thing it saw.
 //!
 //! The deadline bounds the whole wait: each poll gets only the time that is left, whatever
 //! the transport's attempt timeout and retries would allow, so a JobManager that stops
@@ -31,6 +31,8 @@ use tokio::time::Instant;
 
 use crate::FlinkClient;
 
+// The public docs of this module and of `wait_for_next_checkpoint` state these three values:
+// change them together.
 /// The first pause between two polls.
 const FIRST_DELAY: Duration = Duration::from_millis(10);
 /// The longest pause between two polls of a job's state, tasks or result.
@@ -337,7 +339,7 @@ impl FlinkClient {
     /// time of the call, and returns it; at most `timeout` in all.
     ///
     /// Reads `GET /jobs/:jobid/checkpoints` with the same backoff as [`Operation::wait`]
-    /// (up to [`OPERATION_MAX_PAUSE`]): the first read finds the latest checkpoint, later ones
+    /// (pauses of up to 2 s): the first read finds the latest checkpoint, later ones
     /// look for a newer one. Past the time limit the answer is [`ApiError::WaitTimedOut`] (is
     /// checkpointing enabled and the job running?).
     ///

@@ -69,7 +69,9 @@
 //!
 //! - `test-util`: the `mock` module, a scripted transport for tests of code built on flink-rs.
 
-#![cfg_attr(docsrs, feature(doc_cfg))]
+// docs.rs builds with nightly and sets `docsrs_nightly` (see Cargo.toml) for the feature badges;
+// `--cfg docsrs` alone must keep working on stable, as `cargo xtask docs` builds.
+#![cfg_attr(docsrs_nightly, feature(doc_cfg))]
 
 mod body;
 mod classify;
@@ -80,7 +82,7 @@ mod extensions;
 mod idle_timeout;
 mod layers;
 #[cfg(feature = "test-util")]
-#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+#[cfg_attr(docsrs_nightly, doc(cfg(feature = "test-util")))]
 pub mod mock;
 mod prefix;
 mod proxy;
