@@ -349,13 +349,12 @@ impl ApiError {
     /// own error type marks them with [`ApiError::connect_failure`].
     pub fn is_connect(&self) -> bool {
         match self {
-            Self::Transport { source, .. } | Self::Timeout { source, .. } => {
-                chain(source.as_ref()).any(|error| {
+            Self::Transport { source, .. } | Self::Timeout { source, .. } => chain(source.as_ref())
+                .any(|error| {
                     error
                         .downcast_ref::<std::io::Error>()
                         .is_some_and(|io| CONNECT_KINDS.contains(&io.kind()))
-                })
-            }
+                }),
             _ => false,
         }
     }
@@ -364,7 +363,10 @@ impl ApiError {
     /// it: wrapped in an [`std::io::Error`] of kind `NotConnected`, which shows and chains as
     /// `source` does. For executors; put the result in [`ApiError::Transport`].
     pub fn connect_failure(source: BoxError) -> BoxError {
-        Box::new(std::io::Error::new(std::io::ErrorKind::NotConnected, source))
+        Box::new(std::io::Error::new(
+            std::io::ErrorKind::NotConnected,
+            source,
+        ))
     }
 
     /// Whether the same call may succeed if made again later, and making it again is safe: a
@@ -632,7 +634,12 @@ mod tests {
         for status in [400, 404, 409, 500] {
             assert!(!answered(status).is_retryable(), "{status}");
         }
-        let proxy_page = crate::error_from_response("GET /jobs", StatusCode::BAD_GATEWAY, Some("text/html"), b"<html>");
+        let proxy_page = crate::error_from_response(
+            "GET /jobs",
+            StatusCode::BAD_GATEWAY,
+            Some("text/html"),
+            b"<html>",
+        );
         assert!(proxy_page.is_retryable());
         let reset = transport(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
         assert!(reset.is_retryable());

@@ -93,9 +93,8 @@ pub mod thread_dump;
 pub use applications::ApplicationsApi;
 pub use cluster::ClusterApi;
 pub use endpoint::{
-    Endpoint, Execute, JsonEndpoint, StreamEndpoint, build_request, build_request_for,
-    check_input, decode_response, describe, encode_segment, endpoint_error, error_from_response,
-    path_and_query,
+    Endpoint, Execute, JsonEndpoint, StreamEndpoint, build_request, build_request_for, check_input,
+    decode_response, describe, encode_segment, endpoint_error, error_from_response, path_and_query,
 };
 pub use error::{ApiError, BoxError, root_cause};
 pub use ids::{

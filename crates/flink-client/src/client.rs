@@ -11,7 +11,7 @@ use bytes::Bytes;
 use flink_api::cluster::GetDashboardConfig;
 use flink_api::{
     ApiError, BoxError, ByteStream, Endpoint, Execute, FlinkVersion, JsonEndpoint, StreamEndpoint,
-    build_request, decode_response, describe, endpoint_error,
+    build_request, build_request_for, check_input, decode_response, describe, endpoint_error,
 };
 use flink_transport::{
     Body, BufferedResponse, Idempotency, OperationName, RequestTimeout, ResponseBody, Transport,
@@ -89,18 +89,21 @@ impl FlinkClient {
         if let Some(version) = self.server_version.get() {
             return Ok(version.clone());
         }
-        let config = self.execute_as_built(GetDashboardConfig).await?;
+        let config = self
+            .read_json(GetDashboardConfig, build_request(&GetDashboardConfig)?)
+            .await?;
         let version: FlinkVersion = config.flink_version.parse()?;
         Ok(self.server_version.get_or_init(|| version).clone())
     }
 
-    /// Sends a JSON endpoint as it is (already fitted to the server's version) and decodes it.
-    async fn execute_as_built<E>(&self, endpoint: E) -> Result<E::Output, ApiError>
-    where
-        E: JsonEndpoint + Send + 'static,
-    {
+    /// Sends an endpoint's built request and decodes the JSON answer.
+    async fn read_json<E: JsonEndpoint + Send>(
+        &self,
+        endpoint: E,
+        request: http::Request<Bytes>,
+    ) -> Result<E::Output, ApiError> {
         let buffered = BufferedResponse::always(self.max_response_body_bytes);
-        let (parts, body) = self.send(&endpoint, buffered).await?.into_parts();
+        let (parts, body) = self.send(&endpoint, request, buffered).await?.into_parts();
         // The transport read the body within the attempt's timeout; this takes the bytes.
         let bytes = read_body_limited(body, self.max_response_body_bytes)
             .await
@@ -113,16 +116,16 @@ impl FlinkClient {
         )
     }
 
-    /// Fits a version-dependent endpoint to the server before it is built.
+    /// Builds an endpoint's request, fitted to the server's version when it depends on it (the
+    /// endpoint is fitted in place, so that its answer is read as that version sends it).
     ///
-    /// The request is built once before, without IO, so that bad input is refused before the
-    /// version is asked for.
-    async fn adapt<E: Endpoint>(&self, endpoint: &mut E) -> Result<(), ApiError> {
-        if E::VERSION_DEPENDENT {
-            build_request(endpoint)?;
-            endpoint.adapt_to(&self.server_version().await?)?;
+    /// Bad input is refused before the version is asked for.
+    async fn build<E: Endpoint>(&self, endpoint: &mut E) -> Result<http::Request<Bytes>, ApiError> {
+        if !E::VERSION_DEPENDENT {
+            return build_request(endpoint);
         }
-        Ok(())
+        check_input(endpoint)?;
+        build_request_for(endpoint, &self.server_version().await?)
     }
 
     /// A copy of this client for the polls of a wait: its calls do not ride out an unreachable
@@ -140,40 +143,43 @@ impl FlinkClient {
         &self.transport
     }
 
-    /// Sends an endpoint's request with the hints the transport reads (idempotency, timeout,
-    /// name, which answers are read whole). The request is built before the first await, so the
-    /// future never borrows the endpoint.
+    /// Sends an endpoint's built request with the hints the transport reads (idempotency,
+    /// timeout, name, which answers are read whole). The future never borrows the endpoint.
     fn send<E: Endpoint>(
         &self,
         endpoint: &E,
+        request: http::Request<Bytes>,
         buffered: BufferedResponse,
     ) -> impl Future<Output = Result<http::Response<ResponseBody>, ApiError>> + Send + use<'_, E>
     {
-        let request = build_request(endpoint).map(|request| {
-            let (parts, body) = request.into_parts();
-            let mut request = http::Request::from_parts(parts, Body::from(body));
-            let extensions = request.extensions_mut();
-            extensions.insert(OperationName(E::NAME));
-            extensions.insert(buffered);
-            extensions.insert(if endpoint.idempotent() {
-                Idempotency::Idempotent
-            } else {
-                Idempotency::NotIdempotent
-            });
-            if let Some(timeout) = endpoint.timeout() {
-                extensions.insert(RequestTimeout(timeout));
-            }
-            if self.polling {
-                extensions.insert(UnavailableRetryWindow(Duration::ZERO));
-            }
-            request
+        let (parts, body) = request.into_parts();
+        let mut request = http::Request::from_parts(parts, Body::from(body));
+        let extensions = request.extensions_mut();
+        extensions.insert(OperationName(E::NAME));
+        extensions.insert(buffered);
+        extensions.insert(if endpoint.idempotent() {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NotIdempotent
         });
+        if let Some(timeout) = endpoint.timeout() {
+            extensions.insert(RequestTimeout(timeout));
+        }
+        if self.polling {
+            extensions.insert(UnavailableRetryWindow(Duration::ZERO));
+        }
         let description = describe(endpoint);
         let idempotent = endpoint.idempotent();
         async move {
-            self.transport.send(request?).await.map_err(|source| {
+            self.transport.send(request).await.map_err(|source| {
                 // Refused connections never carried the request; other failures may have.
+                // Marked, so that `ApiError::is_connect` knows it without the transport's types.
                 let never_sent = flink_transport::is_connect(source.as_ref());
+                let source = if never_sent {
+                    ApiError::connect_failure(source)
+                } else {
+                    source
+                };
                 let error = transport_error(description, source);
                 if idempotent || never_sent {
                     error
@@ -215,19 +221,19 @@ impl Execute for FlinkClient {
     where
         E: JsonEndpoint + Send + 'static,
     {
-        self.adapt(&mut endpoint).await?;
-        self.execute_as_built(endpoint).await
+        let request = self.build(&mut endpoint).await?;
+        self.read_json(endpoint, request).await
     }
 
     async fn open_stream<E>(&self, mut endpoint: E) -> Result<ByteStream, ApiError>
     where
         E: StreamEndpoint + Send + 'static,
     {
-        self.adapt(&mut endpoint).await?;
+        let request = self.build(&mut endpoint).await?;
         // An error answer is read whole within the attempt; a successful body streams, with the
         // transport's idle timeout between chunks.
         let buffered = BufferedResponse::unless_successful(self.max_response_body_bytes);
-        let (parts, body) = self.send(&endpoint, buffered).await?.into_parts();
+        let (parts, body) = self.send(&endpoint, request, buffered).await?.into_parts();
         let request = describe(&endpoint);
         if !parts.status.is_success() {
             let bytes = read_body_limited(body, self.max_response_body_bytes)

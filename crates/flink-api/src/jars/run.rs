@@ -224,8 +224,8 @@ pub fn check_run_request(request: &JarRunRequest, jar: &dyn fmt::Display) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_for_newest, build_request, build_request_for, check_input};
     use crate::jars::tests::{jar, json};
+    use crate::{build_for_newest, build_request, build_request_for, check_input};
     use flink_models::jars::ClaimMode;
     use http::{StatusCode, header};
 
@@ -269,7 +269,10 @@ mod tests {
         assert!(!RunJar::new(jar()).idempotent());
         assert!(RunJar::new(jar()).job_id(&JobId::generate()).idempotent());
         assert_eq!(
-            build_for_newest(&RunJar::new(jar())).unwrap().body().as_ref(),
+            build_for_newest(&RunJar::new(jar()))
+                .unwrap()
+                .body()
+                .as_ref(),
             b"{}"
         );
     }
@@ -290,7 +293,10 @@ mod tests {
     fn claim_mode_becomes_restore_mode_before_flink_1_20() {
         let mut old = RunJar::new(jar()).claim_mode(ClaimMode::Claim);
         let error = build_request(&old).unwrap_err();
-        assert!(matches!(error, ApiError::VersionRequired { .. }), "{error:?}");
+        assert!(
+            matches!(error, ApiError::VersionRequired { .. }),
+            "{error:?}"
+        );
         let request = build_request_for(&mut old, &"1.19.1".parse().unwrap()).unwrap();
         assert_eq!(json(&request), serde_json::json!({"restoreMode": "CLAIM"}));
         for version in ["1.20.5", "2.3.0"] {

@@ -485,7 +485,11 @@ mod tests {
 
     #[test]
     fn a_submission_cannot_be_built_as_a_json_request() {
-        assert!(build_for_newest(&submission()).unwrap_err().is_invalid_input());
+        assert!(
+            build_for_newest(&submission())
+                .unwrap_err()
+                .is_invalid_input()
+        );
     }
 
     #[test]

@@ -204,7 +204,11 @@ fn heartbeat_and_coordination_bodies() {
         request: ClientCoordinationRequest::new("not base64!"),
         ..empty
     };
-    assert!(build_for_newest(&not_base64).unwrap_err().is_invalid_input());
+    assert!(
+        build_for_newest(&not_base64)
+            .unwrap_err()
+            .is_invalid_input()
+    );
     for bad in ["", "  ", "a\nb"] {
         assert!(bad.parse::<OperatorUid>().unwrap_err().is_invalid_input());
     }
