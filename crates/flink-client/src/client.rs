@@ -89,21 +89,19 @@ impl FlinkClient {
         if let Some(version) = self.server_version.get() {
             return Ok(version.clone());
         }
-        let config = self
-            .read_json(GetDashboardConfig, build_request(&GetDashboardConfig)?)
-            .await?;
+        let config = self.execute_as_built(GetDashboardConfig).await?;
         let version: FlinkVersion = config.flink_version.parse()?;
         Ok(self.server_version.get_or_init(|| version).clone())
     }
 
-    /// Sends an endpoint's built request and decodes the JSON answer.
-    async fn read_json<E: JsonEndpoint + Send>(
-        &self,
-        endpoint: E,
-        request: http::Request<Bytes>,
-    ) -> Result<E::Output, ApiError> {
+    /// Sends a JSON endpoint (built for the server's version when it depends on it, which is
+    /// then known) and decodes the answer.
+    async fn execute_as_built<E>(&self, mut endpoint: E) -> Result<E::Output, ApiError>
+    where
+        E: JsonEndpoint + Send + 'static,
+    {
         let buffered = BufferedResponse::always(self.max_response_body_bytes);
-        let (parts, body) = self.send(&endpoint, request, buffered).await?.into_parts();
+        let (parts, body) = self.send(&mut endpoint, buffered).await?.into_parts();
         // The transport read the body within the attempt's timeout; this takes the bytes.
         let bytes = read_body_limited(body, self.max_response_body_bytes)
             .await
@@ -116,16 +114,26 @@ impl FlinkClient {
         )
     }
 
-    /// Builds an endpoint's request, fitted to the server's version when it depends on it (the
-    /// endpoint is fitted in place, so that its answer is read as that version sends it).
+    /// Learns the server's version (once, cached) when `E`'s request depends on it, so that
+    /// [`FlinkClient::send`] builds it for that version.
     ///
-    /// Bad input is refused before the version is asked for.
-    async fn build<E: Endpoint>(&self, endpoint: &mut E) -> Result<http::Request<Bytes>, ApiError> {
-        if !E::VERSION_DEPENDENT {
-            return build_request(endpoint);
+    /// Bad input is refused before the version is asked for; the future does not borrow the
+    /// endpoint.
+    fn learn_version_for<E: Endpoint>(
+        &self,
+        endpoint: &E,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send + use<'_, E> {
+        let needed = if E::VERSION_DEPENDENT {
+            check_input(endpoint).map(|()| true)
+        } else {
+            Ok(false)
+        };
+        async move {
+            if needed? {
+                self.server_version().await?;
+            }
+            Ok(())
         }
-        check_input(endpoint)?;
-        build_request_for(endpoint, &self.server_version().await?)
     }
 
     /// A copy of this client for the polls of a wait: its calls do not ride out an unreachable
@@ -143,35 +151,44 @@ impl FlinkClient {
         &self.transport
     }
 
-    /// Sends an endpoint's built request with the hints the transport reads (idempotency,
-    /// timeout, name, which answers are read whole). The future never borrows the endpoint.
+    /// Sends an endpoint's request with the hints the transport reads (idempotency, timeout,
+    /// name, which answers are read whole). Once the server's version is known, the request is
+    /// built for it, fitting the endpoint in place so that its answer is read as that version
+    /// sends it; before, a version-dependent endpoint is refused. The request is built before
+    /// the first await, so the future never borrows the endpoint.
     fn send<E: Endpoint>(
         &self,
-        endpoint: &E,
-        request: http::Request<Bytes>,
+        endpoint: &mut E,
         buffered: BufferedResponse,
     ) -> impl Future<Output = Result<http::Response<ResponseBody>, ApiError>> + Send + use<'_, E>
     {
-        let (parts, body) = request.into_parts();
-        let mut request = http::Request::from_parts(parts, Body::from(body));
-        let extensions = request.extensions_mut();
-        extensions.insert(OperationName(E::NAME));
-        extensions.insert(buffered);
-        extensions.insert(if endpoint.idempotent() {
-            Idempotency::Idempotent
-        } else {
-            Idempotency::NotIdempotent
+        let built = match self.server_version.get() {
+            Some(version) => build_request_for(endpoint, version),
+            None => build_request(endpoint),
+        };
+        let request = built.map(|request| {
+            let (parts, body) = request.into_parts();
+            let mut request = http::Request::from_parts(parts, Body::from(body));
+            let extensions = request.extensions_mut();
+            extensions.insert(OperationName(E::NAME));
+            extensions.insert(buffered);
+            extensions.insert(if endpoint.idempotent() {
+                Idempotency::Idempotent
+            } else {
+                Idempotency::NotIdempotent
+            });
+            if let Some(timeout) = endpoint.timeout() {
+                extensions.insert(RequestTimeout(timeout));
+            }
+            if self.polling {
+                extensions.insert(UnavailableRetryWindow(Duration::ZERO));
+            }
+            request
         });
-        if let Some(timeout) = endpoint.timeout() {
-            extensions.insert(RequestTimeout(timeout));
-        }
-        if self.polling {
-            extensions.insert(UnavailableRetryWindow(Duration::ZERO));
-        }
         let description = describe(endpoint);
         let idempotent = endpoint.idempotent();
         async move {
-            self.transport.send(request).await.map_err(|source| {
+            self.transport.send(request?).await.map_err(|source| {
                 // Refused connections never carried the request; other failures may have.
                 // Marked, so that `ApiError::is_connect` knows it without the transport's types.
                 let never_sent = flink_transport::is_connect(source.as_ref());
@@ -217,23 +234,23 @@ impl FlinkClient {
 }
 
 impl Execute for FlinkClient {
-    async fn execute<E>(&self, mut endpoint: E) -> Result<E::Output, ApiError>
+    async fn execute<E>(&self, endpoint: E) -> Result<E::Output, ApiError>
     where
         E: JsonEndpoint + Send + 'static,
     {
-        let request = self.build(&mut endpoint).await?;
-        self.read_json(endpoint, request).await
+        self.learn_version_for(&endpoint).await?;
+        self.execute_as_built(endpoint).await
     }
 
     async fn open_stream<E>(&self, mut endpoint: E) -> Result<ByteStream, ApiError>
     where
         E: StreamEndpoint + Send + 'static,
     {
-        let request = self.build(&mut endpoint).await?;
+        self.learn_version_for(&endpoint).await?;
         // An error answer is read whole within the attempt; a successful body streams, with the
         // transport's idle timeout between chunks.
         let buffered = BufferedResponse::unless_successful(self.max_response_body_bytes);
-        let (parts, body) = self.send(&endpoint, request, buffered).await?.into_parts();
+        let (parts, body) = self.send(&mut endpoint, buffered).await?.into_parts();
         let request = describe(&endpoint);
         if !parts.status.is_success() {
             let bytes = read_body_limited(body, self.max_response_body_bytes)
