@@ -167,7 +167,7 @@ mod tests {
     use http::StatusCode;
 
     use super::*;
-    use crate::{build_request, decode_response};
+    use crate::{build_for_newest, decode_response};
 
     const APP: &str = "1ca5e9b848052456f9fc5dab2381f594";
 
@@ -175,8 +175,8 @@ mod tests {
         APP.parse().unwrap()
     }
 
-    fn uri<E: Endpoint>(endpoint: &E) -> (Method, String) {
-        let request = build_request(endpoint).unwrap();
+    fn uri<E: Endpoint + Clone>(endpoint: &E) -> (Method, String) {
+        let request = build_for_newest(endpoint).unwrap();
         (request.method().clone(), request.uri().to_string())
     }
 
@@ -201,7 +201,7 @@ mod tests {
             uri(&cancel),
             (Method::POST, format!("/applications/{APP}/cancel"))
         );
-        assert!(build_request(&cancel).unwrap().body().is_empty());
+        assert!(build_for_newest(&cancel).unwrap().body().is_empty());
         assert!(!cancel.idempotent());
     }
 

@@ -9,7 +9,7 @@ use http::{Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use crate::error::BODY_PREFIX_LIMIT;
-use crate::json::{JsonFailure, MAX_JSON_DEPTH, deserialize_json};
+use crate::json::{JsonFailure, deserialize_json};
 use crate::{ApiError, ByteStream, FlinkVersion};
 
 /// One REST call: method, path, query and body. Building it never does IO.
@@ -113,10 +113,67 @@ pub fn path_and_query<E: Endpoint + ?Sized>(endpoint: &E) -> String {
     target
 }
 
-/// Builds the HTTP request of an endpoint, relative to the REST root.
+/// Builds the HTTP request of an endpoint that does not depend on the server's version,
+/// relative to the REST root.
 ///
-/// The URI is a path and query only; the transport joins it onto the configured base URL.
+/// The URI is a path and query only; the transport joins it onto the configured base URL. An
+/// endpoint whose request depends on the server's Flink version ([`Endpoint::VERSION_DEPENDENT`]:
+/// a jar run sends `claimMode` to Flink 1.20+ but `restoreMode` before, applications exist only
+/// from 2.3 on) is refused with [`ApiError::VersionRequired`]: build it with
+/// [`build_request_for`] and the server's version.
 pub fn build_request<E: Endpoint + ?Sized>(endpoint: &E) -> Result<http::Request<Bytes>, ApiError> {
+    if E::VERSION_DEPENDENT {
+        return Err(ApiError::VersionRequired {
+            request: describe(endpoint),
+        });
+    }
+    build(endpoint)
+}
+
+/// Builds the HTTP request of any endpoint for a server that runs Flink `version` (from
+/// `GET /config`: [`GetDashboardConfig`](crate::cluster::GetDashboardConfig)'s
+/// `flink_version`, asked once and cached).
+///
+/// A version-dependent endpoint is first checked ([`check_input`]), then fitted to `version` in
+/// place ([`Endpoint::adapt_to`]: `claimMode` becomes `restoreMode` before 1.20), so decode its
+/// answer with the same, fitted endpoint. An endpoint or field that `version` lacks is refused
+/// with [`ApiError::Unsupported`]; nothing is built. Any other endpoint is built as
+/// [`build_request`] builds it.
+///
+/// ```
+/// use flink_api::jars::RunJar;
+/// use flink_api::{FlinkVersion, JarRestore, build_request, build_request_for};
+/// use flink_api::models::jars::ClaimMode;
+///
+/// let jar = "0c4e7b1a-1b2c-4d5e-8f90-abcdef012345_job.jar".parse()?;
+/// let mut run = RunJar::new(jar).savepoint_path("s3://sp/savepoint-1").claim_mode(ClaimMode::Claim);
+/// assert!(build_request(&run).is_err(), "the body depends on the version");
+///
+/// let request = build_request_for(&mut run, &FlinkVersion::new(1, 19, 1))?;
+/// let body = String::from_utf8(request.body().to_vec()).unwrap();
+/// assert!(body.contains(r#""restoreMode":"CLAIM""#), "{body}");
+/// # Ok::<(), flink_api::ApiError>(())
+/// ```
+pub fn build_request_for<E: Endpoint + ?Sized>(
+    endpoint: &mut E,
+    version: &FlinkVersion,
+) -> Result<http::Request<Bytes>, ApiError> {
+    if E::VERSION_DEPENDENT {
+        check_input(endpoint)?;
+        endpoint.adapt_to(version)?;
+    }
+    build(endpoint)
+}
+
+/// Refuses an endpoint's bad input ([`ApiError::InvalidInput`]) as building it would, without
+/// the server's version: an executor that learns the version on first need checks a
+/// version-dependent endpoint with this first, so that bad input fails before it asks.
+pub fn check_input<E: Endpoint + ?Sized>(endpoint: &E) -> Result<(), ApiError> {
+    build(endpoint).map(drop)
+}
+
+/// The request of an endpoint as it stands, whether or not it was fitted to a version.
+fn build<E: Endpoint + ?Sized>(endpoint: &E) -> Result<http::Request<Bytes>, ApiError> {
     let body = endpoint.body()?;
     let mut builder = http::Request::builder()
         .method(endpoint.method())
@@ -147,7 +204,7 @@ pub fn decode_response<E: JsonEndpoint + ?Sized>(
         body
     };
     deserialize_json(json).map_err(|failure| match failure {
-        JsonFailure::TooDeep => too_deep(describe(endpoint), status),
+        JsonFailure::TooDeep { limit } => too_deep(describe(endpoint), status, limit),
         JsonFailure::Invalid { path, error } if looks_like_json(content_type, body) => {
             ApiError::Decode {
                 request: describe(endpoint),
@@ -203,7 +260,7 @@ pub fn error_from_response(
             },
             None => unexpected(request.to_owned(), status, content_type, body),
         },
-        Err(JsonFailure::TooDeep) => too_deep(request.to_owned(), status),
+        Err(JsonFailure::TooDeep { limit }) => too_deep(request.to_owned(), status, limit),
         Err(JsonFailure::Invalid { .. }) => {
             unexpected(request.to_owned(), status, content_type, body)
         }
@@ -217,11 +274,11 @@ pub fn error_from_response(
     error
 }
 
-fn too_deep(request: String, status: StatusCode) -> ApiError {
+fn too_deep(request: String, status: StatusCode, limit: usize) -> ApiError {
     ApiError::TooDeep {
         request,
         status,
-        limit: MAX_JSON_DEPTH,
+        limit,
     }
 }
 

@@ -154,6 +154,16 @@ pub enum ApiError {
         since: String,
     },
 
+    /// The endpoint's request depends on the server's Flink version, and it was built without
+    /// one ([`crate::build_request`]); nothing was sent.
+    #[error(
+        "{request}: the request depends on the server's Flink version; build it with `build_request_for` and the version `GET /config` reports (`flink-version`), or run it through an executor that does, such as flink-client's `FlinkClient`"
+    )]
+    VersionRequired {
+        /// The request, as `METHOD /path`.
+        request: String,
+    },
+
     /// The server has the endpoint but refuses it by design or because of its configuration
     /// (legacy rescaling, resource requirements on the default scheduler); retrying will not help.
     #[error("{request}: {feature} is not available on this cluster: {reason}; {hint}")]
@@ -328,6 +338,61 @@ impl ApiError {
         }
     }
 
+    /// Whether no connection to the server could be opened, so the request never left the
+    /// client: the connection was refused, the host or network is unreachable, or the executor
+    /// marked the failure so.
+    ///
+    /// The source chain of a [`ApiError::Transport`] or [`ApiError::Timeout`] error is searched
+    /// for an [`std::io::Error`] of kind `ConnectionRefused`, `HostUnreachable`,
+    /// `NetworkUnreachable`, `AddrNotAvailable` or `NotConnected`. An executor whose HTTP
+    /// client reports other connect failures (DNS, the TLS handshake, a connect timeout) in its
+    /// own error type marks them with [`ApiError::connect_failure`].
+    pub fn is_connect(&self) -> bool {
+        match self {
+            Self::Transport { source, .. } | Self::Timeout { source, .. } => chain(source.as_ref())
+                .any(|error| {
+                    error
+                        .downcast_ref::<std::io::Error>()
+                        .is_some_and(|io| CONNECT_KINDS.contains(&io.kind()))
+                }),
+            _ => false,
+        }
+    }
+
+    /// `source`, a failure to open a connection, marked so that [`ApiError::is_connect`] knows
+    /// it: wrapped in an [`std::io::Error`] of kind `NotConnected`, which shows and chains as
+    /// `source` does. For executors; put the result in [`ApiError::Transport`].
+    pub fn connect_failure(source: BoxError) -> BoxError {
+        Box::new(std::io::Error::new(
+            std::io::ErrorKind::NotConnected,
+            source,
+        ))
+    }
+
+    /// Whether the same call may succeed if made again later, and making it again is safe: a
+    /// connection that could not be opened or broke, a timeout, a rate limit (429), or an
+    /// unavailable or overloaded server or proxy (408, 502, 503, 504).
+    ///
+    /// Never for [`ApiError::OutcomeUnknown`] (the request may have taken effect: check
+    /// first), nor for an answer that will not change (4xx, 500, a decode error, an
+    /// unsupported or disabled feature) or a wait that passed its deadline (the operation goes
+    /// on in Flink: wait for it again rather than start it again). flink-client's transport has
+    /// already retried these within its limits when such an error reaches you.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport { .. } | Self::Timeout { .. } => true,
+            Self::Flink { status, .. } | Self::UnexpectedResponse { status, .. } => matches!(
+                *status,
+                StatusCode::REQUEST_TIMEOUT
+                    | StatusCode::TOO_MANY_REQUESTS
+                    | StatusCode::BAD_GATEWAY
+                    | StatusCode::SERVICE_UNAVAILABLE
+                    | StatusCode::GATEWAY_TIMEOUT
+            ),
+            _ => false,
+        }
+    }
+
     /// Whether the server's Flink version lacks what was asked for.
     pub fn is_unsupported(&self) -> bool {
         matches!(self, Self::Unsupported { .. })
@@ -360,6 +425,29 @@ impl ApiError {
             reason: reason.into(),
         }
     }
+}
+
+/// The kinds of I/O error that mean no connection could be opened.
+const CONNECT_KINDS: &[std::io::ErrorKind] = &[
+    std::io::ErrorKind::ConnectionRefused,
+    std::io::ErrorKind::HostUnreachable,
+    std::io::ErrorKind::NetworkUnreachable,
+    std::io::ErrorKind::AddrNotAvailable,
+    std::io::ErrorKind::NotConnected,
+];
+
+/// An error and its sources, stepping into the error an `io::Error` wraps too (its `source()`
+/// skips that error).
+fn chain<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |&current| {
+        current
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            .map(|inner| inner as &(dyn std::error::Error + 'static))
+            .or_else(|| current.source())
+    })
 }
 
 /// Exception names Flink uses for "no such thing" when it answers 500 instead of 404.
@@ -492,6 +580,108 @@ mod tests {
         assert!(operation_failed(ended_job).is_not_found());
         let other = "java.io.IOException: Disk quota exceeded";
         assert!(!operation_failed(other).is_not_found());
+    }
+
+    fn transport(source: impl Into<BoxError>) -> ApiError {
+        ApiError::Transport {
+            request: "GET /overview".to_owned(),
+            source: source.into(),
+        }
+    }
+
+    /// Flink's error envelope with `status`.
+    fn answered(status: u16) -> ApiError {
+        let status = StatusCode::from_u16(status).unwrap();
+        crate::error_from_response("GET /jobs", status, None, br#"{"errors":["x"]}"#)
+    }
+
+    #[test]
+    fn refused_and_unreachable_connections_are_connect_errors_anywhere_in_the_chain() {
+        use std::io::{Error, ErrorKind};
+        for kind in [
+            ErrorKind::ConnectionRefused,
+            ErrorKind::HostUnreachable,
+            ErrorKind::NetworkUnreachable,
+            ErrorKind::AddrNotAvailable,
+        ] {
+            // As hyper-util and ureq report it: the I/O error under their own.
+            let wrapped = Error::other(Error::from(kind));
+            assert!(transport(wrapped).is_connect(), "{kind:?}");
+        }
+        assert!(!transport(Error::from(ErrorKind::ConnectionReset)).is_connect());
+        assert!(!transport("tls handshake failed").is_connect());
+
+        // An executor marks what its client reports otherwise; the message stays the same.
+        let marked = ApiError::connect_failure("dns error: no such host".into());
+        assert_eq!(marked.to_string(), "dns error: no such host");
+        let error = transport(marked);
+        assert!(error.is_connect() && error.is_retryable());
+        let timeout = ApiError::Timeout {
+            request: "GET /overview".to_owned(),
+            source: ApiError::connect_failure("connect timed out".into()),
+        };
+        assert!(timeout.is_connect() && timeout.is_timeout());
+        // Once it may have reached Flink, it is not a connect error.
+        assert!(!error.with_unknown_outcome().is_connect());
+        assert!(!answered(503).is_connect());
+    }
+
+    #[test]
+    fn retryable_errors_are_transient_and_safe_to_repeat() {
+        for status in [408, 429, 502, 503, 504] {
+            assert!(answered(status).is_retryable(), "{status}");
+        }
+        for status in [400, 404, 409, 500] {
+            assert!(!answered(status).is_retryable(), "{status}");
+        }
+        let proxy_page = crate::error_from_response(
+            "GET /jobs",
+            StatusCode::BAD_GATEWAY,
+            Some("text/html"),
+            b"<html>",
+        );
+        assert!(proxy_page.is_retryable());
+        let reset = transport(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert!(reset.is_retryable());
+        // A request that may have taken effect is never simply repeated.
+        let unknown = reset.with_unknown_outcome();
+        assert!(unknown.is_outcome_unknown() && !unknown.is_retryable());
+        for lasting in [
+            ApiError::invalid("job id", "x", "32 hex digits"),
+            ApiError::VersionRequired {
+                request: "POST /jars/x.jar/run".to_owned(),
+            },
+            ApiError::Unsupported {
+                feature: "GET /applications/overview".to_owned(),
+                server_version: "1.20.5".to_owned(),
+                since: "2.3".to_owned(),
+            },
+            ApiError::WaitTimedOut {
+                what: "savepoint".to_owned(),
+                waited: std::time::Duration::from_secs(1),
+                last_seen: "IN_PROGRESS".to_owned(),
+                job: None,
+                trigger: None,
+            },
+            operation_failed("java.io.IOException: Disk quota exceeded"),
+        ] {
+            assert!(!lasting.is_retryable(), "{lasting:?}");
+            assert!(!lasting.is_connect(), "{lasting:?}");
+        }
+    }
+
+    #[test]
+    fn a_version_dependent_request_built_without_a_version_says_what_to_do() {
+        let error = ApiError::VersionRequired {
+            request: "POST /jars/x.jar/run".to_owned(),
+        };
+        let text = error.to_string();
+        assert!(
+            text.starts_with("POST /jars/x.jar/run: ")
+                && text.contains("build_request_for")
+                && text.contains("GET /config"),
+            "{text}"
+        );
     }
 
     #[test]

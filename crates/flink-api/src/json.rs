@@ -1,5 +1,5 @@
 //! Reading the server's JSON: documents of any sane depth, refusing deeper ones before they are
-//! parsed.
+//! parsed. Plain Rust: no stack switching, no C toolchain.
 
 use serde::de::DeserializeOwned;
 
@@ -11,6 +11,10 @@ use serde::de::DeserializeOwned;
 /// ([`ApiError::TooDeep`](crate::ApiError::TooDeep)) before they are parsed: code that walks a
 /// decoded [`serde_json::Value`] recursively (dropping, printing or re-decoding it) needs stack in
 /// proportion to its depth, and a million levels overflow any thread's stack.
+///
+/// A document deeper than `serde_json`'s limit of 128 levels is decoded on a thread of its own
+/// (std only, started for that document); on a target that cannot start threads, it is refused
+/// as too deep instead.
 pub const MAX_JSON_DEPTH: usize = 1024;
 
 /// How deep `serde_json` nests before it refuses, to keep the stack safe.
@@ -19,8 +23,13 @@ const SERDE_JSON_DEPTH_LIMIT: usize = 128;
 /// Why a document could not be decoded.
 #[derive(Debug)]
 pub(crate) enum JsonFailure {
-    /// It nests deeper than [`MAX_JSON_DEPTH`]; nothing was parsed.
-    TooDeep,
+    /// It nests deeper than `limit` levels: [`MAX_JSON_DEPTH`], or `serde_json`'s own limit where
+    /// no thread can be started to decode it on a stack that fits (a target without threads).
+    /// Nothing was parsed.
+    TooDeep {
+        /// The deepest nesting that could be read.
+        limit: usize,
+    },
     /// It is not JSON, or not of the expected shape.
     Invalid {
         /// The JSON path of the value that does not fit (`taskmanagers[0].slotsNumber`), `.`
@@ -31,14 +40,20 @@ pub(crate) enum JsonFailure {
     },
 }
 
+/// The stack a document deeper than `serde_json`'s limit is decoded on: 8 MiB, four times what
+/// an unoptimized build needs for [`MAX_JSON_DEPTH`] levels (a flame graph at the limit needs
+/// under 2 MiB), whatever stack the caller runs on (a Tokio worker has 2 MiB).
+const DEEP_DECODE_STACK: usize = 8 * 1024 * 1024;
+
 /// Decodes one JSON document (nothing may follow it) of at most [`MAX_JSON_DEPTH`] levels,
 /// naming the path of a value that does not fit.
 ///
-/// Documents deeper than `serde_json`'s limit are decoded on a stack that grows on the heap as
-/// needed. Tracking the path halves the decoding speed (`cargo xtask bench`), so it is done only
-/// to report a document that does not fit, by decoding it again. Only a document that the fast
-/// decoder refuses is scanned for its depth, so shallow answers are read in one pass.
-pub(crate) fn deserialize_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, JsonFailure> {
+/// Documents deeper than `serde_json`'s limit are decoded on a thread of their own with a
+/// stack of [`DEEP_DECODE_STACK`], so their depth never weighs on the caller's stack. Tracking
+/// the path halves the decoding speed (`cargo xtask bench`), so it is done only to report a
+/// document that does not fit, by decoding it again. Only a document that the fast decoder
+/// refuses is scanned for its depth, so shallow answers are read in one pass.
+pub(crate) fn deserialize_json<T: DeserializeOwned + Send>(json: &[u8]) -> Result<T, JsonFailure> {
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     if let Ok(value) = T::deserialize(&mut deserializer)
         && deserializer.end().is_ok()
@@ -47,33 +62,50 @@ pub(crate) fn deserialize_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, Js
     }
     let depth = nesting_depth(json);
     if depth > MAX_JSON_DEPTH {
-        return Err(JsonFailure::TooDeep);
+        return Err(JsonFailure::TooDeep {
+            limit: MAX_JSON_DEPTH,
+        });
     }
-    let deep = depth >= SERDE_JSON_DEPTH_LIMIT;
-    if deep {
-        let mut deserializer = serde_json::Deserializer::from_slice(json);
-        deserializer.disable_recursion_limit();
-        if let Ok(value) = T::deserialize(serde_stacker::Deserializer::new(&mut deserializer))
-            && deserializer.end().is_ok()
-        {
-            return Ok(value);
-        }
+    if depth < SERDE_JSON_DEPTH_LIMIT {
+        return with_path(json, false);
     }
-    with_path(json, deep)
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("flink-api-deep-json".to_owned())
+            .stack_size(DEEP_DECODE_STACK)
+            .spawn_scoped(scope, || decode_deep(json))
+            .map_err(|_| JsonFailure::TooDeep {
+                limit: SERDE_JSON_DEPTH_LIMIT - 1,
+            })?
+            .join()
+            // A panic of a `Deserialize` impl goes on in the caller, as it would inline.
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// Decodes a document deeper than `serde_json`'s limit, on a stack that fits it.
+fn decode_deep<T: DeserializeOwned>(json: &[u8]) -> Result<T, JsonFailure> {
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    deserializer.disable_recursion_limit();
+    if let Ok(value) = T::deserialize(&mut deserializer)
+        && deserializer.end().is_ok()
+    {
+        return Ok(value);
+    }
+    with_path(json, true)
 }
 
 /// Decodes one document again, tracking the path, for the error of one that does not fit.
 fn with_path<T: DeserializeOwned>(json: &[u8], deep: bool) -> Result<T, JsonFailure> {
     let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let decoded = if deep {
+    if deep {
         deserializer.disable_recursion_limit();
-        serde_path_to_error::deserialize(serde_stacker::Deserializer::new(&mut deserializer))
-    } else {
-        serde_path_to_error::deserialize(&mut deserializer)
-    };
-    let value = decoded.map_err(|error| JsonFailure::Invalid {
-        path: error.path().to_string(),
-        error: error.into_inner(),
+    }
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        JsonFailure::Invalid {
+            path: error.path().to_string(),
+            error: error.into_inner(),
+        }
     })?;
     deserializer.end().map_err(|error| JsonFailure::Invalid {
         path: ".".to_owned(),
@@ -236,6 +268,40 @@ mod tests {
         assert_eq!(graph.data.unwrap().frame_count(), 501);
         let raw = decode_response(&Raw(endpoint), StatusCode::OK, None, json.as_bytes()).unwrap();
         assert_eq!(raw["endTimestamp"], 1_714_564_800_000_i64);
+    }
+
+    #[test]
+    fn the_deepest_documents_decode_on_their_own_stack_not_the_callers() {
+        let endpoint = GetVertexFlameGraph::new(JOB.parse().unwrap(), VERTEX.parse().unwrap());
+        // 510 frames: 1,023 levels, as deep as a flame graph within the limit gets.
+        let json = flame_graph(510);
+        assert_eq!(nesting_depth(json.as_bytes()), MAX_JSON_DEPTH - 1);
+        let broken = json.replacen(
+            r#""value":1,"children":[]"#,
+            r#""value":"x","children":[]"#,
+            1,
+        );
+        // A caller with 512 KiB of stack: enough for the 128 levels that `serde_json` reads
+        // before it gives up, far from the 1.5 to 2 MiB that 1,024 levels need unoptimized. The
+        // graph is dropped (recursively) by this test's thread, not the caller.
+        let (graph, path) = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(move || {
+                let graph = decode_response(&endpoint, StatusCode::OK, None, json.as_bytes());
+                let error = decode_response(&endpoint, StatusCode::OK, None, broken.as_bytes());
+                let path = match error.unwrap_err() {
+                    ApiError::Decode { path, .. } => path,
+                    other => panic!("expected Decode, got {other:?}"),
+                };
+                (graph, path)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(graph.unwrap().data.unwrap().frame_count(), 511);
+        // The path of the innermost frame's value, found on the deep stack too.
+        assert!(path.starts_with("data.children[0].children[0]."), "{path}");
+        assert!(path.ends_with("].value"), "{path}");
     }
 
     #[test]

@@ -7,13 +7,14 @@
 //! so a bad id never reaches the server, and every failure is one [`ApiError`].
 //!
 //! ```
-//! use flink_api::{ClusterProcess, build_request, decode_response};
+//! use flink_api::{ClusterProcess, FlinkVersion, build_request_for, decode_response};
 //! use flink_api::logs::ListLogs;
 //! use http::StatusCode;
 //!
-//! // Build the request of an endpoint: no runtime, no network.
-//! let endpoint = ListLogs { process: ClusterProcess::TaskManager("127.0.0.1:41119-e8b103".parse()?) };
-//! let request = build_request(&endpoint)?;
+//! // Build the request of an endpoint for the server's version: no runtime, no network.
+//! let version = FlinkVersion::new(2, 3, 0);
+//! let mut endpoint = ListLogs { process: ClusterProcess::TaskManager("127.0.0.1:41119-e8b103".parse()?) };
+//! let request = build_request_for(&mut endpoint, &version)?;
 //! assert_eq!(request.uri(), "/taskmanagers/127.0.0.1%3A41119-e8b103/logs");
 //!
 //! // Decode an answer, or the error Flink sent.
@@ -23,6 +24,50 @@
 //! assert!(error.is_not_found());
 //! # Ok::<(), flink_api::ApiError>(())
 //! ```
+//!
+//! # Running endpoints over your own HTTP client
+//!
+//! flink-client's `FlinkClient` does all of this over its own transport. An executor of your
+//! own (any HTTP client, blocking or async) does, for each endpoint:
+//!
+//! 1. **Know the server's version.** Some requests depend on it (their endpoints set
+//!    [`Endpoint::VERSION_DEPENDENT`]: a jar run sends `claimMode` to Flink 1.20+ but
+//!    `restoreMode` before; applications and rescales exist from 2.3 on). Ask
+//!    `GET /config` once ([`cluster::GetDashboardConfig`], built with [`build_request`]),
+//!    parse its `flink_version` into a [`FlinkVersion`], and cache it for the client's life.
+//!    Asking lazily, on the first endpoint that needs it, saves the request for the others:
+//!    check such an endpoint with [`check_input`] first, so bad input fails before you ask.
+//! 2. **Build** with [`build_request_for`]`(&mut endpoint, &version)`. It fits the endpoint to
+//!    the version in place, or refuses with [`ApiError::Unsupported`] before anything is sent.
+//!    [`build_request`] builds without a version and refuses version-dependent endpoints with
+//!    [`ApiError::VersionRequired`], so no request goes out unfitted.
+//! 3. **Send** the request: its URI is a path and query below the REST root (`/jobs/overview`),
+//!    to join onto your base URL (keeping any path prefix). Honour [`Endpoint::timeout`] where
+//!    it is set (a jar run may take minutes), and retry only what [`Endpoint::idempotent`]
+//!    allows, after a timeout or a broken connection; a refused connection was never sent.
+//! 4. **Decode** the status, `Content-Type` and whole body with [`decode_response`], using the
+//!    same (fitted) endpoint: it reads the model, Flink's error envelope and the endpoint's own
+//!    errors ([`Endpoint::map_error`]), and for a request that may not be sent twice turns a
+//!    proxy's 502, 503 or 504 into [`ApiError::OutcomeUnknown`]. A [`StreamEndpoint`] answers a
+//!    file: hand a 2xx body over as a [`ByteStream`], and decode any other with
+//!    [`endpoint_error`].
+//! 5. **Report IO failures** as [`ApiError::Timeout`] or [`ApiError::Transport`] (named with
+//!    [`describe`]); mark a failure to connect with [`ApiError::connect_failure`] unless its
+//!    source chain holds a refused connection, and call [`ApiError::with_unknown_outcome`] on
+//!    the error of a request that is not idempotent and may have reached the server, so that
+//!    [`ApiError::is_retryable`] never suggests sending it twice.
+//!
+//! Implement [`Execute`] with these steps and every category trait's method works on your
+//! executor. This crate re-exports what that needs ([`http`], [`bytes`], [`futures_core`]), so
+//! an executor needs no other dependency than its HTTP client. A blocking executor over
+//! `ureq`, with a live test, is in this crate's `examples/ureq.rs`.
+//!
+//! # Deep answers
+//!
+//! Flame graphs nest deeper than `serde_json`'s limit of 128 levels; such answers are decoded
+//! on a thread of their own with a large enough stack, and answers deeper than
+//! [`MAX_JSON_DEPTH`] are refused with [`ApiError::TooDeep`] before they are parsed. This
+//! crate is plain Rust: no C toolchain, no stack switching.
 
 mod endpoint;
 mod error;
@@ -48,8 +93,8 @@ pub mod thread_dump;
 pub use applications::ApplicationsApi;
 pub use cluster::ClusterApi;
 pub use endpoint::{
-    Endpoint, Execute, JsonEndpoint, StreamEndpoint, build_request, decode_response, describe,
-    encode_segment, endpoint_error, error_from_response, path_and_query,
+    Endpoint, Execute, JsonEndpoint, StreamEndpoint, build_request, build_request_for, check_input,
+    decode_response, describe, encode_segment, endpoint_error, error_from_response, path_and_query,
 };
 pub use error::{ApiError, BoxError, root_cause};
 pub use ids::{
@@ -73,6 +118,16 @@ pub use version::FlinkVersion;
 
 /// Re-export of the models crate, so users of this crate name one dependency.
 pub use flink_models as models;
+
+/// Re-export of `bytes`: [`Bytes`](bytes::Bytes) is the body of every built request and the
+/// chunk of a [`ByteStream`].
+pub use bytes;
+/// Re-export of `futures_core`: an executor makes a [`ByteStream`] from a
+/// [`Stream`](futures_core::Stream) of chunks.
+pub use futures_core;
+/// Re-export of `http`: requests are [`http::Request`]s, answers are read by
+/// [`StatusCode`](http::StatusCode).
+pub use http;
 
 use bytes::Bytes;
 
@@ -98,4 +153,11 @@ where
         all.extend(executor.execute(request).await?);
     }
     Ok(all)
+}
+
+/// Builds `endpoint` as an executor would for a Flink 2.3 server, for tests of endpoints whose
+/// request depends on the version.
+#[cfg(test)]
+fn build_for_newest<E: Endpoint + Clone>(endpoint: &E) -> Result<http::Request<Bytes>, ApiError> {
+    build_request_for(&mut endpoint.clone(), &FlinkVersion::new(2, 3, 0))
 }

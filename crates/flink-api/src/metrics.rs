@@ -534,7 +534,7 @@ pub mod names {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build_request;
+    use crate::build_for_newest;
 
     #[test]
     fn few_names_make_one_request() {
@@ -544,7 +544,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(requests.len(), 1);
-        let request = build_request(&requests[0]).unwrap();
+        let request = build_for_newest(&requests[0]).unwrap();
         assert_eq!(
             request.uri(),
             "/jobmanager/metrics?get=Status.JVM.CPU.Load,numRunningJobs"
@@ -560,7 +560,7 @@ mod tests {
         assert!(requests.len() > 1);
         let mut seen = Vec::new();
         for request in &requests {
-            let uri = build_request(request).unwrap().uri().to_string();
+            let uri = build_for_newest(request).unwrap().uri().to_string();
             assert!(uri.len() < 2048, "{} bytes", uri.len());
             seen.extend(request.names.iter().cloned());
         }
@@ -595,7 +595,7 @@ mod tests {
             &[Aggregation::Min, Aggregation::Max],
         )
         .unwrap();
-        let request = build_request(&requests[0]).unwrap();
+        let request = build_for_newest(&requests[0]).unwrap();
         assert_eq!(
             request.uri(),
             "/taskmanagers/metrics?get=Status.JVM.Memory.Heap.Used&agg=min,max&taskmanagers=127.0.0.1%3A1-a"
@@ -604,7 +604,7 @@ mod tests {
 
     #[test]
     fn names_listing_has_no_query() {
-        let request = build_request(&GetMetrics::names(MetricScope::TaskManager(
+        let request = build_for_newest(&GetMetrics::names(MetricScope::TaskManager(
             "x".parse().unwrap(),
         )))
         .unwrap();
@@ -618,10 +618,10 @@ mod tests {
         )
     }
 
-    fn uris<E: Endpoint>(requests: &[E]) -> Vec<String> {
+    fn uris<E: Endpoint + Clone>(requests: &[E]) -> Vec<String> {
         requests
             .iter()
-            .map(|request| build_request(request).unwrap().uri().to_string())
+            .map(|request| build_for_newest(request).unwrap().uri().to_string())
             .collect()
     }
 

@@ -116,7 +116,7 @@ impl StreamEndpoint for GetProfilingFile {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build_request;
+    use crate::build_for_newest;
     use flink_models::common::ProfilingMode;
 
     #[test]
@@ -125,7 +125,7 @@ mod tests {
             process: ClusterProcess::JobManager,
             request: ProfilingRequest::new(ProfilingMode::Itimer, 2),
         };
-        let request = build_request(&endpoint).unwrap();
+        let request = build_for_newest(&endpoint).unwrap();
         assert_eq!(request.method(), Method::POST);
         assert_eq!(request.uri(), "/jobmanager/profiler");
         let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
@@ -139,6 +139,6 @@ mod tests {
             process: ClusterProcess::JobManager,
             request: ProfilingRequest::new(ProfilingMode::Cpu, 0),
         };
-        assert!(build_request(&endpoint).unwrap_err().is_invalid_input());
+        assert!(build_for_newest(&endpoint).unwrap_err().is_invalid_input());
     }
 }

@@ -9,8 +9,8 @@ use flink_api::metrics::{GetMetrics, MetricScope};
 use flink_api::models::jobs::coordination::ClientCoordinationRequest;
 use flink_api::taskmanagers::GetTaskManager;
 use flink_api::{
-    ClusterProcess, Endpoint, FileName, JarId, JarProgram, JobId, TaskManagerId, TriggerId,
-    build_request,
+    ClusterProcess, Endpoint, FileName, FlinkVersion, JarId, JarProgram, JobId, TaskManagerId,
+    TriggerId, build_request_for,
 };
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
@@ -69,9 +69,14 @@ fn assert_stays_in_its_segment(id: &str) {
     }
 }
 
+/// `endpoint`'s request to a Flink 2.3 server.
+fn request<E: Endpoint + Clone>(endpoint: &E) -> http::Request<bytes::Bytes> {
+    build_request_for(&mut endpoint.clone(), &FlinkVersion::new(2, 3, 0)).expect("a request")
+}
+
 /// The path's segments, `/` first, each as sent.
-fn segments<E: Endpoint>(endpoint: &E) -> Vec<String> {
-    let request = build_request(endpoint).expect("a request");
+fn segments<E: Endpoint + Clone>(endpoint: &E) -> Vec<String> {
+    let request = request(endpoint);
     let path = request.uri().path().to_owned();
     let segments: Vec<String> = path.split('/').skip(1).map(str::to_owned).collect();
     for segment in &segments {
@@ -91,8 +96,8 @@ fn decode(segment: &str) -> String {
 }
 
 /// The decoded values of `key` in a request's query.
-fn query_values<E: Endpoint>(endpoint: &E, key: &str) -> Vec<String> {
-    let request = build_request(endpoint).expect("a request");
+fn query_values<E: Endpoint + Clone>(endpoint: &E, key: &str) -> Vec<String> {
+    let request = request(endpoint);
     let query = request.uri().query().unwrap_or_default().to_owned();
     // Netty reads `+` as a space in a query: it must never be sent as it is.
     assert!(!query.contains(['+', '#', ' ']), "{query}");

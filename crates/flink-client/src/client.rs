@@ -11,7 +11,7 @@ use bytes::Bytes;
 use flink_api::cluster::GetDashboardConfig;
 use flink_api::{
     ApiError, BoxError, ByteStream, Endpoint, Execute, FlinkVersion, JsonEndpoint, StreamEndpoint,
-    build_request, decode_response, describe, endpoint_error,
+    build_request, build_request_for, check_input, decode_response, describe, endpoint_error,
 };
 use flink_transport::{
     Body, BufferedResponse, Idempotency, OperationName, RequestTimeout, ResponseBody, Transport,
@@ -94,13 +94,14 @@ impl FlinkClient {
         Ok(self.server_version.get_or_init(|| version).clone())
     }
 
-    /// Sends a JSON endpoint as it is (already fitted to the server's version) and decodes it.
-    async fn execute_as_built<E>(&self, endpoint: E) -> Result<E::Output, ApiError>
+    /// Sends a JSON endpoint (built for the server's version when it depends on it, which is
+    /// then known) and decodes the answer.
+    async fn execute_as_built<E>(&self, mut endpoint: E) -> Result<E::Output, ApiError>
     where
         E: JsonEndpoint + Send + 'static,
     {
         let buffered = BufferedResponse::always(self.max_response_body_bytes);
-        let (parts, body) = self.send(&endpoint, buffered).await?.into_parts();
+        let (parts, body) = self.send(&mut endpoint, buffered).await?.into_parts();
         // The transport read the body within the attempt's timeout; this takes the bytes.
         let bytes = read_body_limited(body, self.max_response_body_bytes)
             .await
@@ -113,16 +114,26 @@ impl FlinkClient {
         )
     }
 
-    /// Fits a version-dependent endpoint to the server before it is built.
+    /// Learns the server's version (once, cached) when `E`'s request depends on it, so that
+    /// [`FlinkClient::send`] builds it for that version.
     ///
-    /// The request is built once before, without IO, so that bad input is refused before the
-    /// version is asked for.
-    async fn adapt<E: Endpoint>(&self, endpoint: &mut E) -> Result<(), ApiError> {
-        if E::VERSION_DEPENDENT {
-            build_request(endpoint)?;
-            endpoint.adapt_to(&self.server_version().await?)?;
+    /// Bad input is refused before the version is asked for; the future does not borrow the
+    /// endpoint.
+    fn learn_version_for<E: Endpoint>(
+        &self,
+        endpoint: &E,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send + use<'_, E> {
+        let needed = if E::VERSION_DEPENDENT {
+            check_input(endpoint).map(|()| true)
+        } else {
+            Ok(false)
+        };
+        async move {
+            if needed? {
+                self.server_version().await?;
+            }
+            Ok(())
         }
-        Ok(())
     }
 
     /// A copy of this client for the polls of a wait: its calls do not ride out an unreachable
@@ -141,15 +152,21 @@ impl FlinkClient {
     }
 
     /// Sends an endpoint's request with the hints the transport reads (idempotency, timeout,
-    /// name, which answers are read whole). The request is built before the first await, so the
-    /// future never borrows the endpoint.
+    /// name, which answers are read whole). Once the server's version is known, the request is
+    /// built for it, fitting the endpoint in place so that its answer is read as that version
+    /// sends it; before, a version-dependent endpoint is refused. The request is built before
+    /// the first await, so the future never borrows the endpoint.
     fn send<E: Endpoint>(
         &self,
-        endpoint: &E,
+        endpoint: &mut E,
         buffered: BufferedResponse,
     ) -> impl Future<Output = Result<http::Response<ResponseBody>, ApiError>> + Send + use<'_, E>
     {
-        let request = build_request(endpoint).map(|request| {
+        let built = match self.server_version.get() {
+            Some(version) => build_request_for(endpoint, version),
+            None => build_request(endpoint),
+        };
+        let request = built.map(|request| {
             let (parts, body) = request.into_parts();
             let mut request = http::Request::from_parts(parts, Body::from(body));
             let extensions = request.extensions_mut();
@@ -173,7 +190,13 @@ impl FlinkClient {
         async move {
             self.transport.send(request?).await.map_err(|source| {
                 // Refused connections never carried the request; other failures may have.
+                // Marked, so that `ApiError::is_connect` knows it without the transport's types.
                 let never_sent = flink_transport::is_connect(source.as_ref());
+                let source = if never_sent {
+                    ApiError::connect_failure(source)
+                } else {
+                    source
+                };
                 let error = transport_error(description, source);
                 if idempotent || never_sent {
                     error
@@ -211,11 +234,11 @@ impl FlinkClient {
 }
 
 impl Execute for FlinkClient {
-    async fn execute<E>(&self, mut endpoint: E) -> Result<E::Output, ApiError>
+    async fn execute<E>(&self, endpoint: E) -> Result<E::Output, ApiError>
     where
         E: JsonEndpoint + Send + 'static,
     {
-        self.adapt(&mut endpoint).await?;
+        self.learn_version_for(&endpoint).await?;
         self.execute_as_built(endpoint).await
     }
 
@@ -223,11 +246,11 @@ impl Execute for FlinkClient {
     where
         E: StreamEndpoint + Send + 'static,
     {
-        self.adapt(&mut endpoint).await?;
+        self.learn_version_for(&endpoint).await?;
         // An error answer is read whole within the attempt; a successful body streams, with the
         // transport's idle timeout between chunks.
         let buffered = BufferedResponse::unless_successful(self.max_response_body_bytes);
-        let (parts, body) = self.send(&endpoint, buffered).await?.into_parts();
+        let (parts, body) = self.send(&mut endpoint, buffered).await?.into_parts();
         let request = describe(&endpoint);
         if !parts.status.is_success() {
             let bytes = read_body_limited(body, self.max_response_body_bytes)

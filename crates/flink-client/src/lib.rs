@@ -40,14 +40,73 @@
 //!
 //! # Errors
 //!
-//! Every call returns [`ApiError`]; its helpers (`is_not_found`, `is_timeout`, …) answer the
-//! common questions without matching on variants.
+//! Every call returns [`ApiError`]; its helpers (`is_not_found`, `is_timeout`,
+//! `is_retryable`, `is_connect`, …) answer the common questions without matching on variants.
+//!
+//! # Testing
+//!
+//! Code that takes a [`FlinkClient`] is tested without a cluster by giving it a client over a
+//! mock [`Transport`], the one swap point between the client and the network. With the
+//! `test-util` feature (`flink-client = { version = "…", features = ["test-util"] }` under
+//! `[dev-dependencies]`), `transport::mock` has a scripted mock: it answers requests in order,
+//! answers routes (a method and a path pattern) every time, and records what was sent.
+//!
+//! Give the client the server's version ([`FlinkClient::with_server_version`]): a
+//! version-dependent call (a jar run, the profiler, metrics, checkpoints, applications) would
+//! otherwise ask `GET /config` first and take the first scripted answer for it.
+//! `testing::mock_client(version, script)` (same feature) does both in one call.
+//!
+//! ```
+//! use flink_client::prelude::*;
+//! use flink_client::transport::mock::{self, ScriptedResponse};
+//! use http::Method;
+//!
+//! /// The code under test: cancels a job unless it has already ended.
+//! async fn cancel_unless_ended(client: &FlinkClient, job: JobId) -> Result<bool, ApiError> {
+//!     if client.job_status(job.clone()).await?.status.is_globally_terminal() {
+//!         return Ok(false);
+//!     }
+//!     client.cancel_job(job).await?;
+//!     Ok(true)
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), ApiError> {
+//! let (transport, mock) = mock::scripted([ScriptedResponse::json(202, "{}")]);
+//! let client = FlinkClient::from_transport(transport).with_server_version(FlinkVersion::new(2, 3, 0));
+//! mock.reply_to(Method::GET, "/jobs/*/status", ScriptedResponse::json(200, r#"{"status":"RUNNING"}"#));
+//!
+//! let job: JobId = "d7b2518b7cc9b04478ed2eb249c5b9a0".parse()?;
+//! assert!(cancel_unless_ended(&client, job.clone()).await?);
+//! let cancel = &mock.requests()[1];
+//! assert_eq!((cancel.method.as_str(), cancel.uri.path()), ("PATCH", "/jobs/d7b2518b7cc9b04478ed2eb249c5b9a0"));
+//!
+//! // A route added later replaces the earlier one: the job has ended now.
+//! mock.reply_to(Method::GET, "/jobs/*/status", ScriptedResponse::json(200, r#"{"status":"CANCELED"}"#));
+//! assert!(!cancel_unless_ended(&client, job).await?);
+//! assert_eq!((mock.request_count(), mock.remaining()), (3, 0));
+//!
+//! // Failures are scripted too: a refused connection, as the transport reports it.
+//! mock.push(ScriptedResponse::connect_error());
+//! let error = client.overview().await.unwrap_err();
+//! assert!(error.is_connect() && error.is_retryable(), "{error:?}");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `mock::scripted_with(&config, script)` runs the real stack of a [`TransportConfig`]
+//! (retries, timeouts, headers) over the mock, for tests of retry behaviour; use paused Tokio
+//! time so backoff takes no real time. Any tower service can be the transport
+//! ([`Transport::new`]), so `tower_test::mock` works as well: see this crate's
+//! `tests/tower_test.rs`.
 
 mod client;
 mod error;
 pub mod operation;
 mod settings;
 mod submission;
+#[cfg(feature = "test-util")]
+pub mod testing;
 mod upload;
 pub mod wait;
 mod workflows;
@@ -68,7 +127,7 @@ pub mod prelude {
     pub use crate::JobGraphFiles;
     pub use crate::operation::{Operation, SavepointLocation, SavepointOptions, StopOptions};
     pub use crate::{
-        BuildError, ClientSettings, FlinkClient, SubmitJar, UpgradedJob, UploadOptions,
+        BuildError, ClientSettings, FlinkClient, SubmitJar, Transport, UpgradedJob, UploadOptions,
         UploadProgress,
     };
     pub use flink_api::jars::{

@@ -23,16 +23,16 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 ///
 /// ```
 /// use flink_api::jars::RunJar;
-/// use flink_api::{Endpoint, JarProgram, JobId, build_request};
+/// use flink_api::{Endpoint, FlinkVersion, JarProgram, JobId, build_request_for};
 ///
 /// let job = JobId::generate();
-/// let run = RunJar::new("8e5e_job.jar".parse()?)
+/// let mut run = RunJar::new("8e5e_job.jar".parse()?)
 ///     .entry_class("flinklocal.TestJob")
 ///     .args(["--count", "20"])
 ///     .parallelism(2)
 ///     .job_id(&job);
 /// assert!(run.idempotent(), "with a chosen job id, Flink refuses a second submission");
-/// let request = build_request(&run)?;
+/// let request = build_request_for(&mut run, &FlinkVersion::new(2, 3, 0))?;
 /// assert_eq!(request.uri(), "/jars/8e5e_job.jar/run");
 /// # Ok::<(), flink_api::ApiError>(())
 /// ```
@@ -224,8 +224,8 @@ pub fn check_run_request(request: &JarRunRequest, jar: &dyn fmt::Display) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build_request;
     use crate::jars::tests::{jar, json};
+    use crate::{build_for_newest, build_request, build_request_for, check_input};
     use flink_models::jars::ClaimMode;
     use http::{StatusCode, header};
 
@@ -241,7 +241,7 @@ mod tests {
             .allow_non_restored_state(true)
             .claim_mode(ClaimMode::NoClaim)
             .config("k", "v");
-        let request = build_request(&run).unwrap();
+        let request = build_for_newest(&run).unwrap();
         assert_eq!(request.method(), Method::POST);
         assert_eq!(
             request.uri(),
@@ -269,7 +269,10 @@ mod tests {
         assert!(!RunJar::new(jar()).idempotent());
         assert!(RunJar::new(jar()).job_id(&JobId::generate()).idempotent());
         assert_eq!(
-            build_request(&RunJar::new(jar())).unwrap().body().as_ref(),
+            build_for_newest(&RunJar::new(jar()))
+                .unwrap()
+                .body()
+                .as_ref(),
             b"{}"
         );
     }
@@ -277,30 +280,29 @@ mod tests {
     #[test]
     fn run_rejects_a_parallelism_below_one_and_a_bad_job_id() {
         for parallelism in [0, -1] {
-            let error = build_request(&RunJar::new(jar()).parallelism(parallelism)).unwrap_err();
+            let error = build_for_newest(&RunJar::new(jar()).parallelism(parallelism)).unwrap_err();
             assert!(error.is_invalid_input(), "{error}");
             assert!(error.to_string().contains("at least 1"), "{error}");
         }
         let mut run = RunJar::new(jar());
         run.request.program.job_id = Some("not-a-job".to_owned());
-        assert!(build_request(&run).unwrap_err().is_invalid_input());
+        assert!(build_for_newest(&run).unwrap_err().is_invalid_input());
     }
 
     #[test]
     fn claim_mode_becomes_restore_mode_before_flink_1_20() {
         let mut old = RunJar::new(jar()).claim_mode(ClaimMode::Claim);
-        old.adapt_to(&"1.19.1".parse().unwrap()).unwrap();
-        assert_eq!(
-            json(&build_request(&old).unwrap()),
-            serde_json::json!({"restoreMode": "CLAIM"})
+        let error = build_request(&old).unwrap_err();
+        assert!(
+            matches!(error, ApiError::VersionRequired { .. }),
+            "{error:?}"
         );
+        let request = build_request_for(&mut old, &"1.19.1".parse().unwrap()).unwrap();
+        assert_eq!(json(&request), serde_json::json!({"restoreMode": "CLAIM"}));
         for version in ["1.20.5", "2.3.0"] {
             let mut new = RunJar::new(jar()).claim_mode(ClaimMode::Claim);
-            new.adapt_to(&version.parse().unwrap()).unwrap();
-            assert_eq!(
-                json(&build_request(&new).unwrap()),
-                serde_json::json!({"claimMode": "CLAIM"})
-            );
+            let request = build_request_for(&mut new, &version.parse().unwrap()).unwrap();
+            assert_eq!(json(&request), serde_json::json!({"claimMode": "CLAIM"}));
         }
     }
 
@@ -311,11 +313,10 @@ mod tests {
             .entry_class("flinklocal.TestJob")
             .args(["--count", "5"])
             .application_id(&app);
-        let error = run.adapt_to(&"1.20.5".parse().unwrap()).unwrap_err();
+        let error = build_request_for(&mut run, &"1.20.5".parse().unwrap()).unwrap_err();
         assert!(error.is_unsupported());
         assert!(error.to_string().contains("run-application"), "{error}");
-        run.adapt_to(&"2.3.0".parse().unwrap()).unwrap();
-        let request = build_request(&run).unwrap();
+        let request = build_request_for(&mut run, &"2.3.0".parse().unwrap()).unwrap();
         assert_eq!(
             request.uri(),
             "/jars/2f1ada6b-c785_flink-rs-testjob.jar/run-application"
@@ -329,7 +330,10 @@ mod tests {
             })
         );
         assert!(!run.idempotent());
-        let error = build_request(&RunJarApplication::new(jar()).parallelism(0)).unwrap_err();
+        // Bad input is refused before the version is looked at, even by an old server.
+        let mut bad = RunJarApplication::new(jar()).parallelism(0);
+        assert!(check_input(&bad).unwrap_err().is_invalid_input());
+        let error = build_request_for(&mut bad, &"1.20.5".parse().unwrap()).unwrap_err();
         assert!(error.is_invalid_input());
     }
 

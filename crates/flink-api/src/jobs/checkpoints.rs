@@ -278,7 +278,7 @@ impl<T: Execute + Sync + ?Sized> CheckpointsApi for T {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_request, decode_response};
+    use crate::{build_for_newest, decode_response};
     use http::StatusCode;
 
     const JOB: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
@@ -294,15 +294,15 @@ mod tests {
         let vertex: VertexId = VERTEX.parse().unwrap();
         let cases: Vec<(http::Request<bytes::Bytes>, &str)> = vec![
             (
-                build_request(&GetCheckpointingStatistics { job: job() }).unwrap(),
+                build_for_newest(&GetCheckpointingStatistics { job: job() }).unwrap(),
                 "/jobs/a1b2c3d4e5f60718293a4b5c6d7e8f90/checkpoints",
             ),
             (
-                build_request(&GetCheckpointConfig { job: job() }).unwrap(),
+                build_for_newest(&GetCheckpointConfig { job: job() }).unwrap(),
                 "/jobs/a1b2c3d4e5f60718293a4b5c6d7e8f90/checkpoints/config",
             ),
             (
-                build_request(&GetCheckpointDetails {
+                build_for_newest(&GetCheckpointDetails {
                     job: job(),
                     checkpoint: 42,
                 })
@@ -310,7 +310,7 @@ mod tests {
                 "/jobs/a1b2c3d4e5f60718293a4b5c6d7e8f90/checkpoints/details/42",
             ),
             (
-                build_request(&GetTaskCheckpointDetails {
+                build_for_newest(&GetTaskCheckpointDetails {
                     job: job(),
                     checkpoint: 42,
                     vertex,
@@ -319,7 +319,7 @@ mod tests {
                 "/jobs/a1b2c3d4e5f60718293a4b5c6d7e8f90/checkpoints/details/42/subtasks/5b61d6019ab04da71a4e62533c1a8c40",
             ),
             (
-                build_request(&CheckpointStatus {
+                build_for_newest(&CheckpointStatus {
                     job: job(),
                     trigger: TRIGGER.parse().unwrap(),
                 })
@@ -340,7 +340,7 @@ mod tests {
             trigger: Some(TRIGGER.parse().unwrap()),
             ..TriggerCheckpoint::new(job(), CheckpointType::Incremental)
         };
-        let request = build_request(&endpoint).unwrap();
+        let request = build_for_newest(&endpoint).unwrap();
         assert_eq!(request.method(), Method::POST);
         assert_eq!(
             request.uri(),
@@ -364,7 +364,7 @@ mod tests {
     #[test]
     fn trigger_rejects_an_unknown_type_and_old_servers() {
         let unknown = TriggerCheckpoint::new(job(), CheckpointType::Unknown("HALF".to_owned()));
-        assert!(build_request(&unknown).unwrap_err().is_invalid_input());
+        assert!(build_for_newest(&unknown).unwrap_err().is_invalid_input());
         let mut endpoint = TriggerCheckpoint::new(job(), CheckpointType::Full);
         let old: FlinkVersion = "1.16.3".parse().unwrap();
         assert!(endpoint.adapt_to(&old).unwrap_err().is_unsupported());

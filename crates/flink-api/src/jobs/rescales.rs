@@ -203,7 +203,7 @@ impl<T: Execute + Sync + ?Sized> RescalesApi for T {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_request, decode_response};
+    use crate::{build_for_newest, decode_response};
 
     const JOB: &str = "940d0c87768590f7c41036435bfaef87";
     const RESCALE: &str = "2e024f28004eb0eb0f9db9c5d24745e0";
@@ -212,8 +212,8 @@ mod tests {
         JOB.parse().unwrap()
     }
 
-    fn uri<E: Endpoint>(endpoint: &E) -> String {
-        let request = build_request(endpoint).unwrap();
+    fn uri<E: Endpoint + Clone>(endpoint: &E) -> String {
+        let request = build_for_newest(endpoint).unwrap();
         assert_eq!(request.method(), http::Method::GET);
         request.uri().to_string()
     }

@@ -351,7 +351,7 @@ fn check_file_name(what: &'static str, name: &str) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_request, decode_response};
+    use crate::{build_for_newest, decode_response};
 
     fn submission() -> SubmitJobGraph {
         SubmitJobGraph::with_boundary("job.graph", "XyZ")
@@ -485,7 +485,11 @@ mod tests {
 
     #[test]
     fn a_submission_cannot_be_built_as_a_json_request() {
-        assert!(build_request(&submission()).unwrap_err().is_invalid_input());
+        assert!(
+            build_for_newest(&submission())
+                .unwrap_err()
+                .is_invalid_input()
+        );
     }
 
     #[test]

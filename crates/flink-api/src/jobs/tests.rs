@@ -4,7 +4,7 @@ use bytes::Bytes;
 use http::{Method, StatusCode};
 
 use super::*;
-use crate::{Endpoint, build_request, decode_response};
+use crate::{Endpoint, build_for_newest, build_request_for, decode_response};
 use flink_models::jobs::resources::JobResourceRequirements;
 
 const JOB: &str = "d7b2518b7cc9b04478ed2eb249c5b9a0";
@@ -14,8 +14,8 @@ fn job() -> JobId {
     JOB.parse().unwrap()
 }
 
-fn request<E: Endpoint>(endpoint: &E) -> (Method, String, Bytes) {
-    let request = build_request(endpoint).unwrap();
+fn request<E: Endpoint + Clone>(endpoint: &E) -> (Method, String, Bytes) {
+    let request = build_for_newest(endpoint).unwrap();
     (
         request.method().clone(),
         request.uri().to_string(),
@@ -118,13 +118,13 @@ fn read_only_requests() {
 
 #[test]
 fn bad_exception_queries_are_rejected_before_sending() {
-    let zero = build_request(&GetJobExceptions::new(job()).max_exceptions(0)).unwrap_err();
+    let zero = build_for_newest(&GetJobExceptions::new(job()).max_exceptions(0)).unwrap_err();
     assert!(zero.is_invalid_input());
     assert!(zero.to_string().contains("at least 1"), "{zero}");
     assert!(zero.to_string().contains(JOB), "{zero}");
     for (key, value) in [("", "x"), ("k", ""), ("a:b", "c"), ("a", "b,c")] {
         let error =
-            build_request(&GetJobExceptions::new(job()).failure_label(key, value)).unwrap_err();
+            build_for_newest(&GetJobExceptions::new(job()).failure_label(key, value)).unwrap_err();
         assert!(error.is_invalid_input(), "{key:?} {value:?}");
     }
 }
@@ -158,10 +158,10 @@ fn heartbeat_and_coordination_bodies() {
     );
     assert!(heartbeat.idempotent());
     // Flink 1.19 and older read the bare number only.
-    heartbeat.adapt_to(&"1.19.3".parse().unwrap()).unwrap();
-    assert_eq!(request(&heartbeat).2, Bytes::from_static(b"1700000000000"));
+    let old = build_request_for(&mut heartbeat, &"1.19.3".parse().unwrap()).unwrap();
+    assert_eq!(old.body(), &Bytes::from_static(b"1700000000000"));
     let expired = JobClientHeartbeat::new(job(), 0);
-    assert!(build_request(&expired).unwrap_err().is_invalid_input());
+    assert!(build_for_newest(&expired).unwrap_err().is_invalid_input());
 
     let coordinate = CoordinateOperator {
         job: job(),
@@ -199,12 +199,16 @@ fn heartbeat_and_coordination_bodies() {
         request: ClientCoordinationRequest::new(""),
         ..coordinate
     };
-    assert!(build_request(&empty).unwrap_err().is_invalid_input());
+    assert!(build_for_newest(&empty).unwrap_err().is_invalid_input());
     let not_base64 = CoordinateOperator {
         request: ClientCoordinationRequest::new("not base64!"),
         ..empty
     };
-    assert!(build_request(&not_base64).unwrap_err().is_invalid_input());
+    assert!(
+        build_for_newest(&not_base64)
+            .unwrap_err()
+            .is_invalid_input()
+    );
     for bad in ["", "  ", "a\nb"] {
         assert!(bad.parse::<OperatorUid>().unwrap_err().is_invalid_input());
     }
@@ -234,7 +238,7 @@ fn resource_requirements_put_and_validation() {
         JobResourceRequirements::default().with_parallelism(VERTEX, 0, 1),
         JobResourceRequirements::default().with_parallelism(VERTEX, 3, 2),
     ] {
-        let error = build_request(&SetResourceRequirements {
+        let error = build_for_newest(&SetResourceRequirements {
             job: job(),
             requirements: bad.clone(),
         })
@@ -297,7 +301,7 @@ fn legacy_rescaling_is_a_typed_disabled_error() {
         job: job(),
         parallelism: 0,
     };
-    assert!(build_request(&zero).unwrap_err().is_invalid_input());
+    assert!(build_for_newest(&zero).unwrap_err().is_invalid_input());
 
     let error = decode_response(
         &trigger,

@@ -1,8 +1,10 @@
 //! A scripted mock transport for tests of code built on flink-rs (feature `test-util`).
 //!
 //! The mock answers requests in script order and records each one, so a test can check what
-//! was sent. [`scripted`] gives a bare [`Transport`] (no retries, no timeouts: each request
-//! consumes one scripted answer); [`scripted_with`] runs the real stack of a
+//! was sent. Routes ([`MockHandle::reply_to`]) answer every request of a method and path
+//! pattern, before the script: for what the code under test asks any number of times (a
+//! status it polls). [`scripted`] gives a bare [`Transport`] (no retries, no timeouts: each
+//! request consumes one scripted answer); [`scripted_with`] runs the real stack of a
 //! [`TransportConfig`] (headers, retries, per-attempt timeout and body reading, base URL) over
 //! the mock, so retry and timeout behaviour can be tested without a network (a body that stalls:
 //! [`ScriptedResponse::body_stalls`]). Use paused Tokio time
@@ -31,6 +33,7 @@
 //! # }
 //! ```
 
+mod route;
 mod script;
 
 use std::collections::VecDeque;
@@ -43,6 +46,7 @@ use http::{HeaderMap, Method, Request, Response, Uri};
 use http_body_util::BodyExt;
 use tower::Service;
 
+use self::route::Route;
 pub use self::script::{InvalidScriptedStatus, ScriptedResponse};
 use crate::{Body, BoxError, BoxFuture, ConfigError, ResponseBody, Transport, TransportConfig};
 
@@ -79,6 +83,8 @@ pub struct MockHandle {
 #[derive(Default)]
 struct Shared {
     script: VecDeque<ScriptedResponse>,
+    /// Standing answers, the latest added first.
+    routes: Vec<Route>,
     requests: Vec<RecordedRequest>,
 }
 
@@ -92,7 +98,7 @@ impl MockService {
     pub fn new(script: impl IntoIterator<Item = ScriptedResponse>) -> (Self, MockHandle) {
         let shared = Arc::new(Mutex::new(Shared {
             script: script.into_iter().collect(),
-            requests: Vec::new(),
+            ..Shared::default()
         }));
         (
             Self {
@@ -133,7 +139,12 @@ impl Service<Request<Body>> for MockService {
                     body,
                     streamed,
                 });
-                shared.script.pop_front()
+                let routed = shared
+                    .routes
+                    .iter()
+                    .find(|route| route.matches(&parts.method, &parts.uri))
+                    .map(Route::answer);
+                routed.or_else(|| shared.script.pop_front())
             };
             match answer {
                 Some(answer) => answer.answer().await,
@@ -166,6 +177,20 @@ impl MockHandle {
     pub fn push(&self, answer: ScriptedResponse) {
         lock(&self.shared).script.push_back(answer);
     }
+
+    /// Answers every `method` request whose path matches `path` with `answer`, from now on and
+    /// before the script (which such requests leave alone). In `path`, `*` stands for any one
+    /// segment (`/jobs/*/status`); the query does not count. Behind [`scripted_with`], paths
+    /// carry the base URL's prefix. A later route for the same requests replaces this one, so a
+    /// test can change what a polled status says.
+    ///
+    /// A route's error answer is given to each request as an `io::Error` of the same kind and
+    /// message (`Other` for an error that is not an `io::Error`).
+    pub fn reply_to(&self, method: Method, path: &str, answer: ScriptedResponse) {
+        lock(&self.shared)
+            .routes
+            .insert(0, Route::new(method, path, answer));
+    }
 }
 
 impl fmt::Debug for MockHandle {
@@ -174,6 +199,7 @@ impl fmt::Debug for MockHandle {
         f.debug_struct("MockHandle")
             .field("requests", &shared.requests.len())
             .field("remaining", &shared.script.len())
+            .field("routes", &shared.routes.len())
             .finish()
     }
 }
@@ -267,7 +293,61 @@ mod tests {
         assert_eq!(handle.remaining(), 1);
         assert_eq!(
             format!("{handle:?}"),
-            "MockHandle { requests: 4, remaining: 1 }"
+            "MockHandle { requests: 4, remaining: 1, routes: 0 }"
+        );
+    }
+
+    #[tokio::test]
+    async fn routes_answer_every_match_before_the_script_and_the_latest_wins() {
+        let (transport, handle) = scripted([ScriptedResponse::json(200, "scripted")]);
+        handle.reply_to(
+            Method::GET,
+            "/jobs/*/status",
+            ScriptedResponse::json(200, "RUNNING"),
+        );
+        handle.reply_to(
+            Method::POST,
+            "/jobs/*/stop",
+            ScriptedResponse::connect_error(),
+        );
+        let send = |method: Method, uri: &'static str| {
+            let request = Request::builder()
+                .method(method)
+                .uri(uri)
+                .body(Body::empty());
+            transport.send(request.unwrap())
+        };
+        let body = |response: Response<ResponseBody>| read_body_limited(response.into_body(), 100);
+
+        for _ in 0..3 {
+            let response = send(Method::GET, "/jobs/a1/status").await.unwrap();
+            assert_eq!(body(response).await.unwrap(), "RUNNING");
+        }
+        // Each match gets the route's error afresh, of the same kind.
+        for _ in 0..2 {
+            assert!(is_connect(
+                &*send(Method::POST, "/jobs/a1/stop").await.unwrap_err()
+            ));
+        }
+        assert_eq!(
+            handle.remaining(),
+            1,
+            "routed requests leave the script alone"
+        );
+        let response = send(Method::GET, "/jobs/a1/status/more").await.unwrap();
+        assert_eq!(body(response).await.unwrap(), "scripted");
+
+        handle.reply_to(
+            Method::GET,
+            "/jobs/*/status",
+            ScriptedResponse::json(200, "FINISHED"),
+        );
+        let response = send(Method::GET, "/jobs/a1/status").await.unwrap();
+        assert_eq!(body(response).await.unwrap(), "FINISHED");
+        assert_eq!(
+            handle.request_count(),
+            7,
+            "routed requests are recorded too"
         );
     }
 

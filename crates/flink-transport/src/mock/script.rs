@@ -129,6 +129,35 @@ impl ScriptedResponse {
         }
     }
 
+    /// A copy of this answer, for a route that gives it to every matching request. An error is
+    /// copied as an `io::Error` of the same kind (`Other` for an error that is not one) with the
+    /// same message, so the stack classifies the copy as it does the original.
+    pub(super) fn replay(&self) -> Self {
+        let answer = match &self.answer {
+            Answer::Response {
+                status,
+                headers,
+                body,
+            } => Answer::Response {
+                status: *status,
+                headers: headers.clone(),
+                body: body.clone(),
+            },
+            Answer::Error(error) => {
+                let kind = error
+                    .downcast_ref::<io::Error>()
+                    .map_or(io::ErrorKind::Other, io::Error::kind);
+                Answer::Error(Box::new(io::Error::new(kind, error.to_string())))
+            }
+            Answer::Never => Answer::Never,
+        };
+        Self {
+            answer,
+            delay: self.delay,
+            body_stalls: self.body_stalls,
+        }
+    }
+
     pub(super) async fn answer(self) -> Result<Response<ResponseBody>, BoxError> {
         if let Some(delay) = self.delay {
             tokio::time::sleep(delay).await;
