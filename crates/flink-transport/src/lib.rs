@@ -71,9 +71,21 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(all(
+    feature = "default-client",
+    not(any(feature = "aws-lc-rs", feature = "ring"))
+))]
+compile_error!(
+    "flink-rs's `default-client` feature needs a crypto provider for rustls: enable the \
+     `aws-lc-rs` (the default) or the `ring` feature"
+);
+
 mod body;
 mod classify;
+#[cfg(feature = "default-client")]
+mod client;
 mod config;
+#[cfg(feature = "default-client")]
 mod connection_limit;
 mod error;
 mod extensions;
@@ -83,10 +95,13 @@ mod layers;
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod mock;
 mod prefix;
+#[cfg(feature = "default-client")]
 mod proxy;
 mod retry;
 mod stack;
+#[cfg(feature = "default-client")]
 mod stream;
+#[cfg(feature = "default-client")]
 mod tls;
 mod transport;
 
@@ -97,12 +112,19 @@ pub use config::{
     Auth, CertificateFingerprint, ClientIdentity, ConfigError, ProxyConfig, RetryBudget,
     RetryConfig, RootCertificates, Secret, TlsConfig, TokenSource, TransportConfig,
 };
+#[cfg(feature = "default-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "default-client")))]
 pub use connection_limit::ConnectionsBusy;
 pub use error::{AttemptTimedOut, BodyIdleTimedOut, is_connect, is_timeout};
 pub use extensions::{
     BufferedResponse, Idempotency, OperationName, RequestTimeout, UnavailableRetryWindow,
 };
 pub use transport::Transport;
+
+/// The rustls this crate builds on, for [`TlsConfig::custom`]: a `ClientConfig` of this version.
+#[cfg(feature = "default-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "default-client")))]
+pub use rustls;
 
 /// The error type of the transport: any error, boxed. Inspect it with [`is_timeout`] and
 /// [`is_connect`].
