@@ -15,14 +15,14 @@ use flink_api::{
 };
 use flink_transport::{
     Body, BufferedResponse, Idempotency, OperationName, RequestTimeout, ResponseBody, Transport,
-    TransportConfig, UnavailableRetryWindow, read_body_limited,
+    UnavailableRetryWindow, read_body_limited,
 };
 use futures_core::Stream;
 use http::header::CONTENT_TYPE;
 use http_body::Body as _;
 
-use crate::BuildError;
-use crate::ClientSettings;
+#[cfg(feature = "default-client")]
+use crate::{BuildError, ClientSettings, TransportConfig};
 
 /// The default cap on a buffered (JSON) answer: thread dumps of big TaskManagers run to megabytes.
 const DEFAULT_MAX_RESPONSE_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -43,11 +43,15 @@ pub struct FlinkClient {
 impl FlinkClient {
     /// A client for the REST API at `url` (`http://127.0.0.1:8081`, `https://gw.example/flink/`)
     /// with default timeouts, retries and TLS roots.
+    #[cfg(feature = "default-client")]
+    #[cfg_attr(docsrs_nightly, doc(cfg(feature = "default-client")))]
     pub fn new(url: &str) -> Result<Self, BuildError> {
         Self::from_config(&TransportConfig::new(url)?)
     }
 
     /// A client from a full transport configuration (timeouts, retries, TLS, headers).
+    #[cfg(feature = "default-client")]
+    #[cfg_attr(docsrs_nightly, doc(cfg(feature = "default-client")))]
     pub fn from_config(config: &TransportConfig) -> Result<Self, BuildError> {
         Ok(Self {
             transport: config.build()?,
@@ -59,11 +63,15 @@ impl FlinkClient {
 
     /// A client configured from the environment: `FLINK_REST_URL` plus the optional TLS and
     /// header variables listed in the crate documentation.
+    #[cfg(feature = "default-client")]
+    #[cfg_attr(docsrs_nightly, doc(cfg(feature = "default-client")))]
     pub fn from_env() -> Result<Self, BuildError> {
         Self::from_config(&ClientSettings::from_env()?.transport_config()?)
     }
 
-    /// A client over any transport: a custom tower stack, or a mock in tests.
+    /// A client over any transport: a custom tower stack, or a mock in tests. Build one with
+    /// [`TransportConfig::build_with_service`] to keep the retry, timeout and header layers
+    /// over an HTTP client of your own.
     pub fn from_transport(transport: Transport) -> Self {
         Self {
             transport,

@@ -99,6 +99,39 @@
 //! time so backoff takes no real time. Any tower service can be the transport
 //! ([`Transport::new`]), so `tower_test::mock` works as well: see this crate's
 //! `tests/tower_test.rs`.
+//!
+//! # Features
+//!
+//! | feature | default | what it gives |
+//! | --- | --- | --- |
+//! | `default-client` | yes | [`FlinkClient::new`], [`FlinkClient::from_config`], [`FlinkClient::from_env`] over flink-transport's HTTP client (hyper-util and rustls) |
+//! | `aws-lc-rs` | yes | rustls' crypto from aws-lc-rs (with post-quantum key exchange) |
+//! | `ring` | no | rustls' crypto from ring instead; turn the default features off |
+//! | `webpki-roots` | yes | Mozilla's root certificates, compiled in, trusted by default |
+//! | `native-roots` | yes | the operating system's store (`RootCertificates::Native`; the default roots without `webpki-roots`) |
+//! | `test-util` | no | flink-transport's scripted mock transport (`transport::mock`) |
+//!
+//! Without the default features, neither hyper nor rustls is compiled: bring a transport of
+//! your own to [`FlinkClient::from_transport`], built with
+//! [`TransportConfig::build_with_service`](flink_transport::TransportConfig::build_with_service)
+//! over any tower service that sends HTTP requests, to keep the retries, timeouts and headers:
+//!
+//! ```toml
+//! flink-client = { version = "0.1", default-features = false }
+//! ```
+//!
+//! For ring instead of aws-lc-rs: `default-features = false, features = ["ring",
+//! "webpki-roots"]`. A `rustls::ClientConfig` of your own goes into
+//! [`TlsConfig::custom`](flink_transport::TlsConfig::custom).
+//!
+//! # Stability
+//!
+//! Configuration, results and outcomes ([`ClientSettings`], [`UploadOptions`], [`UpgradedJob`],
+//! [`operation::OperationStatus`], …) are `#[non_exhaustive]`; the models and endpoints mirror
+//! Flink's API as plain data. What a compatible release may change is in
+//! [docs/semver.md](https://github.com/flink-rs/flink-rs/blob/main/docs/semver.md).
+
+#![cfg_attr(docsrs_nightly, feature(doc_cfg))]
 
 mod client;
 mod error;

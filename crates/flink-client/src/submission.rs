@@ -96,6 +96,7 @@ impl JobGraphFiles {
 
 /// A submitted job graph: the job's id and Flink's answer.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct SubmittedJobGraph {
     /// The id of the submitted job (the one inside the graph).
     pub job: JobId,

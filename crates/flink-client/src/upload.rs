@@ -117,6 +117,7 @@ impl fmt::Debug for UploadOptions {
 
 /// An uploaded jar: its id and Flink's answer.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct JarUploaded {
     /// The jar's id, for running, planning and deleting it.
     pub jar: JarId,

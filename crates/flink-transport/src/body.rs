@@ -164,6 +164,7 @@ impl http_body::Body for Body {
     "the response body is larger than {limit} bytes; raise the limit \
      (TransportConfig::max_response_body_bytes) or ask the server for less data"
 )]
+#[non_exhaustive]
 pub struct BodyTooLarge {
     /// The limit, in bytes.
     pub limit: usize,

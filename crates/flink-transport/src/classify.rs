@@ -7,12 +7,13 @@ use std::time::Duration;
 use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderMap, Response, StatusCode};
 
-use crate::error::chain;
+use crate::error::{chain, client_errors};
 use crate::layers::ReadBody;
 use crate::{BoxError, Idempotency, is_connect, is_timeout};
 
 /// What to do about one attempt's outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Verdict {
     /// Return the outcome to the caller.
     DoNotRetry,
@@ -24,6 +25,7 @@ pub enum Verdict {
 
 /// One attempt's outcome, as [`classify`] sees it.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum Outcome<'a> {
     /// A response arrived.
     Status {
@@ -183,16 +185,12 @@ fn retry_after(headers: &HeaderMap) -> Verdict {
 
 /// A certificate or handshake error fails the same way every time.
 fn is_tls_failure(error: &(dyn Error + 'static)) -> bool {
-    chain(error).any(<dyn Error>::is::<rustls::Error>)
+    chain(error).any(client_errors::is_tls)
 }
 
 /// The connection broke while the request was in flight.
 fn is_io(error: &(dyn Error + 'static)) -> bool {
-    chain(error).any(|e| {
-        e.is::<std::io::Error>()
-            || e.downcast_ref::<hyper::Error>()
-                .is_some_and(|e| e.is_incomplete_message() || e.is_closed() || e.is_canceled())
-    })
+    chain(error).any(|e| e.is::<std::io::Error>() || client_errors::is_broken(e))
 }
 
 #[cfg(test)]
@@ -306,11 +304,19 @@ mod tests {
         Box::new(io::Error::from(io::ErrorKind::ConnectionReset))
     }
 
+    /// A certificate error, as the default client's rustls reports it.
+    #[cfg(feature = "default-client")]
     fn tls() -> BoxError {
         Box::new(io::Error::new(
             io::ErrorKind::InvalidData,
             rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
         ))
+    }
+
+    /// Without the default client, no error counts as a TLS failure: any other error.
+    #[cfg(not(feature = "default-client"))]
+    fn tls() -> BoxError {
+        other()
     }
 
     fn too_large() -> BoxError {

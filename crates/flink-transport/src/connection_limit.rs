@@ -36,6 +36,7 @@ pub(crate) struct LimitConnections<C> {
     "all {limit} connections to {host} stayed busy for {waited:?}; raise \
      TransportConfig::max_connections_per_host, or send fewer requests at once"
 )]
+#[non_exhaustive]
 pub struct ConnectionsBusy {
     /// The host and port.
     pub host: String,

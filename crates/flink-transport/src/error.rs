@@ -10,6 +10,7 @@ use std::time::Duration;
 /// [`BufferedResponse`](crate::BufferedResponse)), not all of its body.
 #[derive(Debug, thiserror::Error)]
 #[error("no response within {after:?}; raise the timeout or check the server")]
+#[non_exhaustive]
 pub struct AttemptTimedOut {
     /// The timeout that elapsed.
     pub after: Duration,
@@ -22,6 +23,7 @@ pub struct AttemptTimedOut {
     "the server sent no data for {after:?} in the middle of the response body; check the \
      server, or raise TransportConfig::body_idle_timeout"
 )]
+#[non_exhaustive]
 pub struct BodyIdleTimedOut {
     /// The idle timeout that elapsed.
     pub after: Duration,
@@ -34,8 +36,7 @@ pub fn is_timeout(error: &(dyn Error + 'static)) -> bool {
         e.is::<AttemptTimedOut>()
             || e.is::<BodyIdleTimedOut>()
             || e.is::<tower::timeout::error::Elapsed>()
-            || e.downcast_ref::<hyper::Error>()
-                .is_some_and(hyper::Error::is_timeout)
+            || client_errors::is_timeout(e)
     });
     // hyper-util reports its connect timeout as an io::Error of kind TimedOut.
     timed_out
@@ -47,9 +48,7 @@ pub fn is_timeout(error: &(dyn Error + 'static)) -> bool {
 /// timeout, TLS handshake) and any `io::Error` of kind `ConnectionRefused`.
 pub fn is_connect(error: &(dyn Error + 'static)) -> bool {
     chain(error).any(|e| {
-        e.downcast_ref::<hyper_util::client::legacy::Error>()
-            .is_some_and(hyper_util::client::legacy::Error::is_connect)
-            || io_kind(e) == Some(io::ErrorKind::ConnectionRefused)
+        client_errors::is_connect(e) || io_kind(e) == Some(io::ErrorKind::ConnectionRefused)
     })
 }
 
@@ -70,6 +69,61 @@ pub(crate) fn chain<'a>(
 
 fn io_kind(error: &(dyn Error + 'static)) -> Option<io::ErrorKind> {
     error.downcast_ref::<io::Error>().map(io::Error::kind)
+}
+
+/// What one error of the default client's hyper and rustls says (not its sources).
+#[cfg(feature = "default-client")]
+pub(crate) mod client_errors {
+    use std::error::Error;
+
+    /// hyper's own timeout.
+    pub(crate) fn is_timeout(error: &(dyn Error + 'static)) -> bool {
+        error
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_timeout)
+    }
+
+    /// hyper-util could not open a connection (refused, DNS, connect timeout, TLS handshake).
+    pub(crate) fn is_connect(error: &(dyn Error + 'static)) -> bool {
+        error
+            .downcast_ref::<hyper_util::client::legacy::Error>()
+            .is_some_and(hyper_util::client::legacy::Error::is_connect)
+    }
+
+    /// hyper lost the connection while a request was in flight.
+    pub(crate) fn is_broken(error: &(dyn Error + 'static)) -> bool {
+        error
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(|e| e.is_incomplete_message() || e.is_closed() || e.is_canceled())
+    }
+
+    /// A certificate or handshake error of rustls.
+    pub(crate) fn is_tls(error: &(dyn Error + 'static)) -> bool {
+        error.is::<rustls::Error>()
+    }
+}
+
+/// Without the default client, no error comes from hyper or rustls (a service of your own
+/// reports its failures as `io::Error`s, or in its own types).
+#[cfg(not(feature = "default-client"))]
+pub(crate) mod client_errors {
+    use std::error::Error;
+
+    pub(crate) fn is_timeout(_: &(dyn Error + 'static)) -> bool {
+        false
+    }
+
+    pub(crate) fn is_connect(_: &(dyn Error + 'static)) -> bool {
+        false
+    }
+
+    pub(crate) fn is_broken(_: &(dyn Error + 'static)) -> bool {
+        false
+    }
+
+    pub(crate) fn is_tls(_: &(dyn Error + 'static)) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

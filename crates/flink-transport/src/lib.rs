@@ -26,8 +26,9 @@
 //! 5. **base URL join**: relative request paths such as `/jobs` are joined onto
 //!    [`TransportConfig::base_url`], keeping a path prefix and the query, with failover to
 //!    [`TransportConfig::failover_urls`];
-//! 6. the hyper-util client over rustls (HTTP/1.1 only, with a connect timeout): a pool whose
-//!    timer closes connections idle for [`TransportConfig::pool_idle_timeout`], and at most
+//! 6. the hyper-util client over rustls (feature `default-client`; HTTP/1.1 only, with a
+//!    connect timeout): a pool whose timer closes connections idle for
+//!    [`TransportConfig::pool_idle_timeout`], and at most
 //!    [`TransportConfig::max_connections_per_host`] connections open to each host (a request
 //!    that finds all busy waits up to the connect timeout, then fails with
 //!    [`ConnectionsBusy`]).
@@ -67,15 +68,50 @@
 //!
 //! # Features
 //!
-//! - `test-util`: the `mock` module, a scripted transport for tests of code built on flink-rs.
+//! | feature | default | what it gives |
+//! | --- | --- | --- |
+//! | `default-client` | yes | [`TransportConfig::build`]: hyper-util's client over rustls. Without it, the crate is the layers over a service of your own ([`TransportConfig::build_with_service`]), and neither hyper nor rustls is compiled |
+//! | `aws-lc-rs` | yes | rustls' crypto from aws-lc-rs (with post-quantum key exchange); chosen when both providers are on |
+//! | `ring` | no | rustls' crypto from ring instead (no post-quantum key exchange); turn the default features off |
+//! | `webpki-roots` | yes | [`RootCertificates::WebPki`]: Mozilla's roots, compiled in |
+//! | `native-roots` | yes | [`RootCertificates::Native`]: the operating system's store |
+//! | `test-util` | no | the `mock` module, a scripted transport for tests of code built on flink-rs |
+//!
+//! The provider and roots features turn `default-client` on, which needs one of the two
+//! providers. A provider the application installed for the process
+//! (`rustls::crypto::CryptoProvider::install_default`) is used instead of the built-in one, and
+//! [`TlsConfig::custom`] takes a whole `rustls::ClientConfig` of your own. For ring and the
+//! system's roots only:
+//!
+//! ```toml
+//! flink-transport = { version = "0.1", default-features = false, features = ["ring", "native-roots"] }
+//! ```
+//!
+//! # Stability
+//!
+//! The configuration, outcome and error types are `#[non_exhaustive]`: start from their
+//! constructors and set fields. See
+//! [docs/semver.md](https://github.com/flink-rs/flink-rs/blob/main/docs/semver.md).
 
 // docs.rs builds with nightly and sets `docsrs_nightly` (see Cargo.toml) for the feature badges;
 // `--cfg docsrs` alone must keep working on stable, as `cargo xtask docs` builds.
 #![cfg_attr(docsrs_nightly, feature(doc_cfg))]
 
+#[cfg(all(
+    feature = "default-client",
+    not(any(feature = "aws-lc-rs", feature = "ring"))
+))]
+compile_error!(
+    "flink-rs's `default-client` feature needs a crypto provider for rustls: enable the \
+     `aws-lc-rs` (the default) or the `ring` feature"
+);
+
 mod body;
 mod classify;
+#[cfg(feature = "default-client")]
+mod client;
 mod config;
+#[cfg(feature = "default-client")]
 mod connection_limit;
 mod error;
 mod extensions;
@@ -85,10 +121,13 @@ mod layers;
 #[cfg_attr(docsrs_nightly, doc(cfg(feature = "test-util")))]
 pub mod mock;
 mod prefix;
+#[cfg(feature = "default-client")]
 mod proxy;
 mod retry;
 mod stack;
+#[cfg(feature = "default-client")]
 mod stream;
+#[cfg(feature = "default-client")]
 mod tls;
 mod transport;
 
@@ -99,12 +138,19 @@ pub use config::{
     Auth, CertificateFingerprint, ClientIdentity, ConfigError, ProxyConfig, RetryBudget,
     RetryConfig, RootCertificates, Secret, TlsConfig, TokenSource, TransportConfig,
 };
+#[cfg(feature = "default-client")]
+#[cfg_attr(docsrs_nightly, doc(cfg(feature = "default-client")))]
 pub use connection_limit::ConnectionsBusy;
 pub use error::{AttemptTimedOut, BodyIdleTimedOut, is_connect, is_timeout};
 pub use extensions::{
     BufferedResponse, Idempotency, OperationName, RequestTimeout, UnavailableRetryWindow,
 };
 pub use transport::Transport;
+
+/// The rustls this crate builds on, for [`TlsConfig::custom`]: a `ClientConfig` of this version.
+#[cfg(feature = "default-client")]
+#[cfg_attr(docsrs_nightly, doc(cfg(feature = "default-client")))]
+pub use rustls;
 
 /// The error type of the transport: any error, boxed. Inspect it with [`is_timeout`] and
 /// [`is_connect`].

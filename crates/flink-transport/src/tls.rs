@@ -10,10 +10,38 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 
 use crate::{CertificateFingerprint, ClientIdentity, ConfigError, RootCertificates, TlsConfig};
 
-/// The rustls configuration for `tls`. The ring provider with rustls' safe defaults offers TLS
-/// 1.2 with ECDHE-RSA-AES-GCM, which is all Flink 1.20 accepts.
+/// The crypto provider: the one the application installed for the process
+/// (`CryptoProvider::install_default`), else the one the features build in. Either, with
+/// rustls' safe defaults, offers TLS 1.2 with ECDHE-RSA-AES-GCM, which is all Flink 1.20
+/// accepts.
+fn provider() -> Arc<CryptoProvider> {
+    CryptoProvider::get_default().map_or_else(|| Arc::new(built_in_provider()), Arc::clone)
+}
+
+/// aws-lc-rs, rustls' default provider, when its feature is on.
+#[cfg(feature = "aws-lc-rs")]
+fn built_in_provider() -> CryptoProvider {
+    rustls::crypto::aws_lc_rs::default_provider()
+}
+
+/// ring, when chosen instead of aws-lc-rs.
+#[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+// rustls 0.23.48 deprecates its ring provider for want of post-quantum key exchange, without
+// a replacement in 0.23; whoever turns off aws-lc-rs for ring chooses it knowingly.
+#[allow(deprecated)]
+fn built_in_provider() -> CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
+/// The rustls configuration for `tls`: its own [`TlsConfig::client_config`] if it has one.
 pub(crate) fn client_config(tls: &TlsConfig) -> Result<ClientConfig, ConfigError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    if let Some(custom) = &tls.client_config {
+        let mut config = ClientConfig::clone(custom);
+        // hyper-rustls sets the protocols it speaks, and refuses a configuration with others.
+        config.alpn_protocols.clear();
+        return Ok(config);
+    }
+    let provider = provider();
     let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_safe_default_protocol_versions()
         .map_err(|e| ConfigError::tls_caused_by("no TLS protocol version available", e))?;
@@ -55,8 +83,7 @@ pub(crate) fn client_config(tls: &TlsConfig) -> Result<ClientConfig, ConfigError
 
 /// The rustls configuration for a plain `http` base URL, which never makes a TLS connection.
 pub(crate) fn unused_client_config() -> Result<ClientConfig, ConfigError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(ClientConfig::builder_with_provider(provider)
+    Ok(ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| ConfigError::tls_caused_by("no TLS protocol version available", e))?
         .with_root_certificates(RootCertStore::empty())
@@ -66,7 +93,9 @@ pub(crate) fn unused_client_config() -> Result<ClientConfig, ConfigError> {
 fn root_store(tls: &TlsConfig) -> Result<RootCertStore, ConfigError> {
     let mut store = RootCertStore::empty();
     match tls.roots {
+        #[cfg(feature = "webpki-roots")]
         RootCertificates::WebPki => store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+        #[cfg(feature = "native-roots")]
         RootCertificates::Native => {
             let found = rustls_native_certs::load_native_certs();
             for error in &found.errors {
@@ -101,8 +130,8 @@ fn root_store(tls: &TlsConfig) -> Result<RootCertStore, ConfigError> {
     }
     if store.is_empty() {
         return Err(ConfigError::tls(
-            "no trusted root certificates; add the cluster's CA to extra_ca_pem or choose \
-             RootCertificates::WebPki or ::Native",
+            "no trusted root certificates; add the cluster's CA to extra_ca_pem, or choose \
+             RootCertificates::WebPki or ::Native (features `webpki-roots`, `native-roots`)",
         ));
     }
     Ok(store)
@@ -213,35 +242,26 @@ mod tests {
     fn default_roots_build() {
         client_config(&TlsConfig::default()).unwrap();
         unused_client_config().unwrap();
-        client_config(&TlsConfig {
-            roots: RootCertificates::None,
-            danger_accept_invalid_certs: true,
-            ..TlsConfig::default()
-        })
+        client_config(
+            &TlsConfig::default()
+                .with_roots(RootCertificates::None)
+                .with_danger_accept_invalid_certs(true),
+        )
         .unwrap();
     }
 
     #[test]
     fn bad_material_is_explained() {
-        let no_roots = TlsConfig {
-            roots: RootCertificates::None,
-            ..TlsConfig::default()
-        };
+        let no_roots = TlsConfig::default().with_roots(RootCertificates::None);
         assert!(error(&no_roots).contains("no trusted root certificates"));
 
-        let not_pem = TlsConfig {
-            extra_ca_pem: vec![b"hello".to_vec()],
-            ..TlsConfig::default()
-        };
+        let not_pem = TlsConfig::default().with_extra_ca_pem("hello");
         assert!(error(&not_pem).contains("extra_ca_pem[0]"));
 
-        let bad_key = TlsConfig {
-            client_identity: Some(ClientIdentity::from_pem(
-                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
-                "-----BEGIN PRIVATE KEY-----\nnot-base64-secret!\n-----END PRIVATE KEY-----\n",
-            )),
-            ..TlsConfig::default()
-        };
+        let bad_key = TlsConfig::default().with_client_identity(ClientIdentity::from_pem(
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            "-----BEGIN PRIVATE KEY-----\nnot-base64-secret!\n-----END PRIVATE KEY-----\n",
+        ));
         let message = error(&bad_key);
         assert!(message.contains("private key"), "{message}");
         assert!(!message.contains("not-base64-secret"), "{message}");

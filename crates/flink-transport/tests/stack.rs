@@ -354,14 +354,8 @@ async fn retries_are_bounded_by_max_retries() {
     );
     assert_eq!(handle.request_count(), 3);
 
-    let (transport, handle) = mock::scripted_with(
-        &TransportConfig {
-            retry: RetryConfig::disabled(),
-            ..config
-        },
-        [status(503), status(200)],
-    )
-    .unwrap();
+    config.retry = RetryConfig::disabled();
+    let (transport, handle) = mock::scripted_with(&config, [status(503), status(200)]).unwrap();
     assert_eq!(
         transport.send(get("/overview")).await.unwrap().status(),
         503
@@ -373,11 +367,7 @@ async fn retries_are_bounded_by_max_retries() {
 async fn retry_budget_exhausts_across_clones() {
     let mut config = config();
     // One retry in reserve and none earned by requests.
-    config.retry.budget = Some(RetryBudget {
-        ttl: Duration::from_secs(1),
-        min_retries_per_sec: 1,
-        retry_ratio: 0.0,
-    });
+    config.retry.budget = Some(RetryBudget::new(Duration::from_secs(1), 1, 0.0));
     let (transport, handle) = mock::scripted_with(&config, (0..10).map(|_| status(503))).unwrap();
     assert_eq!(
         transport.send(get("/overview")).await.unwrap().status(),

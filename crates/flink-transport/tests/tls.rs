@@ -20,7 +20,7 @@ use rcgen::{
     KeyPair, KeyUsagePurpose,
 };
 use rustls::server::WebPkiClientVerifier;
-use rustls::{RootCertStore, ServerConfig};
+use rustls::{ClientConfig, RootCertStore, ServerConfig};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio_rustls::TlsAcceptor;
 
@@ -82,7 +82,7 @@ enum ServerMode {
 }
 
 async fn tls_server(pki: &Pki, mode: ServerMode) -> server::Server {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let builder = ServerConfig::builder_with_provider(Arc::clone(&provider));
     let builder = match mode {
         ServerMode::Tls12 => builder
@@ -106,6 +106,13 @@ async fn tls_server(pki: &Pki, mode: ServerMode) -> server::Server {
         .with_single_cert(vec![pki.server_cert.clone()], key)
         .unwrap();
     server::spawn(Some(TlsAcceptor::from(Arc::new(config)))).await
+}
+
+/// Trust the test CA, and nothing else.
+fn trusting_the_ca(pki: &Pki) -> TlsConfig {
+    TlsConfig::default()
+        .with_roots(RootCertificates::None)
+        .with_extra_ca_pem(pki.ca_pem.clone())
 }
 
 fn transport(server: &server::Server, tls: TlsConfig) -> flink_transport::Transport {
@@ -133,11 +140,7 @@ fn chain_text(error: &BoxError) -> String {
 async fn extra_ca_is_trusted_over_tls12() {
     let pki = pki();
     let server = tls_server(&pki, ServerMode::Tls12).await;
-    let tls = TlsConfig {
-        roots: RootCertificates::None,
-        extra_ca_pem: vec![pki.ca_pem.clone().into_bytes()],
-        ..TlsConfig::default()
-    };
+    let tls = trusting_the_ca(&pki);
     assert_eq!(get(&transport(&server, tls)).await.unwrap(), 200);
     assert_eq!(server.seen().len(), 1);
 }
@@ -171,11 +174,9 @@ async fn danger_accept_invalid_certs_connects_and_warns() {
     let server = tls_server(&pki, ServerMode::Tls12).await;
     let capture = capture::Capture::default();
     let _guard = capture.install();
-    let tls = TlsConfig {
-        roots: RootCertificates::None,
-        danger_accept_invalid_certs: true,
-        ..TlsConfig::default()
-    };
+    let tls = TlsConfig::default()
+        .with_roots(RootCertificates::None)
+        .with_danger_accept_invalid_certs(true);
     assert_eq!(get(&transport(&server, tls)).await.unwrap(), 200);
     assert!(capture.all_text().contains("danger_accept_invalid_certs"));
 }
@@ -184,11 +185,9 @@ async fn danger_accept_invalid_certs_connects_and_warns() {
 async fn a_pinned_certificate_is_trusted_without_its_ca() {
     let pki = pki();
     let server = tls_server(&pki, ServerMode::Tls12).await;
-    let tls = TlsConfig {
-        roots: RootCertificates::None,
-        pinned_certificates: vec![CertificateFingerprint::of_der(&pki.server_cert)],
-        ..TlsConfig::default()
-    };
+    let tls = TlsConfig::default()
+        .with_roots(RootCertificates::None)
+        .with_pinned_certificate(CertificateFingerprint::of_der(&pki.server_cert));
     assert_eq!(get(&transport(&server, tls)).await.unwrap(), 200);
     assert_eq!(server.seen().len(), 1);
 }
@@ -200,12 +199,8 @@ async fn another_certificate_than_the_pinned_one_is_refused_without_retries() {
     let capture = capture::Capture::default();
     let _guard = capture.install();
     // Pinned: the CA's fingerprint, not the server's; the CA is trusted too, and does not help.
-    let tls = TlsConfig {
-        roots: RootCertificates::None,
-        extra_ca_pem: vec![pki.ca_pem.clone().into_bytes()],
-        pinned_certificates: vec![CertificateFingerprint::of_der(&pki.ca_der)],
-        ..TlsConfig::default()
-    };
+    let tls =
+        trusting_the_ca(&pki).with_pinned_certificate(CertificateFingerprint::of_der(&pki.ca_der));
     let error = get(&transport(&server, tls)).await.unwrap_err();
     let chain = chain_text(&error);
     let presented = CertificateFingerprint::of_der(&pki.server_cert).to_string();
@@ -224,15 +219,10 @@ async fn another_certificate_than_the_pinned_one_is_refused_without_retries() {
 async fn mutual_tls_with_a_client_certificate() {
     let pki = pki();
     let server = tls_server(&pki, ServerMode::MutualTls).await;
-    let tls = TlsConfig {
-        roots: RootCertificates::None,
-        extra_ca_pem: vec![pki.ca_pem.clone().into_bytes()],
-        client_identity: Some(ClientIdentity::from_pem(
-            pki.client_cert_pem.clone(),
-            pki.client_key_pem.clone(),
-        )),
-        ..TlsConfig::default()
-    };
+    let tls = trusting_the_ca(&pki).with_client_identity(ClientIdentity::from_pem(
+        pki.client_cert_pem.clone(),
+        pki.client_key_pem.clone(),
+    ));
     assert_eq!(get(&transport(&server, tls)).await.unwrap(), 200);
     assert_eq!(server.seen().len(), 1);
 }
@@ -241,11 +231,7 @@ async fn mutual_tls_with_a_client_certificate() {
 async fn mutual_tls_without_a_client_certificate_fails() {
     let pki = pki();
     let server = tls_server(&pki, ServerMode::MutualTls).await;
-    let tls = TlsConfig {
-        roots: RootCertificates::None,
-        extra_ca_pem: vec![pki.ca_pem.clone().into_bytes()],
-        ..TlsConfig::default()
-    };
+    let tls = trusting_the_ca(&pki);
     let error = get(&transport(&server, tls)).await.unwrap_err();
     let chain = chain_text(&error);
     assert!(chain.contains("CertificateRequired"), "{chain}");
@@ -258,16 +244,33 @@ async fn mutual_tls_without_a_client_certificate_fails() {
 }
 
 #[tokio::test]
+async fn a_custom_rustls_config_is_used_as_it_is() {
+    let pki = pki();
+    let server = tls_server(&pki, ServerMode::Tls12).await;
+    let mut roots = RootCertStore::empty();
+    roots.add(pki.ca_der.clone()).unwrap();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut custom = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    // Protocols of its own are dropped: the transport speaks HTTP/1.1.
+    custom.alpn_protocols = vec![b"h2".to_vec()];
+    let mut tls = TlsConfig::custom(Arc::new(custom));
+    // Ignored beside a custom configuration; on their own, these would trust nothing.
+    tls.roots = RootCertificates::None;
+    assert_eq!(get(&transport(&server, tls)).await.unwrap(), 200);
+    assert_eq!(server.seen().len(), 1);
+}
+
+#[tokio::test]
 async fn an_https_base_url_is_tunnelled_through_the_proxy() {
     let pki = pki();
     let server = tls_server(&pki, ServerMode::Tls12).await;
     let proxy = proxy::spawn().await;
     let mut config = TransportConfig::new(&format!("https://{}/", server.addr)).unwrap();
-    config.tls = TlsConfig {
-        roots: RootCertificates::None,
-        extra_ca_pem: vec![pki.ca_pem.clone().into_bytes()],
-        ..TlsConfig::default()
-    };
+    config.tls = trusting_the_ca(&pki);
     config.proxy = ProxyConfig::Url {
         url: format!("http://ops:pw@{}", proxy.addr),
         no_proxy: String::new(),

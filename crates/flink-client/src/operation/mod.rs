@@ -58,6 +58,7 @@ pub use options::{SavepointOptions, StopOptions};
 /// What one status poll found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use]
+#[non_exhaustive]
 pub enum OperationStatus<T> {
     /// Flink is still working on it; poll again.
     InProgress,

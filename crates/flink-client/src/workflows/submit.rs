@@ -124,6 +124,7 @@ impl JarRestore for SubmitJar {
 
 /// The result of [`FlinkClient::submit_jar`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct SubmittedJar {
     /// The id of the submitted job.
     pub job: JobId,

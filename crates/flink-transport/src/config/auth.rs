@@ -48,6 +48,7 @@ impl From<&str> for Secret {
 /// Credentials sent in the `Authorization` header of every request (for a gateway in front of
 /// Flink; Flink's REST API itself has no authentication besides mutual TLS).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Auth {
     /// HTTP Basic authentication.
     Basic {

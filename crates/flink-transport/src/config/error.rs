@@ -54,6 +54,7 @@ impl ConfigError {
         }
     }
 
+    #[cfg(feature = "default-client")]
     pub(crate) fn tls_caused_by(reason: impl Into<String>, source: impl Into<BoxError>) -> Self {
         Self::Tls {
             reason: reason.into(),

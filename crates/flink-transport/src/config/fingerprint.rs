@@ -3,6 +3,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "aws-lc-rs")]
+use aws_lc_rs::digest;
+#[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+use ring::digest;
+
 use crate::ConfigError;
 
 /// The SHA-256 fingerprint of a certificate (of its DER encoding), as
@@ -22,9 +27,12 @@ use crate::ConfigError;
 pub struct CertificateFingerprint([u8; 32]);
 
 impl CertificateFingerprint {
-    /// The fingerprint of a DER-encoded certificate.
+    /// The fingerprint of a DER-encoded certificate, hashed by the crypto provider of the
+    /// features.
+    #[cfg(any(feature = "aws-lc-rs", feature = "ring"))]
+    #[cfg_attr(docsrs_nightly, doc(cfg(any(feature = "aws-lc-rs", feature = "ring"))))]
     pub fn of_der(certificate: &[u8]) -> Self {
-        let digest = ring::digest::digest(&ring::digest::SHA256, certificate);
+        let digest = digest::digest(&digest::SHA256, certificate);
         let mut bytes = [0; 32];
         bytes.copy_from_slice(digest.as_ref());
         Self(bytes)
@@ -97,6 +105,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(any(feature = "aws-lc-rs", feature = "ring"))]
     fn the_fingerprint_of_a_certificate_is_its_sha256() {
         // SHA-256 of the empty input.
         assert_eq!(

@@ -39,6 +39,7 @@ pub(crate) use self::url::validate_base_url;
 /// # Ok::<(), flink_transport::ConfigError>(())
 /// ```
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct TransportConfig {
     /// Where the REST endpoint lives; `http` or `https`. It may carry a path prefix
     /// (`https://gw.example/flink/`): a request for `/jobs` goes to `/flink/jobs`, its query

@@ -5,12 +5,14 @@ use std::time::Duration;
 use super::ConfigError;
 
 /// How failed attempts are retried; which failures qualify is decided by
-/// [`classify`](crate::classify).
+/// [`classify`](crate::classify). Start from [`RetryConfig::default`] or
+/// [`RetryConfig::disabled`] and set the public fields.
 ///
 /// Two limits apply: [`max_retries`](Self::max_retries) bounds every retryable outcome, and
 /// [`unavailable_retry_window`](Self::unavailable_retry_window) lets a call ride out a leader
 /// election past it. The shared [`budget`](Self::budget) caps both.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Retries after the first attempt. Default: 3.
     pub max_retries: u32,
@@ -78,6 +80,7 @@ impl Default for RetryConfig {
 /// most `retry_ratio` of the requests, plus `min_retries_per_sec` regardless (a reserve of
 /// `min_retries_per_sec × ttl` retries).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RetryBudget {
     /// The window; 1 to 60 s. Default: 10 s.
     pub ttl: Duration,
@@ -88,6 +91,16 @@ pub struct RetryBudget {
 }
 
 impl RetryBudget {
+    /// A budget of `retry_ratio` retries per request over a window of `ttl`, plus
+    /// `min_retries_per_sec` regardless. Checked when the transport is built.
+    pub fn new(ttl: Duration, min_retries_per_sec: u32, retry_ratio: f32) -> Self {
+        Self {
+            ttl,
+            min_retries_per_sec,
+            retry_ratio,
+        }
+    }
+
     /// Mirrors the assertions of `TpsBudget::new`, which would otherwise panic.
     fn validate(&self) -> Result<(), ConfigError> {
         let invalid = |reason: String| Err(ConfigError::InvalidRetry { reason });

@@ -206,6 +206,7 @@ impl fmt::Debug for MockHandle {
 
 /// One request as the mock received it.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RecordedRequest {
     /// The method.
     pub method: Method,
@@ -229,6 +230,7 @@ impl RecordedRequest {
 /// The script ran out: the code under test sent more requests than expected.
 #[derive(Debug, thiserror::Error)]
 #[error("the mock script has no answer left for {method} {uri}; add one to the script")]
+#[non_exhaustive]
 pub struct ScriptExhausted {
     /// The unexpected request's method.
     pub method: Method,

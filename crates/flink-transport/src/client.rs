@@ -1,0 +1,179 @@
+//! The default HTTP client: hyper-util's pooled client over rustls, with proxies and a cap on
+//! connections per host (feature `default-client`).
+
+use http::header::PROXY_AUTHORIZATION;
+use http::{Request, Uri};
+use hyper::rt::{Read, Write};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::legacy::connect::{Connection, HttpConnector};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tower::{Service, ServiceExt};
+
+use crate::config::validate_base_url;
+use crate::connection_limit::LimitConnections;
+use crate::proxy::ForwardProxy;
+use crate::{Body, BoxError, ConfigError, Transport, TransportConfig, tls};
+
+/// hyper's pooled client over `connector`, with TLS for `https` destinations.
+fn tls_client<C>(
+    config: &TransportConfig,
+    tls: rustls::ClientConfig,
+    connector: C,
+) -> Client<LimitConnections<HttpsConnector<C>>, Body>
+where
+    C: Service<Uri> + Clone + Send + Sync + 'static,
+    C::Response: Read + Write + Connection + Send + Unpin + 'static,
+    C::Future: Send + 'static,
+    C::Error: Into<BoxError>,
+{
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(connector);
+    pooled_client(config, https)
+}
+
+/// hyper's pooled client over `connector`: idle connections closed by a timer, and at most
+/// `max_connections_per_host` open to each host.
+fn pooled_client<C>(config: &TransportConfig, connector: C) -> Client<LimitConnections<C>, Body>
+where
+    C: Service<Uri> + Clone + Send + Sync + 'static,
+    C::Response: Read + Write + Connection + Send + Unpin + 'static,
+    C::Future: Send + 'static,
+    C::Error: Into<BoxError>,
+{
+    Client::builder(TokioExecutor::new())
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(config.pool_idle_timeout)
+        .pool_max_idle_per_host(config.pool_max_idle_per_host)
+        .build(LimitConnections::new(
+            connector,
+            config.max_connections_per_host,
+            config.connect_timeout,
+        ))
+}
+
+impl TransportConfig {
+    /// Builds the default stack over hyper-util and rustls. Needs no network and no runtime;
+    /// sending does need a Tokio runtime.
+    pub fn build(&self) -> Result<Transport, ConfigError> {
+        // Validate first so a bad URL is reported before TLS material.
+        validate_base_url(&self.base_url)?;
+        self.validate_pool()?;
+        let tls = if self.base_url.scheme_str() == Some("https") {
+            tls::client_config(&self.tls)?
+        } else {
+            tls::unused_client_config()?
+        };
+        let mut http = HttpConnector::new();
+        http.enforce_http(false); // the TLS connector above handles https
+        http.set_connect_timeout(Some(self.connect_timeout));
+        http.set_nodelay(true);
+        let Some(route) = self.proxy.route(&self.base_url)? else {
+            return self.build_with_service(tls_client(self, tls, http));
+        };
+        tracing::debug!(proxy = %route.uri, "connecting through an HTTP proxy");
+        if self.base_url.scheme_str() == Some("https") {
+            // CONNECT to the proxy, then TLS with Flink inside the tunnel.
+            let mut tunnel = Tunnel::new(route.uri, http);
+            if let Some(authorization) = route.authorization {
+                tunnel = tunnel.with_auth(authorization);
+            }
+            return self.build_with_service(tls_client(self, tls, tunnel));
+        }
+        let connector = ForwardProxy {
+            proxy: route.uri,
+            inner: http,
+        };
+        let client = pooled_client(self, connector);
+        let authorization = route.authorization;
+        self.build_with_service(client.map_request(move |mut request: Request<Body>| {
+            if let Some(value) = &authorization {
+                request
+                    .headers_mut()
+                    .insert(PROXY_AUTHORIZATION, value.clone());
+            }
+            request
+        }))
+    }
+
+    fn validate_pool(&self) -> Result<(), ConfigError> {
+        let limit = self.max_connections_per_host;
+        if limit == 0 || limit > tokio::sync::Semaphore::MAX_PERMITS {
+            return Err(ConfigError::InvalidPool {
+                reason: format!(
+                    "max_connections_per_host is {limit}; choose between 1 and {}",
+                    tokio::sync::Semaphore::MAX_PERMITS
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Auth, RootCertificates, TlsConfig};
+
+    #[test]
+    fn builds_offline() {
+        TransportConfig::new("http://localhost:8081")
+            .unwrap()
+            .build()
+            .unwrap();
+        TransportConfig::new("https://flink.example")
+            .unwrap()
+            .build()
+            .unwrap();
+    }
+
+    #[test]
+    fn tls_settings_are_unused_for_http() {
+        let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+        config.tls = TlsConfig::default().with_roots(RootCertificates::None);
+        config.build().unwrap();
+        config.base_url = "https://localhost:8081".parse().unwrap();
+        assert!(matches!(
+            config.build().unwrap_err(),
+            ConfigError::Tls { .. }
+        ));
+    }
+
+    #[test]
+    fn invalid_settings_are_reported() {
+        let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+        config.base_url = "/relative".parse().unwrap();
+        assert!(matches!(
+            config.build().unwrap_err(),
+            ConfigError::InvalidUrl { .. }
+        ));
+
+        let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+        config.user_agent = "bad\nagent".to_owned();
+        assert!(
+            config
+                .build()
+                .unwrap_err()
+                .to_string()
+                .contains("User-Agent")
+        );
+
+        for limit in [0, usize::MAX] {
+            let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+            config.max_connections_per_host = limit;
+            let error = config.build().unwrap_err().to_string();
+            assert!(error.contains("max_connections_per_host is"), "{error}");
+        }
+
+        let mut config = TransportConfig::new("http://localhost:8081").unwrap();
+        config.auth = Some(Auth::bearer("a\u{7f}b"));
+        assert!(matches!(
+            config.build().unwrap_err(),
+            ConfigError::InvalidHeader { .. }
+        ));
+    }
+}
