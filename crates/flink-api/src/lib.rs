@@ -119,14 +119,14 @@ pub use version::FlinkVersion;
 /// Re-export of the models crate, so users of this crate name one dependency.
 pub use flink_models as models;
 
-/// Re-export of `bytes`: [`Bytes`](bytes::Bytes) is the body of every built request and the
+/// Re-export of `bytes`: [`bytes::Bytes`] is the body of every built request and the
 /// chunk of a [`ByteStream`].
 pub use bytes;
 /// Re-export of `futures_core`: an executor makes a [`ByteStream`] from a
-/// [`Stream`](futures_core::Stream) of chunks.
+/// [`futures_core::Stream`] of chunks.
 pub use futures_core;
 /// Re-export of `http`: requests are [`http::Request`]s, answers are read by
-/// [`StatusCode`](http::StatusCode).
+/// [`http::StatusCode`].
 pub use http;
 
 use bytes::Bytes;
