@@ -1,28 +1,14 @@
-//! Apache Flink's REST API as plain values: each endpoint builds an [`http::Request`] and
-//! decodes its answer, without doing any IO.
-//!
-//! One trait per category ([`ClusterApi`], [`JobManagerApi`], [`TaskManagersApi`]) gives each
-//! endpoint a method on anything that implements [`Execute`] — `flink_client::FlinkClient`, or
-//! your own HTTP stack. Ids are validated when they are made ([`JobId`], [`TaskManagerId`], …),
-//! so a bad id never reaches the server, and every failure is one [`ApiError`].
-//!
-//! ```
-//! use flink_api::{ClusterProcess, build_request, decode_response};
-//! use flink_api::logs::ListLogs;
-//! use http::StatusCode;
-//!
-//! // Build the request of an endpoint: no runtime, no network.
-//! let endpoint = ListLogs { process: ClusterProcess::TaskManager("127.0.0.1:41119-e8b103".parse()?) };
-//! let request = build_request(&endpoint)?;
-//! assert_eq!(request.uri(), "/taskmanagers/127.0.0.1%3A41119-e8b103/logs");
-//!
-//! // Decode an answer, or the error Flink sent.
-//! let logs = decode_response(&endpoint, StatusCode::OK, None, br#"{"logs":[{"name":"tm.log","size":10,"mtime":1}]}"#)?;
-//! assert_eq!(logs.logs[0].name, "tm.log");
-//! let error = decode_response(&endpoint, StatusCode::NOT_FOUND, None, br#"{"errors":["Not found."]}"#).unwrap_err();
-//! assert!(error.is_not_found());
-//! # Ok::<(), flink_api::ApiError>(())
-//! ```
+// The README is the crate's page (crates.io and docs.rs alike), and its example is a doctest.
+// Its links point at docs.rs; the definitions here come first (the first definition of a link
+// wins), so rustdoc links these items.
+//! [`ClusterApi`]: ClusterApi
+//! [`JobManagerApi`]: JobManagerApi
+//! [`TaskManagersApi`]: TaskManagersApi
+//! [`Execute`]: Execute
+//! [`JobId`]: JobId
+//! [`TaskManagerId`]: TaskManagerId
+//! [`ApiError`]: ApiError
+#![doc = include_str!("../README.md")]
 
 mod endpoint;
 mod error;
