@@ -2,13 +2,14 @@
 //!
 //! - `flink up|down|status`: real Flink clusters on loopback, from PyPI, with plain `java`;
 //! - `testjob`: the test job's jar;
-//! - `test`: everything CI runs (the README's test command);
+//! - `test`: everything CI runs (the README's test command); `ci` is the same;
 //! - `demo`: a local Flink and the quick-start example against it;
 //! - `fixtures`: real Flink answers recorded as the model tests' fixtures;
 //! - `compat`: the live tests against every supported Flink version, as a table;
 //! - `bench`: the benchmarks, checked against their speed and memory targets;
 //! - `fuzz`: the fuzz targets of the response decoders (cargo-fuzz);
-//! - `man`: flinkctl's man pages, from its clap definitions.
+//! - `man`: flinkctl's man pages, from its clap definitions;
+//! - `release`: a release prepared and checked, with the commands that publish it.
 
 // xtask is a terminal program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -20,7 +21,9 @@ mod fixtures;
 mod flink;
 mod fuzz;
 mod man;
+mod optional;
 mod paths;
+mod release;
 mod test;
 mod testjob;
 mod tools;
@@ -42,8 +45,11 @@ enum Command {
     Flink(flink::FlinkCommand),
     /// Build the test job's jar and print its path.
     Testjob(testjob::TestjobArgs),
-    /// Run everything CI runs: fmt, clippy, unit and doc tests, live tests on real Flink.
+    /// Run everything CI runs: fmt, clippy, cargo-deny, MSRV, unit and doc tests, live tests.
     Test(test::TestArgs),
+    /// What CI runs (.ci/run): the same as `test`; cargo-deny and the MSRV check run when
+    /// cargo-deny and the MSRV toolchain are installed, and say "skipped" otherwise.
+    Ci(test::TestArgs),
     /// Start a local Flink, run the quick-start example against it, stop Flink.
     Demo(demo::DemoArgs),
     /// Record real Flink answers as the model tests' JSON fixtures.
@@ -56,6 +62,9 @@ enum Command {
     Fuzz(fuzz::FuzzArgs),
     /// Write flinkctl's man pages (flinkctl.1 and one per subcommand) to target/man.
     Man(man::ManArgs),
+    /// Bump the version, date the CHANGELOG, run every check, build flinkctl's man pages and
+    /// completions, and print the tag and publish commands (--dry-run: on a copy).
+    Release(release::ReleaseArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -63,13 +72,14 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Flink(command) => flink::run(command),
         Command::Testjob(args) => testjob::run(&args),
-        Command::Test(args) => test::run(&args),
+        Command::Test(args) | Command::Ci(args) => test::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Fixtures(args) => fixtures::run(&args),
         Command::Compat(args) => compat::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Fuzz(args) => fuzz::run(&args),
         Command::Man(args) => man::run(&args),
+        Command::Release(args) => release::run(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

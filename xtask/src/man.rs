@@ -1,15 +1,14 @@
 //! `cargo xtask man`: flinkctl's man pages (`flinkctl.1` and one page per subcommand), made
 //! from its clap definitions by `flinkctl generate-man`. [`pages`] is what a release ships.
 
-use std::path::PathBuf;
-use std::process::Stdio;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use anyhow::{Result, bail};
 use clap::Args;
 
-use crate::paths::target_dir;
-use crate::test::cargo_command;
-use crate::tools::run_checked;
+use crate::paths::{target_dir, workspace_root};
+use crate::tools::{cargo_in, run_checked};
 
 /// Arguments of `cargo xtask man`.
 #[derive(Args)]
@@ -21,33 +20,19 @@ pub(crate) struct ManArgs {
 
 pub(crate) fn run(args: &ManArgs) -> Result<()> {
     let out = args.out.clone().unwrap_or_else(|| target_dir().join("man"));
-    let pages = pages(&out)?;
+    let pages = pages(&workspace_root(), &out)?;
     eprintln!("xtask: {} man pages in {}", pages.len(), out.display());
     println!("{}", out.display());
     Ok(())
 }
 
-/// Builds flinkctl for this machine and writes its man pages to `out` (created if missing);
-/// the pages written. The pages are the same for every target and profile.
-pub(crate) fn pages(out: &std::path::Path) -> Result<Vec<PathBuf>> {
+/// Builds flinkctl of the workspace at `root` for this machine and writes its man pages to
+/// `out` (created if missing); the pages written. The pages are the same for every target and
+/// profile.
+pub(crate) fn pages(root: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     let out = std::path::absolute(out)?;
-    let mut command = cargo_command(
-        &[
-            "run",
-            "--quiet",
-            "-p",
-            "flink-cli",
-            "--bin",
-            "flinkctl",
-            "--",
-        ],
-        &[],
-    );
-    // Cargo's progress shows while it builds.
-    command
-        .arg("generate-man")
-        .arg(&out)
-        .stderr(Stdio::inherit());
+    let mut command = flinkctl(root);
+    command.arg("generate-man").arg(&out);
     let output = run_checked(&mut command, "flinkctl generate-man")?;
     let pages: Vec<PathBuf> = String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -60,4 +45,23 @@ pub(crate) fn pages(out: &std::path::Path) -> Result<Vec<PathBuf>> {
         );
     }
     Ok(pages)
+}
+
+/// `flinkctl` of the workspace at `root`, built for this machine if needed (`cargo run`), with
+/// cargo's progress showing while it builds; add its arguments.
+pub(crate) fn flinkctl(root: &Path) -> Command {
+    let mut command = cargo_in(
+        root,
+        &[
+            "run",
+            "--quiet",
+            "-p",
+            "flink-cli",
+            "--bin",
+            "flinkctl",
+            "--",
+        ],
+    );
+    command.stderr(Stdio::inherit());
+    command
 }

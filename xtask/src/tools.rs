@@ -1,9 +1,12 @@
 //! The external programs xtask needs, with what to install when one is missing.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+
+use crate::paths::target_dir;
+use crate::test::cargo_command;
 
 /// A JDK tool (`java`, `javac`, `jar`, `keytool`): from `JAVA_HOME` when set, else from `PATH`.
 pub(crate) fn jdk_tool(name: &str) -> Result<PathBuf> {
@@ -56,4 +59,13 @@ pub(crate) fn run_checked(command: &mut Command, what: &str) -> Result<std::proc
         );
     }
     Ok(output)
+}
+
+/// `cargo ARGS` in the workspace at `root` (this one, or a copy of it), building into this
+/// workspace's target directory, so that a copy reuses what is built already.
+pub(crate) fn cargo_in(root: &Path, args: &[&str]) -> Command {
+    let target = target_dir().display().to_string();
+    let mut command = cargo_command(args, &[("CARGO_TARGET_DIR".to_owned(), target)]);
+    command.current_dir(root);
+    command
 }
