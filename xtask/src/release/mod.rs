@@ -9,9 +9,9 @@
 //! in `target/release-artifacts`. The first step that fails ends the release.
 //!
 //! A real run edits this tree, which must be clean, so that the release commit holds only the
-//! release. A dry run does everything on a copy of the working tree in
-//! `target/release-check/tree`, prints the edits a real run would make, and changes nothing
-//! here.
+//! release. A dry run makes the edits in a copy of the working tree,
+//! `target/release-check/tree`, prints them, packages the crates from the copy, tests this
+//! tree (see [`check`] for why), and changes nothing here.
 
 mod artifacts;
 mod changelog;
@@ -28,6 +28,7 @@ use clap::Args;
 use semver::Version;
 
 use crate::paths::{target_dir, workspace_root};
+use crate::test::cargo_command;
 use crate::tools::{cargo_in, run_checked};
 use publish::Published;
 use version::{Plan, tag_of};
@@ -41,8 +42,8 @@ pub(crate) struct ReleaseArgs {
     /// The version to release (semver): greater than the workspace's (a bump), or the
     /// workspace's own while it has no tag (its first release, without a bump).
     version: String,
-    /// Prepare and check the release on a copy of the working tree and print the edits; this
-    /// tree stays as it is.
+    /// Make the edits in a copy of the working tree and print them, package the crates from
+    /// the copy, run the same checks; this tree stays as it is.
     #[arg(long)]
     dry_run: bool,
     /// Do not run `cargo xtask test` (only with --dry-run, to iterate on the release itself).
@@ -98,7 +99,7 @@ pub(crate) fn run(args: &ReleaseArgs) -> Result<()> {
         if args.dry_run {
             show_edits(&root, &work)?;
         }
-        check(&work, &wanted, args.skip_test, last_release, &mut done)
+        check(&work, &plan, &wanted, args, last_release, &mut done)
     });
     let crates = match prepared {
         Ok(crates) => crates,
@@ -153,11 +154,20 @@ fn prepare(work: &Path, plan: &Plan, wanted: &Version, done: &mut Vec<Done>) -> 
     })
 }
 
-/// Runs the checks of the prepared release tree at `work`; the crates it publishes, in order.
+/// What a release checks: `cargo xtask test` and flinkctl's artefacts are made in this tree,
+/// semver-checks and `cargo publish --dry-run` in the prepared tree at `work` (this tree, or a
+/// dry run's copy). Returns the crates to publish, in order.
+///
+/// A dry run builds nothing of the workspace in its copy: the copy shares this tree's target
+/// directory, where cargo keys the workspace's artefacts by their path inside the workspace,
+/// so a build there would leave this tree with binaries that point into the copy (xtask's own
+/// `workspace_root` among them). Its edits change only versions and the CHANGELOG, so the
+/// tests of this tree are the tests of the release.
 fn check(
     work: &Path,
+    plan: &Plan,
     wanted: &Version,
-    skip_test: bool,
+    options: &ReleaseArgs,
     last_release: Option<&Version>,
     done: &mut Vec<Done>,
 ) -> Result<Vec<Published>> {
@@ -170,10 +180,10 @@ fn check(
         );
     }
     step(done, "cargo xtask test", || {
-        if skip_test {
+        if options.skip_test {
             return Ok("skipped: --skip-test".to_owned());
         }
-        let status = cargo_in(work, &["xtask", "test"])
+        let status = cargo_command(&["xtask", "test"], &[])
             .status()
             .context("could not start cargo xtask test")?;
         if !status.success() {
@@ -189,8 +199,15 @@ fn check(
     })?;
     step(done, "flinkctl's artefacts", || {
         let out = artifacts_dir();
-        let files = artifacts::build(work, &out)?;
-        Ok(format!("{} files in {}", files.len(), out.display()))
+        let files = artifacts::build(&workspace_root(), &out)?;
+        // The man pages carry flinkctl's version.
+        let note = match plan {
+            Plan::Bump { from } if options.dry_run => {
+                format!(" (by this tree's flinkctl, {from}; a real run's carry {wanted})")
+            }
+            _ => String::new(),
+        };
+        Ok(format!("{} files in {}{note}", files.len(), out.display()))
     })?;
     Ok(crates)
 }
