@@ -7,8 +7,9 @@ use std::process::{Command, Stdio};
 use anyhow::{Result, bail};
 use clap::Args;
 
-use crate::paths::{target_dir, workspace_root};
-use crate::tools::{cargo_in, run_checked};
+use crate::paths::target_dir;
+use crate::test::cargo_command;
+use crate::tools::run_checked;
 
 /// Arguments of `cargo xtask man`.
 #[derive(Args)]
@@ -20,18 +21,17 @@ pub(crate) struct ManArgs {
 
 pub(crate) fn run(args: &ManArgs) -> Result<()> {
     let out = args.out.clone().unwrap_or_else(|| target_dir().join("man"));
-    let pages = pages(&workspace_root(), &out)?;
+    let pages = pages(&out)?;
     eprintln!("xtask: {} man pages in {}", pages.len(), out.display());
     println!("{}", out.display());
     Ok(())
 }
 
-/// Builds flinkctl of the workspace at `root` for this machine and writes its man pages to
-/// `out` (created if missing); the pages written. The pages are the same for every target and
-/// profile.
-pub(crate) fn pages(root: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+/// Builds flinkctl for this machine and writes its man pages to `out` (created if missing);
+/// the pages written. The pages are the same for every target and profile.
+pub(crate) fn pages(out: &Path) -> Result<Vec<PathBuf>> {
     let out = std::path::absolute(out)?;
-    let mut command = flinkctl(root);
+    let mut command = flinkctl();
     command.arg("generate-man").arg(&out);
     let output = run_checked(&mut command, "flinkctl generate-man")?;
     let pages: Vec<PathBuf> = String::from_utf8_lossy(&output.stdout)
@@ -47,11 +47,10 @@ pub(crate) fn pages(root: &Path, out: &Path) -> Result<Vec<PathBuf>> {
     Ok(pages)
 }
 
-/// `flinkctl` of the workspace at `root`, built for this machine if needed (`cargo run`), with
-/// cargo's progress showing while it builds; add its arguments.
-pub(crate) fn flinkctl(root: &Path) -> Command {
-    let mut command = cargo_in(
-        root,
+/// `flinkctl` of this workspace, built for this machine if needed (`cargo run`), with cargo's
+/// progress showing while it builds; add its arguments.
+pub(crate) fn flinkctl() -> Command {
+    let mut command = cargo_command(
         &[
             "run",
             "--quiet",
@@ -61,6 +60,7 @@ pub(crate) fn flinkctl(root: &Path) -> Command {
             "flinkctl",
             "--",
         ],
+        &[],
     );
     command.stderr(Stdio::inherit());
     command

@@ -61,8 +61,9 @@ pub(crate) fn run_checked(command: &mut Command, what: &str) -> Result<std::proc
     Ok(output)
 }
 
-/// `cargo ARGS` in the workspace at `root` (this one, or a copy of it), building into this
-/// workspace's target directory, so that a copy reuses what is built already.
+/// `cargo ARGS` in the workspace at `root` (this one, or a release's copy of it) with this
+/// workspace's target directory, so that packaging a copy reuses the dependencies built
+/// already. Never build the workspace's own crates of a copy with it: see `release::check`.
 pub(crate) fn cargo_in(root: &Path, args: &[&str]) -> Command {
     let target = target_dir().display().to_string();
     let mut command = cargo_command(args, &[("CARGO_TARGET_DIR".to_owned(), target)]);

@@ -1,5 +1,5 @@
 //! What a release ships with flinkctl besides the crates: its man pages and its shell
-//! completions, made by the flinkctl of the release tree.
+//! completions, made by this workspace's flinkctl.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,16 +18,16 @@ const COMPLETIONS: [(&str, &str); 3] = [
 ];
 
 /// Replaces `out` with `man/` (the man pages) and `completions/` (one script per shell) of
-/// the flinkctl of the workspace at `root`; the files written.
-pub(crate) fn build(root: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+/// flinkctl; the files written.
+pub(crate) fn build(out: &Path) -> Result<Vec<PathBuf>> {
     if out.exists() {
         fs::remove_dir_all(out).with_context(|| format!("removing {}", out.display()))?;
     }
-    let mut written = man::pages(root, &out.join("man"))?;
+    let mut written = man::pages(&out.join("man"))?;
     let completions = out.join("completions");
     fs::create_dir_all(&completions)?;
     for (shell, file_name) in COMPLETIONS {
-        let mut command = man::flinkctl(root);
+        let mut command = man::flinkctl();
         command.args(["completions", shell]);
         let output = run_checked(&mut command, &format!("flinkctl completions {shell}"))?;
         let path = completions.join(file_name);

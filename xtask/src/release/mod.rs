@@ -199,7 +199,7 @@ fn check(
     })?;
     step(done, "flinkctl's artefacts", || {
         let out = artifacts_dir();
-        let files = artifacts::build(&workspace_root(), &out)?;
+        let files = artifacts::build(&out)?;
         // The man pages carry flinkctl's version.
         let note = match plan {
             Plan::Bump { from } if options.dry_run => {
