@@ -2,14 +2,15 @@
 //!
 //! - `flink up|down|status`: real Flink clusters on loopback, from PyPI, with plain `java`;
 //! - `testjob`: the test job's jar;
-//! - `test`: everything CI runs (the README's test command);
+//! - `test`: everything CI runs (the README's test command); `ci` is the same;
 //! - `docs`: rustdoc as docs.rs builds it, the doc tests, and the links of the Markdown files;
 //! - `demo`: a local Flink and the quick-start example against it;
 //! - `fixtures`: real Flink answers recorded as the model tests' fixtures;
 //! - `compat`: the live tests against every supported Flink version, as a table;
 //! - `bench`: the benchmarks, checked against their speed and memory targets;
 //! - `fuzz`: the fuzz targets of the response decoders (cargo-fuzz);
-//! - `man`: flinkctl's man pages, from its clap definitions.
+//! - `man`: flinkctl's man pages, from its clap definitions;
+//! - `release`: a release prepared and checked, with the commands that publish it.
 
 // xtask is a terminal program: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -23,7 +24,9 @@ mod flink;
 mod fuzz;
 mod links;
 mod man;
+mod optional;
 mod paths;
+mod release;
 mod test;
 mod testjob;
 mod tools;
@@ -45,10 +48,13 @@ enum Command {
     Flink(flink::FlinkCommand),
     /// Build the test job's jar and print its path.
     Testjob(testjob::TestjobArgs),
-    /// Run everything CI runs: fmt, clippy, unit and doc tests, live tests on real Flink.
+    /// Run everything CI runs: fmt, clippy, cargo-deny, MSRV, unit and doc tests, live tests.
     Test(test::TestArgs),
     /// Check the docs: rustdoc as docs.rs builds it, the doc tests, the Markdown files' links.
     Docs,
+    /// What CI runs (.ci/run): the same as `test`; cargo-deny and the MSRV check run when
+    /// cargo-deny and the MSRV toolchain are installed, and say "skipped" otherwise.
+    Ci(test::TestArgs),
     /// Start a local Flink, run the quick-start example against it, stop Flink.
     Demo(demo::DemoArgs),
     /// Record real Flink answers as the model tests' JSON fixtures.
@@ -61,6 +67,9 @@ enum Command {
     Fuzz(fuzz::FuzzArgs),
     /// Write flinkctl's man pages (flinkctl.1 and one per subcommand) to target/man.
     Man(man::ManArgs),
+    /// Bump the version, date the CHANGELOG, run every check, build flinkctl's man pages and
+    /// completions, and print the tag and publish commands (--dry-run: on a copy).
+    Release(release::ReleaseArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -68,7 +77,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Flink(command) => flink::run(command),
         Command::Testjob(args) => testjob::run(&args),
-        Command::Test(args) => test::run(&args),
+        Command::Test(args) | Command::Ci(args) => test::run(&args),
         Command::Docs => docs::run(),
         Command::Demo(args) => demo::run(&args),
         Command::Fixtures(args) => fixtures::run(&args),
@@ -76,6 +85,7 @@ fn main() -> std::process::ExitCode {
         Command::Bench(args) => bench::run(&args),
         Command::Fuzz(args) => fuzz::run(&args),
         Command::Man(args) => man::run(&args),
+        Command::Release(args) => release::run(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

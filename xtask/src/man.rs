@@ -1,8 +1,8 @@
 //! `cargo xtask man`: flinkctl's man pages (`flinkctl.1` and one page per subcommand), made
 //! from its clap definitions by `flinkctl generate-man`. [`pages`] is what a release ships.
 
-use std::path::PathBuf;
-use std::process::Stdio;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use anyhow::{Result, bail};
 use clap::Args;
@@ -29,25 +29,10 @@ pub(crate) fn run(args: &ManArgs) -> Result<()> {
 
 /// Builds flinkctl for this machine and writes its man pages to `out` (created if missing);
 /// the pages written. The pages are the same for every target and profile.
-pub(crate) fn pages(out: &std::path::Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn pages(out: &Path) -> Result<Vec<PathBuf>> {
     let out = std::path::absolute(out)?;
-    let mut command = cargo_command(
-        &[
-            "run",
-            "--quiet",
-            "-p",
-            "flink-cli",
-            "--bin",
-            "flinkctl",
-            "--",
-        ],
-        &[],
-    );
-    // Cargo's progress shows while it builds.
-    command
-        .arg("generate-man")
-        .arg(&out)
-        .stderr(Stdio::inherit());
+    let mut command = flinkctl();
+    command.arg("generate-man").arg(&out);
     let output = run_checked(&mut command, "flinkctl generate-man")?;
     let pages: Vec<PathBuf> = String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -60,4 +45,23 @@ pub(crate) fn pages(out: &std::path::Path) -> Result<Vec<PathBuf>> {
         );
     }
     Ok(pages)
+}
+
+/// `flinkctl` of this workspace, built for this machine if needed (`cargo run`), with cargo's
+/// progress showing while it builds; add its arguments.
+pub(crate) fn flinkctl() -> Command {
+    let mut command = cargo_command(
+        &[
+            "run",
+            "--quiet",
+            "-p",
+            "flink-cli",
+            "--bin",
+            "flinkctl",
+            "--",
+        ],
+        &[],
+    );
+    command.stderr(Stdio::inherit());
+    command
 }

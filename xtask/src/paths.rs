@@ -3,8 +3,14 @@
 use std::path::PathBuf;
 
 /// The workspace root (xtask lives one level below it).
+///
+/// `cargo xtask` (`cargo run`) gives xtask its manifest directory at run time too; that one
+/// wins over the directory compiled in, which is another checkout's when the binary was built
+/// there: checkouts that share a target directory share xtask's binary.
 pub(crate) fn workspace_root() -> PathBuf {
-    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
     manifest_dir
         .parent()
         .map_or_else(|| manifest_dir.clone(), std::path::Path::to_path_buf)

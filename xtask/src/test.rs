@@ -13,6 +13,7 @@ use clap::Args;
 
 use crate::docs;
 use crate::flink::{self, Cluster, UpArgs};
+use crate::optional;
 use crate::paths::workspace_root;
 use crate::testjob;
 
@@ -48,7 +49,7 @@ pub(crate) struct TestArgs {
     /// scheduler's clusters).
     #[arg(long)]
     no_adaptive: bool,
-    /// Skip fmt and clippy.
+    /// Skip the static checks: fmt, clippy, cargo-deny, MSRV.
     #[arg(long)]
     skip_static: bool,
     /// Leave the clusters running afterwards.
@@ -90,6 +91,8 @@ pub(crate) fn run(args: &TestArgs) -> Result<()> {
             )
             .map(|()| String::new())
         });
+        record("cargo deny check", &optional::deny);
+        record("MSRV: cargo check", &optional::msrv);
     }
     record("unit tests", &|| nextest(&[], &[]));
     record("doc tests", &docs::doc_tests);

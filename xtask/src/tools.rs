@@ -1,9 +1,12 @@
 //! The external programs xtask needs, with what to install when one is missing.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+
+use crate::paths::target_dir;
+use crate::test::cargo_command;
 
 /// A JDK tool (`java`, `javac`, `jar`, `keytool`): from `JAVA_HOME` when set, else from `PATH`.
 pub(crate) fn jdk_tool(name: &str) -> Result<PathBuf> {
@@ -56,4 +59,14 @@ pub(crate) fn run_checked(command: &mut Command, what: &str) -> Result<std::proc
         );
     }
     Ok(output)
+}
+
+/// `cargo ARGS` in the workspace at `root` (this one, or a release's copy of it) with this
+/// workspace's target directory, so that packaging a copy reuses the dependencies built
+/// already. Never build the workspace's own crates of a copy with it: see `release::check`.
+pub(crate) fn cargo_in(root: &Path, args: &[&str]) -> Command {
+    let target = target_dir().display().to_string();
+    let mut command = cargo_command(args, &[("CARGO_TARGET_DIR".to_owned(), target)]);
+    command.current_dir(root);
+    command
 }

@@ -1,31 +1,16 @@
-//! Apache Flink's REST API as plain values: each endpoint builds an [`http::Request`] and
-//! decodes its answer, without doing any IO.
+// The README is the crate's page (crates.io and docs.rs alike), and its example is a doctest.
+// Its links point at docs.rs; the definitions here come first (the first definition of a link
+// wins), so rustdoc links these items.
+//! [`ClusterApi`]: ClusterApi
+//! [`JobManagerApi`]: JobManagerApi
+//! [`TaskManagersApi`]: TaskManagersApi
+//! [`Execute`]: Execute
+//! [`JobId`]: JobId
+//! [`TaskManagerId`]: TaskManagerId
+//! [`ApiError`]: ApiError
+#![doc = include_str!("../README.md")]
 //!
-//! One trait per category ([`ClusterApi`], [`JobManagerApi`], [`TaskManagersApi`]) gives each
-//! endpoint a method on anything that implements [`Execute`] — `flink_client::FlinkClient`, or
-//! your own HTTP stack. Ids are validated when they are made ([`JobId`], [`TaskManagerId`], …),
-//! so a bad id never reaches the server, and every failure is one [`ApiError`].
-//!
-//! ```
-//! use flink_api::{ClusterProcess, FlinkVersion, build_request_for, decode_response};
-//! use flink_api::logs::ListLogs;
-//! use http::StatusCode;
-//!
-//! // Build the request of an endpoint for the server's version: no runtime, no network.
-//! let version = FlinkVersion::new(2, 3, 0);
-//! let mut endpoint = ListLogs { process: ClusterProcess::TaskManager("127.0.0.1:41119-e8b103".parse()?) };
-//! let request = build_request_for(&mut endpoint, &version)?;
-//! assert_eq!(request.uri(), "/taskmanagers/127.0.0.1%3A41119-e8b103/logs");
-//!
-//! // Decode an answer, or the error Flink sent.
-//! let logs = decode_response(&endpoint, StatusCode::OK, None, br#"{"logs":[{"name":"tm.log","size":10,"mtime":1}]}"#)?;
-//! assert_eq!(logs.logs[0].name, "tm.log");
-//! let error = decode_response(&endpoint, StatusCode::NOT_FOUND, None, br#"{"errors":["Not found."]}"#).unwrap_err();
-//! assert!(error.is_not_found());
-//! # Ok::<(), flink_api::ApiError>(())
-//! ```
-//!
-//! # Running endpoints over your own HTTP client
+//! ## Running endpoints over your own HTTP client
 //!
 //! flink-client's `FlinkClient` does all of this over its own transport. An executor of your
 //! own (any HTTP client, blocking or async) does, for each endpoint:
@@ -60,9 +45,9 @@
 //! Implement [`Execute`] with these steps and every category trait's method works on your
 //! executor. This crate re-exports what that needs ([`http`], [`bytes`], [`futures_core`]), so
 //! an executor needs no other dependency than its HTTP client. A blocking executor over
-//! `ureq`, with a live test, is in this crate's `examples/ureq.rs`.
+//! `ureq`, with a live test, is in this crate's `examples/ureq/`.
 //!
-//! # Deep answers
+//! ## Deep answers
 //!
 //! Flame graphs nest deeper than `serde_json`'s limit of 128 levels; such answers are decoded
 //! on a thread of their own with a large enough stack, and answers deeper than

@@ -1,26 +1,14 @@
-//! The Rust client for Apache Flink's REST API.
+// The README is the crate's page (crates.io and docs.rs alike), and its example is a doctest.
+// Its links point at docs.rs; the definitions here come first (the first definition of a link
+// wins), so rustdoc links these items. The reference below follows it.
+//! [`FlinkClient`]: FlinkClient
+//! [`flink_api`]: flink_api
+//! [`flink_transport`]: flink_transport
+//! [`prelude`]: prelude
+//! [`Operation`]: operation::Operation
+#![doc = include_str!("../README.md")]
 //!
-//! [`FlinkClient`] runs the typed endpoints of [`flink_api`] over the retrying, TLS-capable
-//! transport of [`flink_transport`]. Import the [`prelude`] to get every endpoint as a method.
-//!
-//! # Quick start
-//!
-//! ```no_run
-//! use flink_client::prelude::*;
-//!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = FlinkClient::new("http://127.0.0.1:8081")?;
-//! let overview = client.overview().await?;
-//! println!("Flink {} with {} TaskManagers", overview.flink_version, overview.taskmanagers);
-//!
-//! for taskmanager in client.taskmanagers().await?.taskmanagers {
-//!     println!("{}: {} free slots", taskmanager.id, taskmanager.free_slots);
-//! }
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Configuration from the environment
+//! ## Configuration from the environment
 //!
 //! [`FlinkClient::from_env`] (and [`ClientSettings::from_env`], for tools that merge these
 //! settings with their own before building a client) reads:
@@ -38,12 +26,12 @@
 //! | `FLINK_TLS_INSECURE` | `true` to skip certificate verification (tests only) |
 //! | `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` | an HTTP proxy to go through, as curl reads them (`https` is tunnelled, so TLS stays end to end) |
 //!
-//! # Errors
+//! ## Errors
 //!
 //! Every call returns [`ApiError`]; its helpers (`is_not_found`, `is_timeout`,
 //! `is_retryable`, `is_connect`, …) answer the common questions without matching on variants.
 //!
-//! # Testing
+//! ## Testing
 //!
 //! Code that takes a [`FlinkClient`] is tested without a cluster by giving it a client over a
 //! mock [`Transport`], the one swap point between the client and the network. With the
@@ -100,7 +88,7 @@
 //! ([`Transport::new`]), so `tower_test::mock` works as well: see this crate's
 //! `tests/tower_test.rs`.
 //!
-//! # Features
+//! ## Features
 //!
 //! | feature | default | what it gives |
 //! | --- | --- | --- |
@@ -124,7 +112,7 @@
 //! "webpki-roots"]`. A `rustls::ClientConfig` of your own goes into
 //! [`TlsConfig::custom`](flink_transport::TlsConfig::custom).
 //!
-//! # Stability
+//! ## Stability
 //!
 //! Configuration, results and outcomes ([`ClientSettings`], [`UploadOptions`], [`UpgradedJob`],
 //! [`operation::OperationStatus`], …) are `#[non_exhaustive]`; the models and endpoints mirror
@@ -182,8 +170,3 @@ pub mod prelude {
     pub use flink_models::jobs::savepoints::SavepointFormat;
     pub use flink_models::jobs::state::JobState;
 }
-
-// The README's Rust snippets are compiled as doctests of this crate.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;

@@ -1,24 +1,10 @@
-//! Serde types of every request and answer of Apache Flink's REST API. No IO.
+// The README is the crate's page (crates.io and docs.rs alike), and its example is a doctest.
+// Its links point at docs.rs; the definitions here come first (the first definition of a link
+// wins), so rustdoc links these items.
+//! [`Nullable`]: Nullable
+#![doc = include_str!("../README.md")]
 //!
-//! The models are forward-compatible: unknown fields never make decoding fail and are kept in
-//! each struct's `extra` map (so re-encoding loses nothing the server sent); fields that not
-//! every supported Flink version sends are `Option`, and fields that Flink sends as `null` are
-//! [`Nullable`], so that an explicit `null` encodes back as `null`; enums keep values they do not
-//! know in an `Unknown` variant. Rust names are snake_case; the wire names are Flink's.
-//!
-//! ```
-//! use flink_models::cluster::ClusterOverview;
-//!
-//! let json = r#"{"taskmanagers":1,"slots-total":4,"slots-available":3,"jobs-running":1,
-//!     "jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0,"flink-version":"2.3.0",
-//!     "flink-commit":"c0f8d1a","some-future-field":true}"#;
-//! let overview: ClusterOverview = serde_json::from_str(json)?;
-//! assert_eq!(overview.slots_total - overview.slots_available, 1);
-//! assert_eq!(overview.extra["some-future-field"], true);
-//! # Ok::<(), serde_json::Error>(())
-//! ```
-//!
-//! # Stability
+//! ## Stability
 //!
 //! The models mirror Flink's JSON, and are plain data on purpose: no `#[non_exhaustive]` on the
 //! structs, so that requests, tests and mocks build them with struct literals. The price is that

@@ -1,8 +1,8 @@
-//! A Flink-agnostic HTTP transport for flink-rs: a tower [`Service`](tower::Service) over hyper 1
-//! and hyper-util that adds what every call to a Flink REST endpoint needs, and nothing that knows
-//! about Flink paths or models.
+// The README is the crate's page (crates.io and docs.rs alike), and its example is a doctest.
+// The reference below follows it.
+#![doc = include_str!("../README.md")]
 //!
-//! # The stack
+//! ## The stack
 //!
 //! [`TransportConfig::build`] assembles, outermost first:
 //!
@@ -38,35 +38,12 @@
 //! `test-util` feature (`mock` module), and [`TransportConfig::build_with_service`] runs the same
 //! layers over a service of your choice.
 //!
-//! # Example
-//!
-//! ```no_run
-//! use flink_transport::{Body, BufferedResponse, OperationName, TransportConfig, read_body_limited};
-//!
-//! # async fn example() -> Result<(), flink_transport::BoxError> {
-//! let config = TransportConfig::new("http://localhost:8081")?;
-//! let transport = config.build()?;
-//!
-//! let mut request = http::Request::get("/overview").body(Body::empty())?;
-//! request.extensions_mut().insert(OperationName("cluster.overview"));
-//!
-//! // The answer is read whole within the attempt's timeout, up to the limit.
-//! request.extensions_mut().insert(BufferedResponse::always(config.max_response_body_bytes));
-//!
-//! let response = transport.send(request).await?;
-//! let status = response.status();
-//! let body = read_body_limited(response.into_body(), config.max_response_body_bytes).await?;
-//! println!("{status}: {}", String::from_utf8_lossy(&body));
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Errors
+//! ## Errors
 //!
 //! [`Transport::send`] returns a [`BoxError`]; inspect it with [`is_timeout`] and [`is_connect`]
 //! rather than by downcasting.
 //!
-//! # Features
+//! ## Features
 //!
 //! | feature | default | what it gives |
 //! | --- | --- | --- |
@@ -87,7 +64,7 @@
 //! flink-transport = { version = "0.1", default-features = false, features = ["ring", "native-roots"] }
 //! ```
 //!
-//! # Stability
+//! ## Stability
 //!
 //! The configuration, outcome and error types are `#[non_exhaustive]`: start from their
 //! constructors and set fields. See
