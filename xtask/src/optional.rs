@@ -11,15 +11,19 @@ use anyhow::{Context, Result, bail};
 use crate::paths::workspace_root;
 use crate::test::{cargo, cargo_command};
 
-/// `cargo deny check` of the whole workspace against `deny.toml`. Advisories need the advisory
-/// database: when it cannot be fetched (no network), the other checks run, saying so.
-pub(crate) fn deny() -> Result<String> {
-    let installed = cargo_command(&["deny", "--version"], &[])
+/// Whether `cargo SUBCOMMAND` is installed (it answers `--version`).
+pub(crate) fn cargo_tool_installed(subcommand: &str) -> bool {
+    cargo_command(&[subcommand, "--version"], &[])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|status| status.success());
-    if !installed {
+        .is_ok_and(|status| status.success())
+}
+
+/// `cargo deny check` of the whole workspace against `deny.toml`. Advisories need the advisory
+/// database: when it cannot be fetched (no network), the other checks run, saying so.
+pub(crate) fn deny() -> Result<String> {
+    if !cargo_tool_installed("deny") {
         return Ok(
             "skipped: cargo-deny not installed (cargo install cargo-deny --locked)".to_owned(),
         );

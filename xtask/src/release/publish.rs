@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Stdio;
 
 use anyhow::{Context, Result, bail};
 use semver::Version;
@@ -13,7 +12,6 @@ use serde_json::Value;
 use super::tree::export_tag;
 use super::version::tag_of;
 use crate::paths::{target_dir, workspace_root};
-use crate::test::cargo_command;
 use crate::tools::{cargo_in, run_checked};
 
 /// A crate the release publishes.
@@ -103,12 +101,7 @@ fn internal_dependencies<'a>(
 /// `cargo semver-checks` of the release tree at `root` against the last release (the files
 /// of its tag, exported to `target/release-check/baseline`); the outcome, or why it did not run.
 pub(crate) fn semver_checks(root: &Path, last_release: Option<&Version>) -> Result<String> {
-    let installed = cargo_command(&["semver-checks", "--version"], &[])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !installed {
+    if !crate::optional::cargo_tool_installed("semver-checks") {
         return Ok(
             "skipped: cargo-semver-checks is not installed (cargo install cargo-semver-checks --locked)"
                 .to_owned(),
