@@ -46,21 +46,12 @@ pub(crate) async fn run(ctx: &Ctx, args: &Args) -> Result<(), Failure> {
 mod tests {
     use std::path::Path;
 
-    use clap::Parser;
-
     use super::*;
-
-    #[derive(Debug, Parser)]
-    struct Cli {
-        #[command(flatten)]
-        args: Args,
-    }
+    use crate::commands::testing::parse;
 
     #[test]
     fn everything_after_the_jar_goes_to_the_program_verbatim() {
-        let args = Cli::try_parse_from(["info", "-c", "a.B", "job.jar", "-p", "2", "-c", "x"])
-            .unwrap()
-            .args;
+        let args = parse::<Args>(&["-c", "a.B", "job.jar", "-p", "2", "-c", "x"]).unwrap();
         assert_eq!(args.program.class.as_deref(), Some("a.B"));
         assert_eq!(args.program.parallelism, None);
         assert_eq!(args.program.jar(), Path::new("job.jar"));

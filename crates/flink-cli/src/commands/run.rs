@@ -294,20 +294,11 @@ async fn started(ctx: &Ctx, job: &JobId, detached: bool) -> Result<(), Failure> 
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
-
     use super::*;
-
-    #[derive(Debug, Parser)]
-    struct Cli {
-        #[command(flatten)]
-        args: Args,
-    }
+    use crate::commands::testing;
 
     fn parse(args: &[&str]) -> Args {
-        Cli::try_parse_from(std::iter::once("run").chain(args.iter().copied()))
-            .unwrap()
-            .args
+        testing::parse::<Args>(args).unwrap()
     }
 
     #[test]
@@ -402,9 +393,9 @@ mod tests {
         assert_eq!(args.from_savepoint.as_deref(), Some("file:///sp"));
         assert_eq!(args.program.jar(), Path::new("job.jar"));
         assert!(args.program.arguments().is_empty());
-        let unknown = Cli::try_parse_from(["run", "--no-such-option", "job.jar"]).unwrap_err();
+        let unknown = testing::parse::<Args>(&["--no-such-option", "job.jar"]).unwrap_err();
         assert_eq!(unknown.kind(), clap::error::ErrorKind::UnknownArgument);
-        let missing = Cli::try_parse_from(["run", "-p", "2"]).unwrap_err();
+        let missing = testing::parse::<Args>(&["-p", "2"]).unwrap_err();
         assert_eq!(
             missing.kind(),
             clap::error::ErrorKind::MissingRequiredArgument
@@ -416,7 +407,7 @@ mod tests {
         let line = ["flinkctl", "jars", "run"]
             .into_iter()
             .chain(args.iter().copied());
-        match crate::cli::Cli::try_parse_from(line)?.command {
+        match <crate::cli::Cli as clap::Parser>::try_parse_from(line)?.command {
             crate::cli::Command::Jars(super::super::jars::Command::Run(args)) => Ok(args),
             other => panic!("not jars run: {other:?}"),
         }

@@ -140,27 +140,19 @@ where
 
 #[cfg(test)]
 mod tests {
-    use clap::Parser;
-
     use super::*;
-
-    #[derive(Debug, Parser)]
-    struct Cli {
-        #[command(flatten)]
-        args: Args,
-    }
+    use crate::commands::testing::parse;
 
     #[test]
     fn a_savepoint_or_a_disposal() {
-        let cli = Cli::try_parse_from(["s", "abc", "file:///sp", "--type", "native", "--detached"])
-            .unwrap();
-        assert_eq!(cli.args.dir.as_deref(), Some("file:///sp"));
-        assert_eq!(cli.args.kind, Some(Kind::Native));
-        assert!(cli.args.detached);
-        let cli = Cli::try_parse_from(["s", "--dispose", "file:///sp/x"]).unwrap();
-        assert_eq!(cli.args.dispose.as_deref(), Some("file:///sp/x"));
-        assert!(Cli::try_parse_from(["s"]).is_err());
-        assert!(Cli::try_parse_from(["s", "abc", "--dispose", "x"]).is_err());
+        let args = parse::<Args>(&["abc", "file:///sp", "--type", "native", "--detached"]).unwrap();
+        assert_eq!(args.dir.as_deref(), Some("file:///sp"));
+        assert_eq!(args.kind, Some(Kind::Native));
+        assert!(args.detached);
+        let args = parse::<Args>(&["--dispose", "file:///sp/x"]).unwrap();
+        assert_eq!(args.dispose.as_deref(), Some("file:///sp/x"));
+        assert!(parse::<Args>(&[]).is_err());
+        assert!(parse::<Args>(&["abc", "--dispose", "x"]).is_err());
         assert_eq!(
             SavepointFormat::from(Kind::Canonical),
             SavepointFormat::Canonical
