@@ -1,8 +1,13 @@
-//! What the benchmarks of flink-rs share: answers recorded from Flink 2.3.0, grown to the sizes
-//! big clusters answer with, a loopback server that plays Flink, and the process's memory.
+//! What the benchmarks of flink-rs are made of: answers recorded from Flink 2.3.0, grown to the
+//! sizes big clusters answer with, a loopback server that plays Flink, the floor flink-rs is
+//! measured against (a bare hyper-util client), and the side-by-side runner.
 //!
-//! The benchmarks are in `benches/`; `cargo xtask bench` runs them and checks the targets.
+//! `cargo xtask bench` runs `benches/side_by_side.rs` and checks the ratios.
+
+// A benchmark that meets a failure stops there, with the reason: its functions panic.
+#![allow(clippy::missing_panics_doc)]
 
 pub mod fixtures;
-pub mod memory;
+pub mod floor;
 pub mod server;
+pub mod side_by_side;

@@ -1,9 +1,10 @@
-//! `cargo xtask bench`: runs the benchmarks of `bench/` and checks each against its target.
+//! `cargo xtask bench`: runs the side-by-side benchmark of `bench/` and checks its ratios.
 //!
-//! Speed comes from criterion (`target/criterion/GROUP/NAME/new/`: the median time, and the
-//! bytes per iteration for rates); memory from the `memory` benchmark, which measures the peak
-//! of resident memory around each transfer. The targets are in [`TARGETS`], their reasons in
-//! `docs/benchmarks.md`; they leave room for a busy 2-core machine.
+//! The benchmark (`bench/benches/side_by_side.rs`) makes every case with flink-rs and with a
+//! bare hyper-util client (the floor) in one run, alternating, and times `flinkctl overview`
+//! against curl; it writes `target/bench/side_by_side.json`. Only ratios measured in one run
+//! mean something on a shared machine, so the budgets are ratios ([`budgets`]); their reasons
+//! are in `docs/benchmarks.md`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -17,179 +18,194 @@ use crate::test::cargo;
 /// `cargo xtask bench` options.
 #[derive(clap::Args)]
 pub(crate) struct BenchArgs {
-    /// Only check the targets, from the last run's results.
+    /// Only check the budgets, from the last run's results.
     #[arg(long)]
     no_run: bool,
+    /// Run only these cases (comma-separated names, as the report shows them); the budgets
+    /// of the others are skipped.
+    #[arg(long, value_name = "CASES")]
+    only: Option<String>,
 }
 
-/// What a benchmark must reach.
+/// What a case must reach.
 #[derive(Clone, Copy, Debug)]
-enum Limit {
-    /// At least this many MiB per second (criterion throughput, or the memory benchmark's).
-    MinMibPerSecond(f64),
-    /// A median time of at most this many microseconds.
-    MaxMicros(f64),
-    /// Resident memory grows by at most this many MiB during the benchmark.
-    MaxGrowthMib(f64),
+enum Budget {
+    /// flink-rs's median time at most this many times the floor's.
+    TimeOfFloor(f64),
+    /// flink-rs's median CPU time at most this many times the floor's.
+    CpuOfFloor(f64),
+    /// The highest resident memory of flink-rs's process at most this many MiB.
+    PeakMib(f64),
+    /// flink-rs's (flinkctl's) median time at most this many times curl's.
+    TimeOfCurl(f64),
 }
 
-/// One benchmark's target: its id (`GROUP/NAME` for criterion, the scenario for memory).
-struct Target {
-    id: &'static str,
-    limit: Limit,
+/// One budget of one case.
+struct Check {
+    case: &'static str,
+    budget: Budget,
 }
 
-/// The targets, in the order they are reported.
-const TARGETS: &[Target] = &[
-    Target {
-        id: "decode/overview",
-        limit: Limit::MinMibPerSecond(150.0),
-    },
-    Target {
-        id: "decode/jobs_overview_1000_jobs",
-        limit: Limit::MinMibPerSecond(150.0),
-    },
-    Target {
-        id: "decode/job_details_100_vertices",
-        limit: Limit::MinMibPerSecond(150.0),
-    },
-    Target {
-        id: "decode/checkpoints",
-        limit: Limit::MinMibPerSecond(150.0),
-    },
-    Target {
-        id: "decode/taskmanager_thread_dump",
-        limit: Limit::MinMibPerSecond(500.0),
-    },
-    Target {
-        id: "round_trip/overview",
-        limit: Limit::MaxMicros(250.0),
-    },
-    Target {
-        id: "round_trip/overview_64_concurrent",
-        limit: Limit::MaxMicros(5000.0),
-    },
-    Target {
-        id: "upload_jar_256_mib",
-        limit: Limit::MaxGrowthMib(16.0),
-    },
-    Target {
-        id: "upload_jar_256_mib",
-        limit: Limit::MinMibPerSecond(500.0),
-    },
-    Target {
-        id: "stream_log_256_mib",
-        limit: Limit::MaxGrowthMib(16.0),
-    },
-    Target {
-        id: "stream_log_256_mib",
-        limit: Limit::MinMibPerSecond(1000.0),
-    },
+/// The cases compared with the floor, in the order the benchmark runs them.
+const COMPARED: [&str; 8] = [
+    "overview",
+    "overview_8_concurrent",
+    "overview_64_concurrent",
+    "taskmanager_metrics",
+    "job_details_200_vertices",
+    "checkpoints_history_100",
+    "log_1_gib",
+    "upload_256_mib",
 ];
 
-/// Runs the benchmarks (unless `--no-run`) and fails when one misses its target.
+/// The streamed transfers, whose memory is budgeted too.
+const TRANSFERS: [&str; 2] = ["log_1_gib", "upload_256_mib"];
+
+/// Every budget, in the order they are reported: no slower than the floor and at most 5 %
+/// more CPU in every case, streamed transfers in 8 MiB, and `flinkctl overview` at most
+/// half again as long as curl.
+fn budgets() -> Vec<Check> {
+    let mut checks: Vec<Check> = COMPARED
+        .into_iter()
+        .flat_map(|case| {
+            [
+                Check {
+                    case,
+                    budget: Budget::TimeOfFloor(1.0),
+                },
+                Check {
+                    case,
+                    budget: Budget::CpuOfFloor(1.05),
+                },
+            ]
+        })
+        .collect();
+    checks.extend(TRANSFERS.map(|case| Check {
+        case,
+        budget: Budget::PeakMib(8.0),
+    }));
+    checks.push(Check {
+        case: "flinkctl_overview",
+        budget: Budget::TimeOfCurl(1.5),
+    });
+    checks
+}
+
+/// Runs the benchmark (unless `--no-run`) and fails when a budget is missed.
 pub(crate) fn run(args: &BenchArgs) -> Result<()> {
     let target_dir = target_dir();
-    let memory_out = target_dir.join("bench").join("memory.jsonl");
+    let out = target_dir.join("bench").join("side_by_side.json");
     if !args.no_run {
+        // flinkctl as users get it: the release profile the benchmark is built with too.
         cargo(
-            &[
-                "bench",
-                "-p",
-                "flink-bench",
-                "--bench",
-                "decode",
-                "--bench",
-                "round_trip",
-            ],
+            &["build", "--release", "-p", "flink-cli", "--bin", "flinkctl"],
             &[],
         )?;
         std::fs::create_dir_all(target_dir.join("bench"))?;
-        let out = (
-            "FLINK_BENCH_OUT".to_owned(),
-            memory_out.display().to_string(),
-        );
-        cargo(&["bench", "-p", "flink-bench", "--bench", "memory"], &[out])?;
-    }
-    let memory = read_memory(&memory_out)?;
-    let mut report = String::new();
-    let mut missed = 0;
-    writeln!(
-        report,
-        "{:<36} {:>14} {:>16}  result",
-        "benchmark", "measured", "target"
-    )?;
-    for target in TARGETS {
-        let measured = measure(&target_dir.join("criterion"), &memory, target)?;
-        let (shown, wanted, met) = judge(target.limit, measured);
-        if !met {
-            missed += 1;
+        let flinkctl = target_dir.join("release").join("flinkctl");
+        let mut env = vec![
+            ("FLINK_BENCH_OUT".to_owned(), out.display().to_string()),
+            (
+                "FLINK_BENCH_FLINKCTL".to_owned(),
+                flinkctl.display().to_string(),
+            ),
+        ];
+        if let Some(only) = &args.only {
+            env.push(("FLINK_BENCH_ONLY".to_owned(), only.clone()));
         }
-        let verdict = if met { "ok" } else { "MISSED" };
-        writeln!(
-            report,
-            "{:<36} {shown:>14} {wanted:>16}  {verdict}",
-            target.id
+        cargo(
+            &["bench", "-p", "flink-bench", "--bench", "side_by_side"],
+            &env,
         )?;
     }
+    let results = read_json(&out)?;
+    let (report, missed) = judge_all(&results)?;
     print!("{report}");
     if missed > 0 {
-        bail!("{missed} of {} benchmark targets missed", TARGETS.len());
+        bail!("{missed} of {} budgets missed", budgets().len());
     }
     Ok(())
 }
 
-/// The value `target` is judged on: MiB/s, µs or MiB.
-fn measure(criterion: &Path, memory: &[Value], target: &Target) -> Result<f64> {
-    let scenario = || {
-        memory
-            .iter()
-            .find(|result| result["name"] == target.id)
-            .with_context(|| format!("the memory benchmark reported no `{}`", target.id))
-    };
-    let number = |value: &Value, what: &str| {
-        value
-            .as_f64()
-            .with_context(|| format!("`{}`: no number for {what}", target.id))
-    };
-    match target.limit {
-        Limit::MaxGrowthMib(_) => number(&scenario()?["peak_growth_mib"], "peak_growth_mib"),
-        Limit::MinMibPerSecond(_) if !target.id.contains('/') => {
-            number(&scenario()?["mib_per_second"], "mib_per_second")
+/// The report of every budget, and how many were missed. A budget whose case was not measured
+/// (curl not installed) is reported as skipped.
+fn judge_all(results: &Value) -> Result<(String, usize)> {
+    let mut report = String::new();
+    writeln!(
+        report,
+        "machine: {}",
+        results["machine"].as_str().unwrap_or("unknown")
+    )?;
+    writeln!(
+        report,
+        "{:<26} {:<22} {:>10} {:>10}  result",
+        "case", "budget", "measured", "allowed"
+    )?;
+    let mut missed = 0;
+    for check in budgets() {
+        let case = results["cases"]
+            .as_array()
+            .and_then(|cases| cases.iter().find(|case| case["name"] == check.case));
+        let (what, allowed) = describe(check.budget);
+        let Some(case) = case else {
+            writeln!(
+                report,
+                "{:<26} {what:<22} {:>10} {allowed:>10}  skipped (not measured)",
+                check.case, "-"
+            )?;
+            continue;
+        };
+        let measured = measure(case, check.budget)
+            .with_context(|| format!("the results of `{}`", check.case))?;
+        let met = measured <= limit(check.budget);
+        if !met {
+            missed += 1;
         }
-        Limit::MinMibPerSecond(_) | Limit::MaxMicros(_) => {
-            let dir = criterion.join(target.id).join("new");
-            let estimates = read_json(&dir.join("estimates.json"))?;
-            let nanos = number(&estimates["median"]["point_estimate"], "the median")?;
-            if matches!(target.limit, Limit::MaxMicros(_)) {
-                return Ok(nanos / 1000.0);
-            }
-            let benchmark = read_json(&dir.join("benchmark.json"))?;
-            let bytes = number(&benchmark["throughput"]["Bytes"], "the bytes per iteration")?;
-            Ok(bytes / (1024.0 * 1024.0) / (nanos / 1e9))
-        }
+        let shown = match check.budget {
+            Budget::PeakMib(_) => format!("{measured:.1} MiB"),
+            _ => format!("x{measured:.3}"),
+        };
+        let verdict = if met { "ok" } else { "MISSED" };
+        writeln!(
+            report,
+            "{:<26} {what:<22} {shown:>10} {allowed:>10}  {verdict}",
+            check.case
+        )?;
+    }
+    Ok((report, missed))
+}
+
+fn describe(budget: Budget) -> (&'static str, String) {
+    match budget {
+        Budget::TimeOfFloor(most) => ("time / floor's", format!("x{most:.2}")),
+        Budget::CpuOfFloor(most) => ("CPU / floor's", format!("x{most:.2}")),
+        Budget::PeakMib(most) => ("peak resident memory", format!("{most:.0} MiB")),
+        Budget::TimeOfCurl(most) => ("time / curl's", format!("x{most:.2}")),
     }
 }
 
-/// The measured value and the target as text, and whether the target is met.
-fn judge(limit: Limit, measured: f64) -> (String, String, bool) {
-    match limit {
-        Limit::MinMibPerSecond(least) => (
-            format!("{measured:.0} MiB/s"),
-            format!(">= {least:.0} MiB/s"),
-            measured >= least,
-        ),
-        Limit::MaxMicros(most) => (
-            format!("{measured:.1} µs"),
-            format!("<= {most:.0} µs"),
-            measured <= most,
-        ),
-        Limit::MaxGrowthMib(most) => (
-            format!("+{measured:.1} MiB"),
-            format!("<= +{most:.0} MiB"),
-            measured <= most,
-        ),
+fn limit(budget: Budget) -> f64 {
+    match budget {
+        Budget::TimeOfFloor(most)
+        | Budget::CpuOfFloor(most)
+        | Budget::PeakMib(most)
+        | Budget::TimeOfCurl(most) => most,
     }
+}
+
+/// The value a budget judges: a ratio, or MiB.
+fn measure(case: &Value, budget: Budget) -> Result<f64> {
+    let number = |side: &str, field: &str| {
+        case[side][field]
+            .as_f64()
+            .with_context(|| format!("no `{side}.{field}`"))
+    };
+    Ok(match budget {
+        Budget::TimeOfFloor(_) => number("flink_rs", "wall_us")? / number("floor", "wall_us")?,
+        Budget::CpuOfFloor(_) => number("flink_rs", "cpu_us")? / number("floor", "cpu_us")?,
+        Budget::PeakMib(_) => number("flink_rs", "peak_rss_mib")?,
+        Budget::TimeOfCurl(_) => number("flink_rs", "wall_us")? / number("curl", "wall_us")?,
+    })
 }
 
 fn read_json(path: &Path) -> Result<Value> {
@@ -202,44 +218,50 @@ fn read_json(path: &Path) -> Result<Value> {
     serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
 }
 
-/// The memory benchmark's results: one JSON object per line.
-fn read_memory(path: &Path) -> Result<Vec<Value>> {
-    let text = std::fs::read_to_string(path).with_context(|| {
-        format!(
-            "reading {} (run `cargo xtask bench` without --no-run first)",
-            path.display()
-        )
-    })?;
-    text.lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            serde_json::from_str(line).with_context(|| format!("{}: {line}", path.display()))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
-    #[test]
-    fn limits_say_what_they_want_and_judge_both_ways() {
-        assert_eq!(
-            judge(Limit::MinMibPerSecond(150.0), 356.2),
-            ("356 MiB/s".to_owned(), ">= 150 MiB/s".to_owned(), true)
-        );
-        assert!(!judge(Limit::MaxMicros(250.0), 251.0).2);
-        assert!(judge(Limit::MaxGrowthMib(16.0), 1.7).2);
+    fn results(time: f64, peak: f64) -> Value {
+        json!({
+            "machine": "2 CPUs, a test",
+            "cases": [
+                {"name": "overview", "flink_rs": {"wall_us": 100.0 * time, "cpu_us": 50.0}, "floor": {"wall_us": 100.0, "cpu_us": 50.0}},
+                {"name": "log_1_gib", "flink_rs": {"wall_us": 1e5, "cpu_us": 9e4, "peak_rss_mib": peak}, "floor": {"wall_us": 1e5, "cpu_us": 1e5}},
+                {"name": "flinkctl_overview", "flink_rs": {"wall_us": 3000.0}, "curl": {"wall_us": 2500.0}},
+            ],
+        })
     }
 
     #[test]
-    fn every_target_names_a_benchmark_once_per_limit() {
-        for (index, target) in TARGETS.iter().enumerate() {
-            let twin = TARGETS[..index].iter().any(|other| {
-                other.id == target.id
-                    && std::mem::discriminant(&other.limit) == std::mem::discriminant(&target.limit)
-            });
-            assert!(!twin, "{} has two targets of one kind", target.id);
+    fn budgets_judge_ratios_and_skip_cases_not_measured() {
+        let (report, missed) = judge_all(&results(1.0, 6.0)).unwrap();
+        assert_eq!(missed, 0, "{report}");
+        assert!(report.contains("overview_8_concurrent"), "{report}");
+        assert!(report.contains("skipped (not measured)"), "{report}");
+        assert!(report.contains("x1.200"), "flinkctl over curl: {report}");
+
+        let (report, missed) = judge_all(&results(1.01, 9.0)).unwrap();
+        assert_eq!(missed, 2, "{report}");
+        assert_eq!(report.matches("MISSED").count(), 2, "{report}");
+    }
+
+    #[test]
+    fn every_compared_case_has_a_time_and_a_cpu_budget_and_transfers_a_memory_one() {
+        for case in COMPARED {
+            let kinds: Vec<_> = budgets()
+                .into_iter()
+                .filter(|check| check.case == case)
+                .map(|check| std::mem::discriminant(&check.budget))
+                .collect();
+            let transfers = usize::from(TRANSFERS.contains(&case));
+            assert_eq!(kinds.len(), 2 + transfers, "{case}");
         }
+        assert!(
+            budgets()
+                .iter()
+                .any(|check| check.case == "flinkctl_overview")
+        );
     }
 }

@@ -7,7 +7,7 @@
 //! - `demo`: a local Flink and the quick-start example against it;
 //! - `fixtures`: real Flink answers recorded as the model tests' fixtures;
 //! - `compat`: the live tests against every supported Flink version, as a table;
-//! - `bench`: the benchmarks, checked against their speed and memory targets;
+//! - `bench`: flink-rs side by side with a bare hyper client and curl, checked on ratios;
 //! - `fuzz`: the fuzz targets of the response decoders (cargo-fuzz);
 //! - `man`: flinkctl's man pages, from its clap definitions;
 //! - `release`: a release prepared and checked, with the commands that publish it.
@@ -61,7 +61,7 @@ enum Command {
     Fixtures(fixtures::FixturesArgs),
     /// Run the live tests against every supported Flink version; table in target/compat.md.
     Compat(compat::CompatArgs),
-    /// Run the benchmarks and check them against their speed and memory targets.
+    /// Run the side-by-side benchmark (flink-rs, a bare hyper client, curl) and check its ratios.
     Bench(bench::BenchArgs),
     /// Fuzz the response decoders (cargo-fuzz, libFuzzer), each target for a while.
     Fuzz(fuzz::FuzzArgs),
