@@ -215,29 +215,32 @@ const GLOBAL_OPTIONS_HELP: &str =
 
 /// The command tree with its whole `--help` (what `main` parses and completions describe).
 pub(crate) fn command() -> clap::Command {
-    let root = <Cli as clap::CommandFactory>::command().after_help(root_help());
-    let globals: Vec<clap::Arg> = root
-        .get_arguments()
-        .filter(|arg| arg.is_global_set())
-        .map(|arg| arg.clone().hide(true))
-        .collect();
-    root.mut_subcommands(|command| hide_globals(command, &globals))
+    <Cli as clap::CommandFactory>::command()
+        .after_help(root_help())
+        .mut_subcommands(|command| command.defer(hide_globals))
 }
 
-/// `command` and the commands below it, taking the global options as hidden options of their
-/// own, so that their help fits a screen and names `flinkctl --help` for them instead. Clap
-/// would otherwise copy every global option, with its help, into every subcommand; it copies
-/// no option a subcommand already has, and hiding one changes nothing else (its value still
-/// reaches the root's, and completions still offer it).
-fn hide_globals(command: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+/// `command`, once clap has copied the global options into it, with those options hidden, so
+/// that its help fits a screen and names `flinkctl --help` for them instead; the same for the
+/// commands below it. Deferred until clap builds the command (a command's copies are made
+/// when its parent is built), so that a run pays only for the commands on its path, not for
+/// a copy of every global option in each of the tree's commands. Hiding an option changes
+/// nothing else: its value still reaches the root's, and completions still offer it.
+fn hide_globals(command: clap::Command) -> clap::Command {
     let after_help = match command.get_after_help() {
         Some(text) => format!("{text}\n\n{GLOBAL_OPTIONS_HELP}"),
         None => GLOBAL_OPTIONS_HELP.to_owned(),
     };
     command
-        .args(globals.iter().cloned())
+        .mut_args(|arg| {
+            if arg.is_global_set() {
+                arg.hide(true)
+            } else {
+                arg
+            }
+        })
         .after_help(after_help)
-        .mut_subcommands(|command| hide_globals(command, globals))
+        .mut_subcommands(|command| command.defer(hide_globals))
 }
 
 /// A URL as given, or `http://` before a bare `HOST:PORT`, as the `flink` CLI's `-m` takes it.
