@@ -248,9 +248,14 @@ impl AggregatedMetricScope {
 
     fn members(&self) -> Option<(&'static str, String)> {
         match self {
-            Self::TaskManagers(ids) => joined("taskmanagers", ids, |id| id.as_str()),
-            Self::Jobs(ids) => joined("jobs", ids, |id| id.as_str()),
-            Self::Subtasks { subtasks, .. } => joined("subtasks", subtasks, |range| range),
+            Self::TaskManagers(ids) => {
+                joined("taskmanagers", ids, |out, id| out.push_str(id.as_str()))
+            }
+            Self::Jobs(ids) => joined("jobs", ids, |out, id| out.push_str(id.as_str())),
+            Self::Subtasks { subtasks, .. } => joined("subtasks", subtasks, |out, range| {
+                // Writing into a `String` cannot fail.
+                let _ = write!(out, "{range}");
+            }),
         }
     }
 
@@ -402,8 +407,8 @@ impl Endpoint for GetAggregatedMetrics {
         if let Some(names) = &self.names {
             query.push(("get", names.to_string()));
         }
-        query.extend(joined("agg", &self.aggregations, |aggregation| {
-            aggregation.as_str()
+        query.extend(joined("agg", &self.aggregations, |out, aggregation| {
+            out.push_str(aggregation.as_str());
         }));
         query.extend(self.scope.members());
         query
@@ -414,17 +419,19 @@ impl JsonEndpoint for GetAggregatedMetrics {
     type Output = Vec<AggregatedMetric>;
 }
 
-/// `key` and `items` as one comma-separated value, or `None` for no items.
-fn joined<T, D: fmt::Display + ?Sized>(
+/// `key` and `items` as one comma-separated value, or `None` for no items; `write` appends an
+/// item's text (straight into the value: no `String` per item).
+fn joined<T>(
     key: &'static str,
     items: &[T],
-    text: impl Fn(&T) -> &D,
+    write: impl Fn(&mut String, &T),
 ) -> Option<(&'static str, String)> {
     let (first, others) = items.split_first()?;
-    let mut value = text(first).to_string();
+    let mut value = String::new();
+    write(&mut value, first);
     for item in others {
-        // Writing into a `String` cannot fail.
-        let _ = write!(value, ",{}", text(item));
+        value.push(',');
+        write(&mut value, item);
     }
     Some((key, value))
 }

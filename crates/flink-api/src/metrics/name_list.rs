@@ -33,10 +33,7 @@ impl MetricNames {
     /// Checks `names` (at least one; none empty or with a `,`, which Flink splits `get=` on)
     /// and groups them so that no request's URL grows too long.
     pub fn new<S: AsRef<str>>(names: &[S]) -> Result<Self, ApiError> {
-        Ok(Self::joined(group_names(
-            names,
-            MAX_NAMES_PER_REQUEST_BYTES,
-        )?))
+        Self::grouped(names, MAX_NAMES_PER_REQUEST_BYTES)
     }
 
     /// The names, in the order given.
@@ -56,17 +53,49 @@ impl MetricNames {
             return Ok(self.clone());
         }
         let names: Vec<&str> = self.iter().collect();
-        Ok(Self::joined(group_names(&names, budget)?))
+        Self::grouped(&names, budget)
     }
 
-    /// Each group joined into its `get=` value.
-    fn joined(groups: Vec<Vec<&str>>) -> Self {
-        Self {
-            groups: groups
-                .into_iter()
-                .map(|group| Arc::from(group.join(",")))
-                .collect(),
+    /// Checks `names` and groups them in order, with at most `budget` encoded bytes of names
+    /// per group (a longer name is a group of its own), each group joined as it is filled.
+    fn grouped<S: AsRef<str>>(names: &[S], budget: usize) -> Result<Self, ApiError> {
+        if names.is_empty() {
+            return Err(ApiError::invalid(
+                "metric names",
+                "",
+                "name at least one metric; to see which exist, list the names first",
+            ));
         }
+        let mut groups: Vec<String> = Vec::new();
+        let mut group_len = 0;
+        for name in names {
+            let name = name.as_ref();
+            if name.trim().is_empty() || name.contains(',') {
+                return Err(ApiError::invalid(
+                    "metric name",
+                    name,
+                    "a metric name is non-empty and has no `,` (Flink splits `get=` on commas)",
+                ));
+            }
+            let len = encoded_len(name) + 1;
+            match groups.last_mut() {
+                Some(group) if group_len + len <= budget => {
+                    group.push(',');
+                    group.push_str(name);
+                    group_len += len;
+                }
+                _ => {
+                    // Room for a full group at once: no reallocation as names are added.
+                    let mut group = String::with_capacity(budget.max(name.len()));
+                    group.push_str(name);
+                    groups.push(group);
+                    group_len = len;
+                }
+            }
+        }
+        Ok(Self {
+            groups: groups.into_iter().map(Arc::from).collect(),
+        })
     }
 }
 
@@ -111,54 +140,31 @@ impl<S: AsRef<str>> IntoMetricNames for &Vec<S> {
 /// for one request (the typed metric endpoints send one request per group); for tools that
 /// build metric requests themselves, such as `flinkctl api`.
 pub fn split_names<S: AsRef<str>>(names: &[S]) -> Result<Vec<Vec<String>>, ApiError> {
-    Ok(group_names(names, MAX_NAMES_PER_REQUEST_BYTES)?
-        .into_iter()
-        .map(|group| group.into_iter().map(str::to_owned).collect())
+    Ok(MetricNames::new(names)?
+        .groups()
+        .iter()
+        .map(|group| group.split(',').map(str::to_owned).collect())
         .collect())
 }
 
-/// The length of a query value once percent-encoded (counted strictly: every byte but
-/// alphanumerics as three).
+/// The length of a query value once percent-encoded (counted strictly: every byte but ASCII
+/// alphanumerics as three, as `percent_encoding::NON_ALPHANUMERIC` encodes it), counted
+/// without encoding it.
 pub(super) fn encoded_len(value: &str) -> usize {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
-        .map(str::len)
-        .sum()
-}
-
-/// Checks `names` and groups them in order, with at most `budget` encoded bytes of names per
-/// group (a longer name is a group of its own).
-fn group_names<S: AsRef<str>>(names: &[S], budget: usize) -> Result<Vec<Vec<&str>>, ApiError> {
-    if names.is_empty() {
-        return Err(ApiError::invalid(
-            "metric names",
-            "",
-            "name at least one metric; to see which exist, list the names first",
-        ));
-    }
-    let mut groups: Vec<Vec<&str>> = Vec::new();
-    let mut group_len = 0;
-    for name in names {
-        let name = name.as_ref();
-        if name.trim().is_empty() || name.contains(',') {
-            return Err(ApiError::invalid(
-                "metric name",
-                name,
-                "a metric name is non-empty and has no `,` (Flink splits `get=` on commas)",
-            ));
-        }
-        let len = encoded_len(name) + 1;
-        match groups.last_mut() {
-            Some(group) if group_len + len <= budget => {
-                group.push(name);
-                group_len += len;
-            }
-            _ => {
-                groups.push(vec![name]);
-                group_len = len;
-            }
-        }
-    }
-    Ok(groups)
+    // Counted 16 bytes at a time into a `u8`, which the compiler turns into vector
+    // instructions: a count byte by byte costs three times as much, for every name of a call.
+    let alphanumeric: usize = value
+        .as_bytes()
+        .chunks(16)
+        .map(|chunk| {
+            let count: u8 = chunk
+                .iter()
+                .map(|byte| u8::from(byte.is_ascii_alphanumeric()))
+                .sum();
+            usize::from(count)
+        })
+        .sum();
+    value.len() * 3 - alphanumeric * 2
 }
 
 #[cfg(test)]
@@ -198,6 +204,22 @@ mod tests {
         let small = names.within(10).unwrap();
         assert_eq!(small.groups(), [Arc::from("aaaa,bbbb"), Arc::from("cccc")]);
         assert!(small.iter().eq(names.iter()));
+    }
+
+    #[test]
+    fn encoded_lengths_are_those_of_the_strictest_encoding() {
+        for value in [
+            "numRecordsIn",
+            "0.Source__numbers.a b&c",
+            "Größe.µs",
+            "",
+            "%2e/?#",
+        ] {
+            let encoded =
+                percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string();
+            assert_eq!(encoded_len(value), encoded.len(), "{value}");
+        }
     }
 
     #[test]
