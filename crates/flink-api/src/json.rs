@@ -154,8 +154,8 @@ mod tests {
 
     use super::*;
     use crate::cluster::GetOverview;
-    use crate::jobs::GetJobPlan;
     use crate::jobs::vertices::GetVertexFlameGraph;
+    use crate::jobs::{GetJob, GetJobPlan};
     use crate::metrics::{AggregatedMetricScope, GetAggregatedMetrics};
     use crate::{ApiError, JsonEndpoint, Raw, decode_response, error_from_response};
 
@@ -330,6 +330,14 @@ mod tests {
         let (path, message) = decode_error(&plan, r#"{"plan":"none"}"#);
         assert_eq!(path, "plan");
         assert!(message.contains("expected a plan object"), "{message}");
+        // `{}` is no plan, whatever the plan's own decoder thought of it: a later error is the
+        // one reported.
+        let job = GetJob {
+            job: JOB.parse().unwrap(),
+        };
+        let (path, message) = decode_error(&job, r#"{"plan":{},"jid":5}"#);
+        assert_eq!(path, "jid");
+        assert!(message.contains("invalid type: integer `5`"), "{message}");
 
         let metrics = GetAggregatedMetrics::names(AggregatedMetricScope::Jobs(Vec::new()));
         let (path, message) =
