@@ -4,7 +4,7 @@ use std::future::Future;
 
 use crate::endpoint::{Endpoint, Execute, JsonEndpoint};
 use crate::logs::{GetLogFile, ListLogs, LogFile};
-use crate::metrics::{GetMetrics, MetricScope};
+use crate::metrics::{GetMetrics, IntoMetricNames, MetricScope};
 use crate::profiler::{GetProfilingFile, ListProfiling, TriggerProfiling};
 use crate::thread_dump::GetThreadDump;
 use crate::{ApiError, ByteStream, ClusterProcess, FileName, execute_all};
@@ -90,9 +90,9 @@ pub trait JobManagerApi: Execute + Sync {
     /// `GET /jobmanager/metrics?get=…`: values of the named metrics (split over several requests when long).
     fn jobmanager_metrics(
         &self,
-        names: &[&str],
+        names: impl IntoMetricNames,
     ) -> impl Future<Output = Result<Vec<Metric>, ApiError>> + Send {
-        execute_all(self, GetMetrics::values(&MetricScope::JobManager, names))
+        execute_all(self, GetMetrics::values_of(MetricScope::JobManager, names))
     }
 
     /// `GET /jobmanager/thread-dump`.

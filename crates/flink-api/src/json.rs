@@ -155,7 +155,9 @@ mod tests {
     use super::*;
     use crate::cluster::GetOverview;
     use crate::jobs::vertices::GetVertexFlameGraph;
-    use crate::{ApiError, Raw, decode_response, error_from_response};
+    use crate::jobs::{GetJob, GetJobPlan};
+    use crate::metrics::{AggregatedMetricScope, GetAggregatedMetrics};
+    use crate::{ApiError, JsonEndpoint, Raw, decode_response, error_from_response};
 
     const JOB: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
     const VERTEX: &str = "0a448493b4782967b150582570326227";
@@ -302,6 +304,49 @@ mod tests {
         // The path of the innermost frame's value, found on the deep stack too.
         assert!(path.starts_with("data.children[0].children[0]."), "{path}");
         assert!(path.ends_with("].value"), "{path}");
+    }
+
+    /// The path and message of the error of `body` decoded as `endpoint`'s answer.
+    fn decode_error<E: JsonEndpoint>(endpoint: &E, body: &str) -> (String, String) {
+        match decode_response(endpoint, StatusCode::OK, None, body.as_bytes()) {
+            Err(ApiError::Decode { path, message, .. }) => (path, message),
+            Err(other) => panic!("expected Decode, got {other:?}"),
+            Ok(_) => panic!("expected Decode, but {body} decoded"),
+        }
+    }
+
+    #[test]
+    fn errors_inside_a_plan_and_in_lenient_numbers_are_named_by_their_path() {
+        let plan = GetJobPlan {
+            job: JOB.parse().unwrap(),
+        };
+        let bad_node = r#"{"plan":{"jid":"j","name":"n","nodes":[{"id":"a","parallelism":1},{"id":"b","parallelism":"two"}]}}"#;
+        let (path, message) = decode_error(&plan, bad_node);
+        assert_eq!(path, "plan.nodes[1].parallelism");
+        assert!(
+            message.contains(r#"invalid type: string "two", expected i64"#),
+            "{message}"
+        );
+        let (path, message) = decode_error(&plan, r#"{"plan":"none"}"#);
+        assert_eq!(path, "plan");
+        assert!(message.contains("expected a plan object"), "{message}");
+        // `{}` is no plan, whatever the plan's own decoder thought of it: a later error is the
+        // one reported.
+        let job = GetJob {
+            job: JOB.parse().unwrap(),
+        };
+        let (path, message) = decode_error(&job, r#"{"plan":{},"jid":5}"#);
+        assert_eq!(path, "jid");
+        assert!(message.contains("invalid type: integer `5`"), "{message}");
+
+        let metrics = GetAggregatedMetrics::names(AggregatedMetricScope::Jobs(Vec::new()));
+        let (path, message) =
+            decode_error(&metrics, r#"[{"id":"a","min":1},{"id":"b","max":"lots"}]"#);
+        assert_eq!(path, "[1].max");
+        assert!(
+            message.contains(r#"invalid value: string "lots", expected a number or "NaN""#),
+            "{message}"
+        );
     }
 
     #[test]

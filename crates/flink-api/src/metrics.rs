@@ -2,7 +2,9 @@
 //! subtask, operator coordinators), and aggregates across TaskManagers, jobs or subtasks.
 //!
 //! Long `get=` lists are split into several requests so that no URL grows past what Flink's
-//! HTTP decoder accepts (4 KiB for the request line); the answers are concatenated.
+//! HTTP decoder accepts (4 KiB for the request line); the answers are concatenated. The calls
+//! take names as a list, checked and joined on every call, or as [`MetricNames`], checked,
+//! grouped and joined once for a poller that asks for the same metrics again and again.
 //! [`names`] has the names of the metrics most often asked for.
 //!
 //! Values are as fresh as Flink's last fetch from the TaskManagers, which a request starts
@@ -12,6 +14,8 @@
 //! `GET /jobs/:id` come from the same fetch.
 
 use std::fmt;
+use std::fmt::Write as _;
+use std::sync::Arc;
 
 use crate::endpoint::{Endpoint, JsonEndpoint, encode_segment};
 use crate::jobs::subtasks::{SubtaskIndex, job_path, subtask_path};
@@ -19,8 +23,10 @@ use crate::jobs::vertices::vertex_path;
 use crate::{ApiError, FlinkVersion, JobId, TaskManagerId, VertexId};
 use flink_models::metrics::{AggregatedMetric, Metric};
 
-/// At most this many bytes of metric names go into one request's `get=` parameter.
-const MAX_NAMES_PER_REQUEST_BYTES: usize = 1500;
+mod name_list;
+
+pub use name_list::{IntoMetricNames, MetricNames, split_names};
+use name_list::{MAX_NAMES_PER_REQUEST_BYTES, encoded_len};
 
 /// At most this many bytes of `get=` and member list (`jobs=`, `taskmanagers=`, `subtasks=`)
 /// together; the member list of an aggregate cannot be split, so it shrinks the room for names.
@@ -94,27 +100,32 @@ impl MetricScope {
 #[derive(Clone, Debug)]
 pub struct GetMetrics {
     scope: MetricScope,
-    names: Vec<String>,
+    /// The `get=` value (names joined with `,`); `None` lists the names.
+    names: Option<Arc<str>>,
 }
 
 impl GetMetrics {
     /// Lists the metric names available in a scope.
     pub fn names(scope: MetricScope) -> Self {
-        Self {
-            scope,
-            names: Vec::new(),
-        }
+        Self { scope, names: None }
     }
 
     /// Reads the values of the given metrics, split into as many requests as the URL length needs.
     pub fn values<S: AsRef<str>>(scope: &MetricScope, names: &[S]) -> Result<Vec<Self>, ApiError> {
-        Ok(split_names(names)?
-            .into_iter()
-            .map(|names| Self {
-                scope: scope.clone(),
-                names,
-            })
-            .collect())
+        Self::values_of(scope.clone(), names)
+    }
+
+    /// [`GetMetrics::values`] of a scope given by value, for names given as a list or as
+    /// [`MetricNames`] checked once (what a poller passes every time).
+    pub fn values_of(
+        scope: MetricScope,
+        names: impl IntoMetricNames,
+    ) -> Result<Vec<Self>, ApiError> {
+        let names = names.into_metric_names()?;
+        Ok(per_group(scope, &names, |scope, names| Self {
+            scope,
+            names: Some(names),
+        }))
     }
 }
 
@@ -139,12 +150,29 @@ impl Endpoint for GetMetrics {
     }
 
     fn query(&self) -> Vec<(&'static str, String)> {
-        if self.names.is_empty() {
-            Vec::new()
-        } else {
-            vec![("get", self.names.join(","))]
-        }
+        self.names
+            .iter()
+            .map(|names| ("get", names.to_string()))
+            .collect()
     }
+}
+
+/// One request per group of `names`, each with its own copy of `scope` (moved into the last).
+fn per_group<Scope: Clone, E>(
+    scope: Scope,
+    names: &MetricNames,
+    request: impl Fn(Scope, Arc<str>) -> E,
+) -> Vec<E> {
+    let mut requests = Vec::with_capacity(names.groups().len());
+    if let Some((last, others)) = names.groups().split_last() {
+        requests.extend(
+            others
+                .iter()
+                .map(|group| request(scope.clone(), Arc::clone(group))),
+        );
+        requests.push(request(scope, Arc::clone(last)));
+    }
+    requests
 }
 
 impl JsonEndpoint for GetMetrics {
@@ -219,17 +247,15 @@ impl AggregatedMetricScope {
     }
 
     fn members(&self) -> Option<(&'static str, String)> {
-        fn join<T>(
-            key: &'static str,
-            items: &[T],
-            text: impl Fn(&T) -> String,
-        ) -> Option<(&'static str, String)> {
-            (!items.is_empty()).then(|| (key, items.iter().map(text).collect::<Vec<_>>().join(",")))
-        }
         match self {
-            Self::TaskManagers(ids) => join("taskmanagers", ids, |id| id.as_str().to_owned()),
-            Self::Jobs(ids) => join("jobs", ids, |id| id.as_str().to_owned()),
-            Self::Subtasks { subtasks, .. } => join("subtasks", subtasks, ToString::to_string),
+            Self::TaskManagers(ids) => {
+                joined("taskmanagers", ids, |out, id| out.push_str(id.as_str()))
+            }
+            Self::Jobs(ids) => joined("jobs", ids, |out, id| out.push_str(id.as_str())),
+            Self::Subtasks { subtasks, .. } => joined("subtasks", subtasks, |out, range| {
+                // Writing into a `String` cannot fail.
+                let _ = write!(out, "{range}");
+            }),
         }
     }
 
@@ -318,7 +344,8 @@ impl fmt::Display for SubtaskRange {
 #[derive(Clone, Debug)]
 pub struct GetAggregatedMetrics {
     scope: AggregatedMetricScope,
-    names: Vec<String>,
+    /// The `get=` value (names joined with `,`); `None` lists the names.
+    names: Option<Arc<str>>,
     aggregations: Vec<Aggregation>,
 }
 
@@ -327,7 +354,7 @@ impl GetAggregatedMetrics {
     pub fn names(scope: AggregatedMetricScope) -> Self {
         Self {
             scope,
-            names: Vec::new(),
+            names: None,
             aggregations: Vec::new(),
         }
     }
@@ -339,14 +366,23 @@ impl GetAggregatedMetrics {
         names: &[S],
         aggregations: &[Aggregation],
     ) -> Result<Vec<Self>, ApiError> {
-        Ok(split_names_within(names, scope.names_budget()?)?
-            .into_iter()
-            .map(|names| Self {
-                scope: scope.clone(),
-                names,
-                aggregations: aggregations.to_vec(),
-            })
-            .collect())
+        Self::values_of(scope.clone(), names, aggregations)
+    }
+
+    /// [`GetAggregatedMetrics::values`] of a scope given by value, for names given as a list or
+    /// as [`MetricNames`] checked once (what a poller passes every time). Names grouped
+    /// beforehand are regrouped only when the scope's member list leaves them less room.
+    pub fn values_of(
+        scope: AggregatedMetricScope,
+        names: impl IntoMetricNames,
+        aggregations: &[Aggregation],
+    ) -> Result<Vec<Self>, ApiError> {
+        let names = names.into_metric_names()?.within(scope.names_budget()?)?;
+        Ok(per_group(scope, &names, |scope, names| Self {
+            scope,
+            names: Some(names),
+            aggregations: aggregations.to_vec(),
+        }))
     }
 }
 
@@ -367,14 +403,13 @@ impl Endpoint for GetAggregatedMetrics {
     }
 
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
-        if !self.names.is_empty() {
-            query.push(("get", self.names.join(",")));
+        let mut query = Vec::with_capacity(3);
+        if let Some(names) = &self.names {
+            query.push(("get", names.to_string()));
         }
-        if !self.aggregations.is_empty() {
-            let aggregations: Vec<&str> = self.aggregations.iter().map(|a| a.as_str()).collect();
-            query.push(("agg", aggregations.join(",")));
-        }
+        query.extend(joined("agg", &self.aggregations, |out, aggregation| {
+            out.push_str(aggregation.as_str());
+        }));
         query.extend(self.scope.members());
         query
     }
@@ -384,57 +419,21 @@ impl JsonEndpoint for GetAggregatedMetrics {
     type Output = Vec<AggregatedMetric>;
 }
 
-/// Validates metric names and groups them so that each group's `get=` value stays short enough
-/// for one request (the typed metric endpoints send one request per group); for tools that
-/// build metric requests themselves, such as `flinkctl api`.
-pub fn split_names<S: AsRef<str>>(names: &[S]) -> Result<Vec<Vec<String>>, ApiError> {
-    split_names_within(names, MAX_NAMES_PER_REQUEST_BYTES)
-}
-
-/// The length of a query value once percent-encoded (counted strictly: every byte but
-/// alphanumerics as three).
-fn encoded_len(value: &str) -> usize {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
-        .map(str::len)
-        .sum()
-}
-
-/// [`split_names`] with at most `budget` encoded bytes of names per group.
-fn split_names_within<S: AsRef<str>>(
-    names: &[S],
-    budget: usize,
-) -> Result<Vec<Vec<String>>, ApiError> {
-    if names.is_empty() {
-        return Err(ApiError::invalid(
-            "metric names",
-            "",
-            "name at least one metric; to see which exist, list the names first",
-        ));
+/// `key` and `items` as one comma-separated value, or `None` for no items; `write` appends an
+/// item's text (straight into the value: no `String` per item).
+fn joined<T>(
+    key: &'static str,
+    items: &[T],
+    write: impl Fn(&mut String, &T),
+) -> Option<(&'static str, String)> {
+    let (first, others) = items.split_first()?;
+    let mut value = String::new();
+    write(&mut value, first);
+    for item in others {
+        value.push(',');
+        write(&mut value, item);
     }
-    let mut groups: Vec<Vec<String>> = Vec::new();
-    let mut group_len = 0;
-    for name in names {
-        let name = name.as_ref();
-        if name.trim().is_empty() || name.contains(',') {
-            return Err(ApiError::invalid(
-                "metric name",
-                name,
-                "a metric name is non-empty and has no `,` (Flink splits `get=` on commas)",
-            ));
-        }
-        let len = encoded_len(name) + 1;
-        match groups.last_mut() {
-            Some(group) if group_len + len <= budget => {
-                group.push(name.to_owned());
-                group_len += len;
-            }
-            _ => {
-                groups.push(vec![name.to_owned()]);
-                group_len = len;
-            }
-        }
-    }
-    Ok(groups)
+    Some((key, value))
 }
 
 /// Names of well-known metrics, as Flink registers them, and helpers to qualify them.
@@ -562,7 +561,14 @@ mod tests {
         for request in &requests {
             let uri = build_for_newest(request).unwrap().uri().to_string();
             assert!(uri.len() < 2048, "{} bytes", uri.len());
-            seen.extend(request.names.iter().cloned());
+            seen.extend(
+                request
+                    .names
+                    .as_deref()
+                    .unwrap()
+                    .split(',')
+                    .map(str::to_owned),
+            );
         }
         assert_eq!(seen, names);
     }
@@ -690,7 +696,10 @@ mod tests {
             .collect();
         let requests = GetMetrics::values(&scope, &names).unwrap();
         assert!(requests.len() > 1, "{} requests", requests.len());
-        let joined: Vec<String> = requests.iter().flat_map(|r| r.names.clone()).collect();
+        let joined: Vec<&str> = requests
+            .iter()
+            .flat_map(|r| r.names.as_deref().unwrap().split(','))
+            .collect();
         assert_eq!(joined, names);
         for uri in uris(&requests) {
             assert!(uri.len() < 2048, "{uri}");
@@ -789,6 +798,31 @@ mod tests {
         for uri in uris(&with_jobs) {
             assert!(uri.len() < 4000, "{} bytes", uri.len());
         }
+    }
+
+    #[test]
+    fn names_checked_once_build_the_requests_a_list_builds() {
+        let names: Vec<String> = (0..100).map(|i| format!("metric{i:04}")).collect();
+        let prepared = MetricNames::new(&names).unwrap();
+        let scope = MetricScope::JobManager;
+        let plain = GetMetrics::values_of(scope.clone(), &prepared).unwrap();
+        assert_eq!(
+            uris(&plain),
+            uris(&GetMetrics::values(&scope, &names).unwrap())
+        );
+        assert_eq!(plain.len(), 1);
+
+        // Sixty job ids leave less room for names: the prepared groups are cut again.
+        let jobs: Vec<JobId> = (0..60).map(|_| JobId::generate()).collect();
+        let aggregated = AggregatedMetricScope::Jobs(jobs);
+        let from_prepared =
+            GetAggregatedMetrics::values_of(aggregated.clone(), prepared, &[Aggregation::Max])
+                .unwrap();
+        assert_eq!(from_prepared.len(), 2);
+        assert_eq!(
+            uris(&from_prepared),
+            uris(&GetAggregatedMetrics::values(&aggregated, &names, &[Aggregation::Max]).unwrap())
+        );
     }
 
     #[test]

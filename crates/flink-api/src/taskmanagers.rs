@@ -6,7 +6,8 @@ use std::future::Future;
 use crate::endpoint::{Endpoint, Execute, JsonEndpoint, encode_segment};
 use crate::logs::{GetLogFile, ListLogs, LogFile};
 use crate::metrics::{
-    AggregatedMetricScope, Aggregation, GetAggregatedMetrics, GetMetrics, MetricScope,
+    AggregatedMetricScope, Aggregation, GetAggregatedMetrics, GetMetrics, IntoMetricNames,
+    MetricScope,
 };
 use crate::profiler::{GetProfilingFile, ListProfiling, TriggerProfiling};
 use crate::thread_dump::GetThreadDump;
@@ -81,14 +82,14 @@ pub trait TaskManagersApi: Execute + Sync {
     /// (all of them when `taskmanagers` is empty; every aggregation when `aggregations` is empty).
     fn taskmanagers_metrics(
         &self,
-        names: &[&str],
+        names: impl IntoMetricNames,
         aggregations: &[Aggregation],
         taskmanagers: Vec<TaskManagerId>,
     ) -> impl Future<Output = Result<Vec<AggregatedMetric>, ApiError>> + Send {
         let scope = AggregatedMetricScope::TaskManagers(taskmanagers);
         execute_all(
             self,
-            GetAggregatedMetrics::values(&scope, names, aggregations),
+            GetAggregatedMetrics::values_of(scope, names, aggregations),
         )
     }
 
@@ -104,11 +105,11 @@ pub trait TaskManagersApi: Execute + Sync {
     fn taskmanager_metrics(
         &self,
         taskmanager: TaskManagerId,
-        names: &[&str],
+        names: impl IntoMetricNames,
     ) -> impl Future<Output = Result<Vec<Metric>, ApiError>> + Send {
         execute_all(
             self,
-            GetMetrics::values(&MetricScope::TaskManager(taskmanager), names),
+            GetMetrics::values_of(MetricScope::TaskManager(taskmanager), names),
         )
     }
 

@@ -10,7 +10,8 @@ use std::future::Future;
 use crate::endpoint::Execute;
 use crate::jobs::subtasks::SubtaskIndex;
 use crate::metrics::{
-    AggregatedMetricScope, Aggregation, GetAggregatedMetrics, GetMetrics, MetricScope, SubtaskRange,
+    AggregatedMetricScope, Aggregation, GetAggregatedMetrics, GetMetrics, IntoMetricNames,
+    MetricScope, SubtaskRange,
 };
 use crate::{ApiError, JobId, VertexId, execute_all};
 use flink_models::metrics::{AggregatedMetric, Metric};
@@ -19,6 +20,8 @@ use flink_models::metrics::{AggregatedMetric, Metric};
 ///
 /// `…_metric_names` lists what a scope has; `…_metrics` reads the named values (names Flink
 /// does not know are left out of the answer), splitting long lists over several requests.
+/// Names are a list (`&["uptime"]`) or [`MetricNames`](crate::metrics::MetricNames), checked
+/// once for calls that repeat.
 /// Aggregates are numbers; Flink answers `[]` for an aggregate request that names a metric
 /// one of the components lacks (see [`AggregatedMetricScope`]).
 pub trait JobMetricsApi: Execute + Sync {
@@ -35,14 +38,14 @@ pub trait JobMetricsApi: Execute + Sync {
     /// is empty; every aggregation when `aggregations` is empty).
     fn jobs_metrics(
         &self,
-        names: &[&str],
+        names: impl IntoMetricNames,
         aggregations: &[Aggregation],
         jobs: Vec<JobId>,
     ) -> impl Future<Output = Result<Vec<AggregatedMetric>, ApiError>> + Send {
         let scope = AggregatedMetricScope::Jobs(jobs);
         execute_all(
             self,
-            GetAggregatedMetrics::values(&scope, names, aggregations),
+            GetAggregatedMetrics::values_of(scope, names, aggregations),
         )
     }
 
@@ -58,9 +61,9 @@ pub trait JobMetricsApi: Execute + Sync {
     fn job_metrics(
         &self,
         job: JobId,
-        names: &[&str],
+        names: impl IntoMetricNames,
     ) -> impl Future<Output = Result<Vec<Metric>, ApiError>> + Send {
-        execute_all(self, GetMetrics::values(&MetricScope::Job(job), names))
+        execute_all(self, GetMetrics::values_of(MetricScope::Job(job), names))
     }
 
     /// `GET /jobs/:jobid/vertices/:vertexid/metrics`: the names of a vertex's metrics
@@ -78,11 +81,11 @@ pub trait JobMetricsApi: Execute + Sync {
         &self,
         job: JobId,
         vertex: VertexId,
-        names: &[&str],
+        names: impl IntoMetricNames,
     ) -> impl Future<Output = Result<Vec<Metric>, ApiError>> + Send {
         execute_all(
             self,
-            GetMetrics::values(&MetricScope::Vertex { job, vertex }, names),
+            GetMetrics::values_of(MetricScope::Vertex { job, vertex }, names),
         )
     }
 
@@ -109,7 +112,7 @@ pub trait JobMetricsApi: Execute + Sync {
         &self,
         job: JobId,
         vertex: VertexId,
-        names: &[&str],
+        names: impl IntoMetricNames,
         aggregations: &[Aggregation],
         subtasks: Vec<SubtaskRange>,
     ) -> impl Future<Output = Result<Vec<AggregatedMetric>, ApiError>> + Send {
@@ -120,7 +123,7 @@ pub trait JobMetricsApi: Execute + Sync {
         };
         execute_all(
             self,
-            GetAggregatedMetrics::values(&scope, names, aggregations),
+            GetAggregatedMetrics::values_of(scope, names, aggregations),
         )
     }
 
@@ -146,14 +149,14 @@ pub trait JobMetricsApi: Execute + Sync {
         job: JobId,
         vertex: VertexId,
         subtask: SubtaskIndex,
-        names: &[&str],
+        names: impl IntoMetricNames,
     ) -> impl Future<Output = Result<Vec<Metric>, ApiError>> + Send {
         let scope = MetricScope::Subtask {
             job,
             vertex,
             subtask,
         };
-        execute_all(self, GetMetrics::values(&scope, names))
+        execute_all(self, GetMetrics::values_of(scope, names))
     }
 
     /// `GET /jobs/:jobid/vertices/:vertexid/jm-operator-metrics`: the names of the metrics of
@@ -175,10 +178,10 @@ pub trait JobMetricsApi: Execute + Sync {
         &self,
         job: JobId,
         vertex: VertexId,
-        names: &[&str],
+        names: impl IntoMetricNames,
     ) -> impl Future<Output = Result<Vec<Metric>, ApiError>> + Send {
         let scope = MetricScope::JobManagerOperator { job, vertex };
-        execute_all(self, GetMetrics::values(&scope, names))
+        execute_all(self, GetMetrics::values_of(scope, names))
     }
 }
 

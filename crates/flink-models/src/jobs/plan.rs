@@ -1,5 +1,9 @@
 //! A job graph plan as Flink shows it (nodes and their inputs), for jars and jobs alike.
 
+use std::fmt;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::{Extra, Nullable};
@@ -91,16 +95,81 @@ pub struct PlanInput {
 }
 
 /// Reads a plan, taking `{}` and `null` as no plan.
-pub(crate) fn plan_or_empty<'de, D: serde::Deserializer<'de>>(
+///
+/// Read straight from the deserializer, not through a `serde_json::Value`: a job's details
+/// carry a plan node per vertex, and building a `Value` of them first, then reading that, cost
+/// more than the rest of the plan's decode. An error inside the plan keeps its place
+/// (`plan.nodes[3].parallelism`).
+pub(crate) fn plan_or_empty<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Plan>, D::Error> {
-    let value = serde_json::Value::deserialize(deserializer)?;
-    match &value {
-        serde_json::Value::Null => Ok(None),
-        serde_json::Value::Object(map) if map.is_empty() => Ok(None),
-        _ => serde_json::from_value(value)
-            .map(Some)
-            .map_err(serde::de::Error::custom),
+    deserializer.deserialize_any(PlanOrEmpty)
+}
+
+/// The visitor of [`plan_or_empty`].
+struct PlanOrEmpty;
+
+impl<'de> Visitor<'de> for PlanOrEmpty {
+    type Value = Option<Plan>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a plan object, `{}` or null")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Plan>, A::Error> {
+        let mut empty = false;
+        let plan = Plan::deserialize(MapAccessDeserializer::new(EmptyNoted {
+            map,
+            started: false,
+            empty: &mut empty,
+        }));
+        // `{}` fails as a plan (no `jid`); it means no plan, so that error is not one.
+        if empty { Ok(None) } else { plan.map(Some) }
+    }
+
+    /// JSON `null` (through `serde_json` and through the buffered values of structs with
+    /// flattened fields alike).
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Plan>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<Plan>, E> {
+        Ok(None)
+    }
+}
+
+/// A map that notes whether it ends before its first key, so that `{}` can be told apart
+/// from a plan that fails to decode without reading the map twice.
+struct EmptyNoted<'a, A> {
+    /// The map being read.
+    map: A,
+    /// Whether a key was asked for yet.
+    started: bool,
+    /// Set when the first key asked for turned out to be the end of the map.
+    empty: &'a mut bool,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for EmptyNoted<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let key = self.map.next_key_seed(seed)?;
+        if !self.started {
+            self.started = true;
+            *self.empty = key.is_none();
+        }
+        Ok(key)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint()
     }
 }
 
@@ -143,6 +212,98 @@ mod tests {
             assert_eq!(sink.inputs[0].ship_strategy.as_deref(), Some("HASH"));
             assert_eq!(sink.inputs[0].exchange, "pipelined_bounded");
             assert!(plan.nodes[1].inputs.is_empty(), "a source has no inputs");
+        }
+    }
+
+    /// A plan answer inside a struct that flattens it: serde buffers the object and reads the
+    /// plan from its own buffer, through `deserialize_any`.
+    #[derive(Deserialize)]
+    struct Buffered {
+        #[serde(flatten)]
+        info: JobPlanInfo,
+    }
+
+    /// The plan of `json` read straight from the text, through serde's buffer of a flattening
+    /// struct, and from a `Value`.
+    fn plan_three_ways(json: &str) -> [Result<Option<Plan>, String>; 3] {
+        let direct = serde_json::from_str::<JobPlanInfo>(json).map(|info| info.plan);
+        let buffered = serde_json::from_str::<Buffered>(json).map(|outer| outer.info.plan);
+        let value = serde_json::from_str::<serde_json::Value>(json)
+            .and_then(serde_json::from_value::<JobPlanInfo>)
+            .map(|info| info.plan);
+        [direct, buffered, value].map(|read| read.map_err(|error| error.to_string()))
+    }
+
+    #[test]
+    fn null_an_empty_object_and_no_key_are_no_plan_and_an_object_is_one() {
+        for json in [
+            r#"{"plan":null}"#,
+            r#"{"plan":{}}"#,
+            r#"{"plan": { } }"#,
+            "{}",
+        ] {
+            for read in plan_three_ways(json) {
+                assert_eq!(read, Ok(None), "{json}");
+            }
+        }
+        let expected = serde_json::from_str::<JobPlanInfo>(V2)
+            .unwrap()
+            .plan
+            .unwrap();
+        for read in plan_three_ways(V2) {
+            assert_eq!(
+                read.as_ref()
+                    .map(|plan| plan.as_ref().map(|plan| plan.nodes.len())),
+                Ok(Some(2))
+            );
+            assert_eq!(read, Ok(Some(expected.clone())));
+        }
+        let minimal = r#"{"plan":{"jid":"j","name":"n","future":1}}"#;
+        for read in plan_three_ways(minimal) {
+            let plan = read.unwrap().unwrap();
+            assert_eq!((plan.jid.as_str(), plan.nodes.len()), ("j", 0));
+            assert_eq!(plan.extra["future"], 1, "unknown fields are kept");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_what_failed() {
+        let refused = [
+            (
+                r#"{"plan":"x"}"#,
+                r#"invalid type: string "x", expected a plan object, `{}` or null"#,
+            ),
+            (
+                r#"{"plan":1}"#,
+                "invalid type: integer `1`, expected a plan object, `{}` or null",
+            ),
+            (
+                r#"{"plan":[]}"#,
+                "invalid type: sequence, expected a plan object, `{}` or null",
+            ),
+            (r#"{"plan":{"jid":"j"}}"#, "missing field `name`"),
+            (
+                r#"{"plan":{"jid":"j","name":"n","nodes":[{"id":"a","parallelism":"two"}]}}"#,
+                r#"invalid type: string "two", expected i64"#,
+            ),
+        ];
+        for (json, message) in refused {
+            for read in plan_three_ways(json) {
+                let error = read.unwrap_err();
+                assert!(error.contains(message), "{json}: {error}");
+            }
+        }
+    }
+
+    #[test]
+    fn broken_json_in_a_plan_is_an_error_not_an_empty_plan() {
+        for json in [
+            r#"{"plan":{,}}"#,
+            r#"{"plan":{"#,
+            r#"{"plan":{}"#,
+            r#"{"plan":{"jid":}}"#,
+        ] {
+            assert!(serde_json::from_str::<JobPlanInfo>(json).is_err(), "{json}");
         }
     }
 
