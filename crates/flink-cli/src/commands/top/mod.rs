@@ -14,11 +14,11 @@ use std::time::{Duration, Instant};
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use crossterm::{cursor, execute, terminal};
 use flink_client::api::jobs::GetJob;
-use flink_client::api::metrics::Aggregation;
 use flink_client::api::metrics::names::{
     BACK_PRESSURED_TIME_MS_PER_SECOND, BUSY_TIME_MS_PER_SECOND, NUM_RECORDS_IN_PER_SECOND,
     NUM_RECORDS_OUT_PER_SECOND,
 };
+use flink_client::api::metrics::{Aggregation, MetricNames};
 use flink_client::api::{Execute, JobId, JobMetricsApi, VertexId};
 use flink_client::models::jobs::details::JobDetailsInfo;
 use flink_client::models::metrics::AggregatedMetric;
@@ -193,6 +193,13 @@ async fn frame(ctx: &Ctx, job: &JobId, counts: &mut Counts) -> Result<Frame, Fai
         .call(ctx.client.execute(GetJob { job: job.clone() }))
         .await?;
     let now = Instant::now();
+    // Checked and joined once for every vertex of the frame.
+    let names = MetricNames::new(&[
+        NUM_RECORDS_IN_PER_SECOND,
+        NUM_RECORDS_OUT_PER_SECOND,
+        BACK_PRESSURED_TIME_MS_PER_SECOND,
+        BUSY_TIME_MS_PER_SECOND,
+    ])?;
     let mut metrics = Vec::with_capacity(details.vertices.len());
     for vertex in &details.vertices {
         let Ok(id) = vertex.id.parse::<VertexId>() else {
@@ -204,12 +211,7 @@ async fn frame(ctx: &Ctx, job: &JobId, counts: &mut Counts) -> Result<Frame, Fai
             .call(ctx.client.subtasks_metrics(
                 job.clone(),
                 id,
-                &[
-                    NUM_RECORDS_IN_PER_SECOND,
-                    NUM_RECORDS_OUT_PER_SECOND,
-                    BACK_PRESSURED_TIME_MS_PER_SECOND,
-                    BUSY_TIME_MS_PER_SECOND,
-                ],
+                &names,
                 &[Aggregation::Sum, Aggregation::Max],
                 Vec::new(),
             ))
