@@ -191,14 +191,6 @@ pub struct BodyTooLarge {
 /// # }
 /// ```
 pub async fn read_body_limited(body: ResponseBody, limit: usize) -> Result<Bytes, BoxError> {
-    read_limited(body, limit).await
-}
-
-/// [`read_body_limited`] of any body, such as hyper's before it is boxed.
-pub(crate) async fn read_limited<B>(body: B, limit: usize) -> Result<Bytes, BoxError>
-where
-    B: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + Unpin + 'static,
-{
     match read_prefix(body, limit).await? {
         Prefix::Whole(bytes) => Ok(bytes),
         Prefix::Longer(_) => Err(Box::new(BodyTooLarge { limit })),

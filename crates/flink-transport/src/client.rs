@@ -41,6 +41,8 @@ impl<C> HttpClient for Hyper<C>
 where
     C: Connect + Clone + Send + Sync + 'static,
 {
+    const SEES_HINTS: bool = false;
+
     type Body = Incoming;
 
     fn call(

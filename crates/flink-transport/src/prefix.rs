@@ -1,5 +1,6 @@
 //! Reads the start of a response body without losing the rest.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -19,27 +20,32 @@ pub(crate) enum Prefix {
 
 /// Reads `body` until it ends or has given more than `limit` bytes. Trailers are dropped from a
 /// whole body.
-pub(crate) async fn read_prefix<B>(body: B, limit: usize) -> Result<Prefix, BoxError>
+pub(crate) fn read_prefix<B>(
+    mut body: B,
+    limit: usize,
+) -> impl Future<Output = Result<Prefix, BoxError>> + Send
 where
     B: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + Unpin + 'static,
 {
     let boxed = |body: B| body.map_err(Into::into).boxed_unsync();
     // A declared Content-Length past the limit needs no reading.
-    if http_body::Body::size_hint(&body).lower() > len_u64(limit) {
-        return Ok(Prefix::Longer(boxed(body)));
-    }
-    let mut body = body;
-    let mut read = Collected::One(Bytes::new());
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame.map_err(Into::into)?.into_data() else {
-            continue; // trailers carry no payload
-        };
-        read.push(data);
-        if read.len() > limit {
-            return Ok(Prefix::Longer(prefixed(read.into_bytes(), boxed(body))));
+    let declared_longer = http_body::Body::size_hint(&body).lower() > len_u64(limit);
+    async move {
+        if declared_longer {
+            return Ok(Prefix::Longer(boxed(body)));
         }
+        let mut read = Collected::One(Bytes::new());
+        while let Some(frame) = body.frame().await {
+            let Ok(data) = frame.map_err(Into::into)?.into_data() else {
+                continue; // trailers carry no payload
+            };
+            read.push(data);
+            if read.len() > limit {
+                return Ok(Prefix::Longer(prefixed(read.into_bytes(), boxed(body))));
+            }
+        }
+        Ok(Prefix::Whole(read.into_bytes()))
     }
-    Ok(Prefix::Whole(read.into_bytes()))
 }
 
 /// The bytes read so far. A body that comes in one frame (a small answer) is handed on as it

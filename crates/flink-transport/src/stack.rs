@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, USER_AGENT};
-use http::{HeaderMap, HeaderValue, Request, Response};
+use http::{Extensions, HeaderMap, HeaderValue, Request, Response};
+use tokio::time::Timeout;
 use tower::Service;
 use tracing::{Instrument, Span};
 
@@ -15,8 +16,8 @@ use crate::layers::{Attempt, BaseUrl, DefaultHeaders, HttpClient, Towered, trace
 use crate::retry::{RetryPolicy, replay};
 use crate::transport::{Exchange, Exchanging};
 use crate::{
-    Auth, Body, BoxError, BufferedResponse, ConfigError, Idempotency, RequestTimeout, ResponseBody,
-    Transport, TransportConfig, UnavailableRetryWindow,
+    Auth, Body, BoxError, BufferedResponse, ConfigError, Idempotency, OperationName,
+    RequestTimeout, ResponseBody, Transport, TransportConfig, UnavailableRetryWindow,
 };
 
 /// The steps of a call, outermost first: default headers, the span, retries, each attempt's
@@ -35,9 +36,52 @@ pub(crate) struct Stack<C> {
 /// What the steps read from a request's extensions, once per call.
 #[derive(Clone, Copy)]
 struct Hints {
+    operation: Option<&'static str>,
     idempotency: Idempotency,
     timeout: Duration,
     buffered: Option<BufferedResponse>,
+    /// The request's own unavailable-retry window.
+    window: Option<Duration>,
+}
+
+impl Hints {
+    /// Reads the hints of `request`, an attempt's timeout defaulting to `timeout`. When the
+    /// client does not see them (`keep` is false) and the request carries nothing else, its
+    /// extensions are dropped: no attempt needs them, and a retry has none to copy.
+    fn take(request: &mut Request<Body>, timeout: Duration, keep: bool) -> Self {
+        let extensions = request.extensions();
+        let mut left = extensions.len();
+        // Those flink-client always sets first, so that the search ends early.
+        let buffered = hint::<BufferedResponse>(extensions, &mut left);
+        let operation = hint::<OperationName>(extensions, &mut left).map(|name| name.0);
+        let idempotency = hint::<Idempotency>(extensions, &mut left);
+        let own_timeout = hint::<RequestTimeout>(extensions, &mut left).map(|timeout| timeout.0);
+        let window = hint::<UnavailableRetryWindow>(extensions, &mut left).map(|window| window.0);
+        let hints = Self {
+            operation,
+            idempotency: idempotency.unwrap_or_else(|| Idempotency::from_method(request.method())),
+            timeout: own_timeout.unwrap_or(timeout),
+            buffered,
+            window,
+        };
+        if !keep && left == 0 {
+            *request.extensions_mut() = Extensions::new();
+        }
+        hints
+    }
+}
+
+/// The extension `T`, counted off `left` (the extensions not yet found); none is looked for
+/// once all are found.
+fn hint<T: Clone + Send + Sync + 'static>(extensions: &Extensions, left: &mut usize) -> Option<T> {
+    if *left == 0 {
+        return None;
+    }
+    let found = extensions.get::<T>().cloned();
+    if found.is_some() {
+        *left -= 1;
+    }
+    found
 }
 
 impl<C: HttpClient> Exchange for Stack<C> {
@@ -47,8 +91,12 @@ impl<C: HttpClient> Exchange for Stack<C> {
         if let Err(error) = self.headers.add_to(&mut request) {
             return Box::pin(std::future::ready(Err(error)));
         }
-        let span = trace::span(&request);
-        Box::pin(self.with_retries(request, span.clone()).instrument(span))
+        let hints = Hints::take(&mut request, self.attempt_timeout, C::SEES_HINTS);
+        let span = trace::span(&request, hints.operation);
+        Box::pin(
+            self.with_retries(request, hints, span.clone())
+                .instrument(span),
+        )
     }
 }
 
@@ -56,60 +104,58 @@ impl<C: HttpClient> Stack<C> {
     /// Attempts until one succeeds or the retry rules give up, and records the end on `span`.
     /// A copy of the request is kept for the next attempt only while a retry is possible, and
     /// never of a streamed body.
-    async fn with_retries(
+    #[allow(clippy::manual_async_fn)] // an `async fn` would hold its arguments twice
+    fn with_retries(
         &self,
         mut request: Request<Body>,
+        hints: Hints,
         span: Span,
-    ) -> Result<Response<ResponseBody>, BoxError> {
-        let extensions = request.extensions();
-        let hints = Hints {
-            idempotency: Idempotency::of(&request),
-            timeout: extensions
-                .get::<RequestTimeout>()
-                .map_or(self.attempt_timeout, |timeout| timeout.0),
-            buffered: extensions.get::<BufferedResponse>().copied(),
-        };
-        let window = extensions
-            .get::<UnavailableRetryWindow>()
-            .map(|window| window.0);
-        let mut retries = self.retry.start(window);
-        let result = loop {
-            let next = if retries.possible() {
-                replay(&request)
-            } else {
-                None
+    ) -> impl Future<Output = Result<Response<ResponseBody>, BoxError>> + Send + '_ {
+        async move {
+            let mut retries = self.retry.start(hints.window);
+            let result = loop {
+                let next = if retries.possible() {
+                    replay(&request)
+                } else {
+                    None
+                };
+                let result = self
+                    .attempt(request, hints)
+                    .await
+                    .unwrap_or_else(|_| Err(Attempt::timed_out(hints.timeout)));
+                let Some(next) = next else {
+                    break result;
+                };
+                let Some(delay) = retries.retry(hints.idempotency, &result) else {
+                    break result;
+                };
+                drop(result);
+                tokio::time::sleep(delay).await;
+                request = next;
             };
-            let result = self.attempt(request, hints).await;
-            let Some(next) = next else {
-                break result;
-            };
-            let Some(delay) = retries.retry(hints.idempotency, &result) else {
-                break result;
-            };
-            drop(result);
-            tokio::time::sleep(delay).await;
-            request = next;
-        };
-        trace::record(&span, &result);
-        result
+            trace::record(&span, &result);
+            result
+        }
     }
 
     /// One attempt: the request joined onto the current base URL and handed to the client
-    /// here, then its answer awaited within the attempt's timeout.
+    /// here; then, within the attempt's timeout, its head awaited, the base URL told how it
+    /// went, and its body read.
     fn attempt(
         &self,
         request: Request<Body>,
         hints: Hints,
-    ) -> impl Future<Output = Result<Response<ResponseBody>, BoxError>> + Send + '_ {
+    ) -> Timeout<impl Future<Output = Result<Response<ResponseBody>, BoxError>> + Send + '_> {
         let sent = self
             .base_url
             .join(request)
             .map(|(base, request)| (base, self.client.call(request)));
-        self.attempt.run(hints.timeout, hints.buffered, async move {
-            let (base, response) = sent?;
-            let result = response.await;
+        tokio::time::timeout(hints.timeout, async move {
+            let (base, head) = sent?;
+            let result = head.await;
             self.base_url.after(base, &result);
-            result
+            let response = result?;
+            self.attempt.read_body(response, hints.buffered).await
         })
     }
 }
@@ -152,7 +198,7 @@ impl TransportConfig {
             _ => None,
         };
         Ok(Transport::over(Stack {
-            headers: DefaultHeaders::new(self.default_headers()?, token_source),
+            headers: DefaultHeaders::new(&self.default_headers()?, token_source),
             retry: RetryPolicy::new(self.retry),
             attempt_timeout: self.attempt_timeout,
             attempt: Attempt::new(self.body_idle_timeout),

@@ -7,11 +7,10 @@ use bytes::Bytes;
 use http::Response;
 use http_body_util::{BodyExt, Full};
 
-use crate::body::read_limited;
 use crate::classify::is_retryable_status;
 use crate::idle_timeout::IdleTimeout;
 use crate::prefix::{Prefix, read_prefix};
-use crate::{AttemptTimedOut, BoxError, BufferedResponse, ResponseBody};
+use crate::{AttemptTimedOut, BodyTooLarge, BoxError, BufferedResponse, ResponseBody};
 
 /// How much of the body of a status the retry policy may retry (429, 502, 503, 504) is read for
 /// it: enough for any error envelope, little enough to hold for a moment.
@@ -22,11 +21,13 @@ const RETRYABLE_BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone, Debug)]
 pub(crate) struct ReadBody(pub(crate) Bytes);
 
-/// Bounds one attempt by its timeout ([`RequestTimeout`](crate::RequestTimeout) when set, else
-/// the default): the response head, and the whole body when the caller reads it whole
-/// ([`BufferedResponse`]) or when its status is one the retry policy may retry (up to 64 KiB,
-/// so the policy can tell Flink's error envelope from a proxy's page). Any other body is handed
-/// on as a stream that fails after `body_idle_timeout` without data.
+/// What bounds one attempt: its timeout ([`RequestTimeout`](crate::RequestTimeout) when set,
+/// else the default; one tokio timer per attempt, which the stack sets around the response
+/// head and [`Attempt::read_body`]), and how its body is read. The body is read within the
+/// timeout when the caller reads it whole ([`BufferedResponse`]) or when its status is one the
+/// retry policy may retry (up to 64 KiB, so the policy can tell Flink's error envelope from a
+/// proxy's page). Any other body is handed on as a stream that fails after `body_idle_timeout`
+/// without data.
 pub(crate) struct Attempt {
     body_idle_timeout: Duration,
 }
@@ -36,57 +37,56 @@ impl Attempt {
         Self { body_idle_timeout }
     }
 
-    /// Awaits `exchange` (one attempt's response head), then reads its body, all within
-    /// `after`. One timer per attempt: tokio's, armed when the attempt first waits.
-    pub(crate) async fn run<B>(
+    /// The error of an attempt that did not end within `after`.
+    pub(crate) fn timed_out(after: Duration) -> BoxError {
+        Box::new(AttemptTimedOut { after })
+    }
+
+    /// Reads the body the attempt must read, and puts the idle timeout on any other. What to
+    /// read is decided before the future starts, so that it holds the response once.
+    pub(crate) fn read_body<B>(
         &self,
-        after: Duration,
+        response: Response<B>,
         buffered: Option<BufferedResponse>,
-        exchange: impl Future<Output = Result<Response<B>, BoxError>>,
-    ) -> Result<Response<ResponseBody>, BoxError>
+    ) -> impl Future<Output = Result<Response<ResponseBody>, BoxError>> + Send + 'static
     where
         B: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + Unpin + 'static,
     {
         let idle = self.body_idle_timeout;
-        tokio::time::timeout(after, async move {
-            read_body(exchange.await?, buffered, idle).await
-        })
-        .await
-        .unwrap_or_else(|_| Err(Box::new(AttemptTimedOut { after })))
-    }
-}
-
-/// Reads the body the attempt must read, and puts the idle timeout on any other.
-async fn read_body<B>(
-    response: Response<B>,
-    buffered: Option<BufferedResponse>,
-    idle: Duration,
-) -> Result<Response<ResponseBody>, BoxError>
-where
-    B: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + Unpin + 'static,
-{
-    let (mut parts, body) = response.into_parts();
-    let retryable = is_retryable_status(parts.status);
-    let whole = if let Some(buffered) = buffered.filter(|b| b.applies_to(parts.status)) {
-        read_limited(body, buffered.limit()).await?
-    } else if retryable {
-        match read_prefix(body, RETRYABLE_BODY_LIMIT).await? {
-            Prefix::Whole(bytes) => bytes,
-            Prefix::Longer(body) => {
-                return Ok(Response::from_parts(parts, IdleTimeout::wrap(body, idle)));
+        let (mut parts, body) = response.into_parts();
+        let retryable = is_retryable_status(parts.status);
+        // Read whole: up to the caller's limit, past which the answer is refused, or else up to
+        // 64 KiB for the retry rules, past which it streams.
+        let whole = match buffered.filter(|b| b.applies_to(parts.status)) {
+            Some(buffered) => Some((buffered.limit(), true)),
+            None => retryable.then_some((RETRYABLE_BODY_LIMIT, false)),
+        };
+        async move {
+            let Some((limit, refused_past_it)) = whole else {
+                return Ok::<_, BoxError>(Response::from_parts(
+                    parts,
+                    IdleTimeout::wrap(body, idle),
+                ));
+            };
+            let whole = match read_prefix(body, limit).await? {
+                Prefix::Whole(bytes) => bytes,
+                Prefix::Longer(_) if refused_past_it => {
+                    return Err(Box::new(BodyTooLarge { limit }));
+                }
+                Prefix::Longer(body) => {
+                    return Ok(Response::from_parts(parts, IdleTimeout::wrap(body, idle)));
+                }
+            };
+            if retryable {
+                // Only these statuses are retried, and only these bodies tell the rules anything.
+                parts.extensions.insert(ReadBody(whole.clone()));
             }
+            let body = Full::new(whole)
+                .map_err(|never| match never {})
+                .boxed_unsync();
+            Ok(Response::from_parts(parts, body))
         }
-    } else {
-        return Ok(Response::from_parts(parts, IdleTimeout::wrap(body, idle)));
-    };
-    if retryable {
-        // Only these statuses are retried, and only these bodies can tell the rules anything.
-        parts.extensions.insert(ReadBody(whole.clone()));
     }
-    let body = Full::new(whole)
-        .map_err(|never| match never {})
-        .boxed_unsync();
-    Ok(Response::from_parts(parts, body))
 }
 
 #[cfg(test)]
@@ -94,15 +94,28 @@ mod tests {
     use super::*;
     use crate::{Body, BodyTooLarge, is_timeout};
     use http::StatusCode;
+    use std::future::Future;
 
-    /// One attempt (60 s, 30 s idle) whose exchange answers `response` at once.
+    /// One attempt as the stack runs it: `head`, then the body, within `after` (30 s idle).
+    async fn attempt(
+        after: Duration,
+        buffered: Option<BufferedResponse>,
+        head: impl Future<Output = Result<Response<ResponseBody>, BoxError>>,
+    ) -> Result<Response<ResponseBody>, BoxError> {
+        let attempt = Attempt::new(Duration::from_secs(30));
+        tokio::time::timeout(after, async {
+            attempt.read_body(head.await?, buffered).await
+        })
+        .await
+        .unwrap_or_else(|_| Err(Attempt::timed_out(after)))
+    }
+
+    /// One 60 s attempt whose head is `response`, at once.
     async fn run(
         response: Response<ResponseBody>,
         buffered: Option<BufferedResponse>,
     ) -> Result<Response<ResponseBody>, BoxError> {
-        Attempt::new(Duration::from_secs(30))
-            .run(Duration::from_secs(60), buffered, async { Ok(response) })
-            .await
+        attempt(Duration::from_secs(60), buffered, async { Ok(response) }).await
     }
 
     /// A response with `status` whose body sends `b"start"`, then nothing, forever.
@@ -121,10 +134,7 @@ mod tests {
         for after in [Duration::from_secs(60), Duration::from_secs(2)] {
             let start = tokio::time::Instant::now();
             let never = std::future::pending::<Result<Response<ResponseBody>, BoxError>>();
-            let error = Attempt::new(Duration::from_secs(30))
-                .run(after, None, never)
-                .await
-                .unwrap_err();
+            let error = attempt(after, None, never).await.unwrap_err();
             assert!(is_timeout(&*error));
             assert_eq!(
                 error.downcast_ref::<AttemptTimedOut>().unwrap().after,

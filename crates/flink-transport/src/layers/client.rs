@@ -12,6 +12,15 @@ use crate::{Body, BoxError, ResponseBody};
 /// Sends one attempt: hyper's client (`client.rs`), or a tower service of the user's
 /// ([`Towered`]). Called through `&self`, so the stack needs no clone of itself per call.
 pub(crate) trait HttpClient: Send + Sync + 'static {
+    /// Whether requests reach the client with the stack's own hint extensions
+    /// ([`Idempotency`](crate::Idempotency), [`RequestTimeout`](crate::RequestTimeout),
+    /// [`BufferedResponse`](crate::BufferedResponse),
+    /// [`UnavailableRetryWindow`](crate::UnavailableRetryWindow),
+    /// [`OperationName`](crate::OperationName)). A tower service of the user's sees them; hyper
+    /// reads none, so a request that carries nothing else goes to it without extensions, and
+    /// a retry has none to copy.
+    const SEES_HINTS: bool;
+
     /// The response body, read or wrapped by the attempt step before it is boxed.
     type Body: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + Unpin + 'static;
 
@@ -43,6 +52,8 @@ where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
+    const SEES_HINTS: bool = true;
+
     type Body = ResponseBody;
 
     fn call(

@@ -1,7 +1,7 @@
 //! Adds the default headers.
 
-use http::header::{AUTHORIZATION, EXPECT};
-use http::{HeaderMap, Request};
+use http::header::{AUTHORIZATION, EXPECT, Entry, HeaderName};
+use http::{HeaderMap, HeaderValue, Request};
 
 use crate::{Body, BoxError, TokenSource};
 
@@ -10,12 +10,22 @@ use crate::{Body, BoxError, TokenSource};
 /// token of a [`TokenSource`] once per call, and drops `Expect`: Flink's Netty server does not
 /// answer `100-continue`.
 pub(crate) struct DefaultHeaders {
-    headers: HeaderMap,
+    /// Each configured header with all its values.
+    headers: Vec<(HeaderName, Vec<HeaderValue>)>,
     token_source: Option<TokenSource>,
 }
 
 impl DefaultHeaders {
-    pub(crate) fn new(headers: HeaderMap, token_source: Option<TokenSource>) -> Self {
+    pub(crate) fn new(headers: &HeaderMap, token_source: Option<TokenSource>) -> Self {
+        let headers = headers
+            .keys()
+            .map(|name| {
+                (
+                    name.clone(),
+                    headers.get_all(name).iter().cloned().collect(),
+                )
+            })
+            .collect();
         Self {
             headers,
             token_source,
@@ -32,10 +42,12 @@ impl DefaultHeaders {
             request.headers_mut().insert(AUTHORIZATION, value);
         }
         let headers = request.headers_mut();
-        for name in self.headers.keys() {
-            if !headers.contains_key(name) {
-                for value in self.headers.get_all(name) {
-                    headers.append(name.clone(), value.clone());
+        for (name, values) in &self.headers {
+            if let Entry::Vacant(vacant) = headers.entry(name) {
+                let mut values = values.iter().cloned();
+                if let Some(first) = values.next() {
+                    let mut entry = vacant.insert_entry(first);
+                    values.for_each(|value| entry.append(value));
                 }
             }
         }
@@ -47,7 +59,6 @@ impl DefaultHeaders {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::HeaderValue;
     use http::header::{ACCEPT, USER_AGENT};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -70,7 +81,7 @@ mod tests {
             .header(EXPECT, "100-continue")
             .body(Body::empty())
             .unwrap();
-        let seen = added(&DefaultHeaders::new(defaults, None), request).unwrap();
+        let seen = added(&DefaultHeaders::new(&defaults, None), request).unwrap();
         assert_eq!(seen[USER_AGENT], "flink-rs/test");
         assert_eq!(seen.get_all(ACCEPT).iter().count(), 2);
         assert_eq!(seen["x-tenant"], "b");
@@ -85,7 +96,7 @@ mod tests {
             let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
             Ok(crate::Secret::new(format!("t{n}")))
         });
-        let defaults = DefaultHeaders::new(HeaderMap::new(), Some(source));
+        let defaults = DefaultHeaders::new(&HeaderMap::new(), Some(source));
         let get = || Request::get("/").body(Body::empty()).unwrap();
         let first = added(&defaults, get()).unwrap();
         let second = added(&defaults, get()).unwrap();
@@ -105,7 +116,7 @@ mod tests {
     fn a_failing_token_source_fails_the_call() {
         let source = TokenSource::new(|| Err("the identity provider is down".into()));
         let error = added(
-            &DefaultHeaders::new(HeaderMap::new(), Some(source)),
+            &DefaultHeaders::new(&HeaderMap::new(), Some(source)),
             Request::get("/").body(Body::empty()).unwrap(),
         )
         .unwrap_err()

@@ -4,18 +4,14 @@ use http::{Request, Response};
 use tracing::Span;
 use tracing::field::{Empty, display};
 
-use crate::{Body, BoxError, OperationName, ResponseBody};
+use crate::{Body, BoxError, ResponseBody};
 
 /// The span of a call, opened around all its attempts so each retry's event lands inside:
-/// `operation` (from [`OperationName`]), `method` and `path`, then `status` or `error` once the
+/// `operation` (from [`OperationName`](crate::OperationName)), `method` and `path`, then `status` or `error` once the
 /// call ends ([`record`]). Header values and the query are never recorded:
 /// they may hold credentials.
-pub(crate) fn span(request: &Request<Body>) -> Span {
+pub(crate) fn span(request: &Request<Body>, operation: Option<&'static str>) -> Span {
     // Span names must be static in tracing, so the operation is a field.
-    let operation = request
-        .extensions()
-        .get::<OperationName>()
-        .map(|name| name.0);
     tracing::info_span!(
         "flink_transport.request",
         operation,
