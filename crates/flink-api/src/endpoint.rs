@@ -106,6 +106,13 @@ pub fn describe<E: Endpoint + ?Sized>(endpoint: &E) -> String {
 pub fn path_and_query<E: Endpoint + ?Sized>(endpoint: &E) -> String {
     let mut target = endpoint.path();
     let query = endpoint.query();
+    // One reallocation for the whole query, unless values need escaping.
+    target.reserve(
+        query
+            .iter()
+            .map(|(key, value)| key.len() + value.len() + 2)
+            .sum(),
+    );
     for (index, (key, value)) in query.iter().enumerate() {
         target.push(if index == 0 { '?' } else { '&' });
         target.push_str(key);
