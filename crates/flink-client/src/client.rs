@@ -324,10 +324,13 @@ impl fmt::Debug for FlinkClient {
     }
 }
 
+/// The answer's `Content-Type`, when it is text. (UTF-8 checks ASCII in bulk, where
+/// `HeaderValue::to_str` checks each byte for a visible character; only error messages and
+/// the JSON check of a failed decode read it.)
 fn content_type(headers: &http::HeaderMap) -> Option<&str> {
     headers
         .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
+        .and_then(|value| std::str::from_utf8(value.as_bytes()).ok())
 }
 
 fn transport_error(request: String, source: BoxError) -> ApiError {
