@@ -36,7 +36,11 @@ impl RetryPolicy {
     }
 
     /// The retries of a new call; `window` overrides the configured unavailable-retry window.
-    pub(crate) fn start(&self, window: Option<Duration>) -> Retrying<'_> {
+    /// A call that could be retried (its body can be sent again) pays into the budget.
+    pub(crate) fn start(&self, window: Option<Duration>, replayable: bool) -> Retrying<'_> {
+        if replayable && let Some(budget) = &self.budget {
+            budget.deposit(); // one per logical request
+        }
         Retrying {
             policy: self,
             window: window.unwrap_or(self.config.unavailable_retry_window),
@@ -61,11 +65,6 @@ impl Retrying<'_> {
         result: &Result<Response<B>, BoxError>,
     ) -> Option<Duration> {
         let policy = self.policy;
-        if self.retries == 0
-            && let Some(budget) = &policy.budget
-        {
-            budget.deposit(); // one per logical request
-        }
         let outcome = Outcome::from_result(result);
         let verdict = classify(idempotency, outcome);
         if verdict == Verdict::DoNotRetry {
@@ -180,7 +179,7 @@ mod tests {
     /// the time taken and the retries made.
     async fn retry_until_given_up(config: RetryConfig) -> (Duration, u32) {
         let policy = RetryPolicy::new(config);
-        let mut call = policy.start(None);
+        let mut call = policy.start(None, true);
         let start = Instant::now();
         let mut retries = 0;
         loop {
@@ -260,11 +259,14 @@ mod tests {
             ..RetryConfig::default()
         };
         let policy = RetryPolicy::new(config);
-        assert!(policy.start(None).possible(), "the window still retries");
-        assert!(!policy.start(Some(Duration::ZERO)).possible());
+        assert!(
+            policy.start(None, true).possible(),
+            "the window still retries"
+        );
+        assert!(!policy.start(Some(Duration::ZERO), true).possible());
         assert!(
             RetryPolicy::new(RetryConfig::default())
-                .start(Some(Duration::ZERO))
+                .start(Some(Duration::ZERO), true)
                 .possible()
         );
     }

@@ -112,7 +112,8 @@ impl<C: HttpClient> Stack<C> {
         span: Span,
     ) -> impl Future<Output = Result<Response<ResponseBody>, BoxError>> + Send + '_ {
         async move {
-            let mut retries = self.retry.start(hints.window);
+            let replayable = !request.body().is_streaming();
+            let mut retries = self.retry.start(hints.window, replayable);
             let result = loop {
                 let next = if retries.possible() {
                     replay(&request)
