@@ -434,6 +434,19 @@ async fn io_errors_mid_request_are_retried_only_when_idempotent() {
     assert_eq!(handle.request_count(), 1);
 }
 
+#[tokio::test(start_paused = true)]
+async fn the_transport_is_a_tower_service_with_the_same_stack() {
+    use tower::ServiceExt;
+    let (transport, handle) = mock::scripted_with(&config(), [status(503), status(200)]).unwrap();
+    let response = transport.oneshot(get("/overview")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        handle.request_count(),
+        2,
+        "retried as through Transport::send"
+    );
+}
+
 #[tokio::test]
 async fn base_url_path_prefix_is_joined() {
     let config = TransportConfig::new("https://gw.example/flink/").unwrap();
