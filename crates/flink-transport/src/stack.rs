@@ -6,19 +6,17 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, USER_AGENT};
-use http::{Extensions, HeaderMap, HeaderValue, Request, Response};
+use http::{HeaderMap, HeaderValue, Request, Response};
 use tokio::time::Timeout;
 use tower::Service;
 use tracing::{Instrument, Span};
 
 use crate::config::validate_base_url;
+use crate::extensions::Hints;
 use crate::layers::{Attempt, BaseUrl, DefaultHeaders, HttpClient, Towered, trace};
 use crate::retry::{RetryPolicy, replay};
 use crate::transport::{Exchange, Exchanging};
-use crate::{
-    Auth, Body, BoxError, BufferedResponse, ConfigError, Idempotency, OperationName,
-    RequestTimeout, ResponseBody, Transport, TransportConfig, UnavailableRetryWindow,
-};
+use crate::{Auth, Body, BoxError, ConfigError, ResponseBody, Transport, TransportConfig};
 
 /// The steps of a call, outermost first: default headers, the span, retries, each attempt's
 /// timeout and body, the base URL, then `client`. A call runs through `&self`: nothing of the
@@ -31,57 +29,6 @@ pub(crate) struct Stack<C> {
     attempt: Attempt,
     base_url: BaseUrl,
     client: C,
-}
-
-/// What the steps read from a request's extensions, once per call.
-#[derive(Clone, Copy)]
-struct Hints {
-    operation: Option<&'static str>,
-    idempotency: Idempotency,
-    timeout: Duration,
-    buffered: Option<BufferedResponse>,
-    /// The request's own unavailable-retry window.
-    window: Option<Duration>,
-}
-
-impl Hints {
-    /// Reads the hints of `request`, an attempt's timeout defaulting to `timeout`. When the
-    /// client does not see them (`keep` is false) and the request carries nothing else, its
-    /// extensions are dropped: no attempt needs them, and a retry has none to copy.
-    fn take(request: &mut Request<Body>, timeout: Duration, keep: bool) -> Self {
-        let extensions = request.extensions();
-        let mut left = extensions.len();
-        // Those flink-client always sets first, so that the search ends early.
-        let buffered = hint::<BufferedResponse>(extensions, &mut left);
-        let operation = hint::<OperationName>(extensions, &mut left).map(|name| name.0);
-        let idempotency = hint::<Idempotency>(extensions, &mut left);
-        let own_timeout = hint::<RequestTimeout>(extensions, &mut left).map(|timeout| timeout.0);
-        let window = hint::<UnavailableRetryWindow>(extensions, &mut left).map(|window| window.0);
-        let hints = Self {
-            operation,
-            idempotency: idempotency.unwrap_or_else(|| Idempotency::from_method(request.method())),
-            timeout: own_timeout.unwrap_or(timeout),
-            buffered,
-            window,
-        };
-        if !keep && left == 0 {
-            *request.extensions_mut() = Extensions::new();
-        }
-        hints
-    }
-}
-
-/// The extension `T`, counted off `left` (the extensions not yet found); none is looked for
-/// once all are found.
-fn hint<T: Clone + Send + Sync + 'static>(extensions: &Extensions, left: &mut usize) -> Option<T> {
-    if *left == 0 {
-        return None;
-    }
-    let found = extensions.get::<T>().cloned();
-    if found.is_some() {
-        *left -= 1;
-    }
-    found
 }
 
 impl<C: HttpClient> Exchange for Stack<C> {
