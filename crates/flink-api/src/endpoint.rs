@@ -56,7 +56,9 @@ pub trait Endpoint {
     const VERSION_DEPENDENT: bool = false;
 
     /// Fits the request to the server's version, or refuses with [`ApiError::Unsupported`]
-    /// when the server lacks the endpoint or a field that was set. Called before any IO.
+    /// when the server lacks the endpoint or a field that was set. Called before any IO, and
+    /// before the request is built; a refusal leaves the endpoint as it was, since its input is
+    /// then checked ([`check_input`]) so that bad input is reported first.
     fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
         let _ = version;
         Ok(())
@@ -104,6 +106,13 @@ pub fn describe<E: Endpoint + ?Sized>(endpoint: &E) -> String {
 pub fn path_and_query<E: Endpoint + ?Sized>(endpoint: &E) -> String {
     let mut target = endpoint.path();
     let query = endpoint.query();
+    // One reallocation for the whole query, unless values need escaping.
+    target.reserve(
+        query
+            .iter()
+            .map(|(key, value)| key.len() + value.len() + 2)
+            .sum(),
+    );
     for (index, (key, value)) in query.iter().enumerate() {
         target.push(if index == 0 { '?' } else { '&' });
         target.push_str(key);
@@ -134,10 +143,12 @@ pub fn build_request<E: Endpoint + ?Sized>(endpoint: &E) -> Result<http::Request
 /// `GET /config`: [`GetDashboardConfig`](crate::cluster::GetDashboardConfig)'s
 /// `flink_version`, asked once and cached).
 ///
-/// A version-dependent endpoint is first checked ([`check_input`]), then fitted to `version` in
-/// place ([`Endpoint::adapt_to`]: `claimMode` becomes `restoreMode` before 1.20), so decode its
-/// answer with the same, fitted endpoint. An endpoint or field that `version` lacks is refused
-/// with [`ApiError::Unsupported`]; nothing is built. Any other endpoint is built as
+/// A version-dependent endpoint is fitted to `version` in place ([`Endpoint::adapt_to`]:
+/// `claimMode` becomes `restoreMode` before 1.20), so decode its answer with the same, fitted
+/// endpoint. An endpoint or field that `version` lacks is refused with
+/// [`ApiError::Unsupported`], unless its input is bad: that is refused first, with
+/// [`ApiError::InvalidInput`], as [`check_input`] refuses it. Nothing is built twice: the input
+/// is checked separately only when `adapt_to` refuses. Any other endpoint is built as
 /// [`build_request`] builds it.
 ///
 /// ```
@@ -158,9 +169,11 @@ pub fn build_request_for<E: Endpoint + ?Sized>(
     endpoint: &mut E,
     version: &FlinkVersion,
 ) -> Result<http::Request<Bytes>, ApiError> {
-    if E::VERSION_DEPENDENT {
+    if E::VERSION_DEPENDENT
+        && let Err(refusal) = endpoint.adapt_to(version)
+    {
         check_input(endpoint)?;
-        endpoint.adapt_to(version)?;
+        return Err(refusal);
     }
     build(endpoint)
 }
@@ -172,19 +185,23 @@ pub fn check_input<E: Endpoint + ?Sized>(endpoint: &E) -> Result<(), ApiError> {
     build(endpoint).map(drop)
 }
 
-/// The request of an endpoint as it stands, whether or not it was fitted to a version.
+/// The request of an endpoint as it stands, whether or not it was fitted to a version: its
+/// method, its path and query as one URI, parsed once, and static header values.
 fn build<E: Endpoint + ?Sized>(endpoint: &E) -> Result<http::Request<Bytes>, ApiError> {
+    const JSON: header::HeaderValue = header::HeaderValue::from_static("application/json");
     let body = endpoint.body()?;
-    let mut builder = http::Request::builder()
-        .method(endpoint.method())
-        .uri(path_and_query(endpoint))
-        .header(header::ACCEPT, "application/json");
-    if body.is_some() {
-        builder = builder.header(header::CONTENT_TYPE, "application/json");
+    let uri = http::Uri::try_from(path_and_query(endpoint))
+        .map_err(|error| ApiError::invalid("request", &describe(endpoint), error.to_string()))?;
+    let has_body = body.is_some();
+    let mut request = http::Request::new(body.unwrap_or_default());
+    *request.method_mut() = endpoint.method();
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.insert(header::ACCEPT, JSON);
+    if has_body {
+        headers.insert(header::CONTENT_TYPE, JSON);
     }
-    builder
-        .body(body.unwrap_or_default())
-        .map_err(|error| ApiError::invalid("request", &describe(endpoint), error.to_string()))
+    Ok(request)
 }
 
 /// Decodes a buffered answer: the model on 2xx, a typed error otherwise.

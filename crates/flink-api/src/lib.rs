@@ -21,9 +21,11 @@
 //!    `GET /config` once ([`cluster::GetDashboardConfig`], built with [`build_request`]),
 //!    parse its `flink_version` into a [`FlinkVersion`], and cache it for the client's life.
 //!    Asking lazily, on the first endpoint that needs it, saves the request for the others:
-//!    check such an endpoint with [`check_input`] first, so bad input fails before you ask.
+//!    check such an endpoint with [`check_input`] first, so bad input fails before you ask
+//!    (once the version is cached there is no need: step 2 checks it).
 //! 2. **Build** with [`build_request_for`]`(&mut endpoint, &version)`. It fits the endpoint to
-//!    the version in place, or refuses with [`ApiError::Unsupported`] before anything is sent.
+//!    the version in place, or refuses with [`ApiError::Unsupported`] before anything is sent;
+//!    bad input is refused first, with [`ApiError::InvalidInput`].
 //!    [`build_request`] builds without a version and refuses version-dependent endpoints with
 //!    [`ApiError::VersionRequired`], so no request goes out unfitted.
 //! 3. **Send** the request: its URI is a path and query below the REST root (`/jobs/overview`),

@@ -109,7 +109,11 @@ impl FlinkClient {
         E: JsonEndpoint + Send + 'static,
     {
         let buffered = BufferedResponse::always(self.max_response_body_bytes);
-        let (parts, body) = self.send(&mut endpoint, buffered).await?.into_parts();
+        let (parts, body) = self
+            .send(&mut endpoint, buffered)
+            .await
+            .map_err(|failure| failure.named(&endpoint))?
+            .into_parts();
         // The transport read the body within the attempt's timeout; this takes the bytes.
         let bytes = read_body_limited(body, self.max_response_body_bytes)
             .await
@@ -125,13 +129,14 @@ impl FlinkClient {
     /// Learns the server's version (once, cached) when `E`'s request depends on it, so that
     /// [`FlinkClient::send`] builds it for that version.
     ///
-    /// Bad input is refused before the version is asked for; the future does not borrow the
-    /// endpoint.
+    /// Bad input is refused before the version is asked for; once it is known, there is
+    /// nothing to do here, and `send` checks the input as it builds the request. The future
+    /// does not borrow the endpoint.
     fn learn_version_for<E: Endpoint>(
         &self,
         endpoint: &E,
     ) -> impl Future<Output = Result<(), ApiError>> + Send + use<'_, E> {
-        let needed = if E::VERSION_DEPENDENT {
+        let needed = if E::VERSION_DEPENDENT && self.server_version.get().is_none() {
             check_input(endpoint).map(|()| true)
         } else {
             Ok(false)
@@ -163,12 +168,13 @@ impl FlinkClient {
     /// name, which answers are read whole). Once the server's version is known, the request is
     /// built for it, fitting the endpoint in place so that its answer is read as that version
     /// sends it; before, a version-dependent endpoint is refused. The request is built before
-    /// the first await, so the future never borrows the endpoint.
+    /// the first await, so the future never borrows the endpoint; a failure is named after it
+    /// ([`SendFailure::named`]) only when there is one.
     fn send<E: Endpoint>(
         &self,
         endpoint: &mut E,
         buffered: BufferedResponse,
-    ) -> impl Future<Output = Result<http::Response<ResponseBody>, ApiError>> + Send + use<'_, E>
+    ) -> impl Future<Output = Result<http::Response<ResponseBody>, SendFailure>> + Send + use<'_, E>
     {
         let built = match self.server_version.get() {
             Some(version) => build_request_for(endpoint, version),
@@ -177,14 +183,19 @@ impl FlinkClient {
         let request = built.map(|request| {
             let (parts, body) = request.into_parts();
             let mut request = http::Request::from_parts(parts, Body::from(body));
-            let extensions = request.extensions_mut();
-            extensions.insert(OperationName(E::NAME));
-            extensions.insert(buffered);
-            extensions.insert(if endpoint.idempotent() {
+            let idempotency = if endpoint.idempotent() {
                 Idempotency::Idempotent
             } else {
                 Idempotency::NotIdempotent
-            });
+            };
+            // Without the extension, the transport goes by the method, which says the same.
+            let by_method = Idempotency::from_method(request.method()) == idempotency;
+            let extensions = request.extensions_mut();
+            extensions.insert(OperationName(E::NAME));
+            extensions.insert(buffered);
+            if !by_method {
+                extensions.insert(idempotency);
+            }
             if let Some(timeout) = endpoint.timeout() {
                 extensions.insert(RequestTimeout(timeout));
             }
@@ -193,25 +204,47 @@ impl FlinkClient {
             }
             request
         });
-        let description = describe(endpoint);
-        let idempotent = endpoint.idempotent();
+        let sending = request.map(|request| self.transport.send(request));
         async move {
-            self.transport.send(request?).await.map_err(|source| {
-                // Refused connections never carried the request; other failures may have.
-                // Marked, so that `ApiError::is_connect` knows it without the transport's types.
-                let never_sent = flink_transport::is_connect(source.as_ref());
-                let source = if never_sent {
-                    ApiError::connect_failure(source)
-                } else {
-                    source
-                };
-                let error = transport_error(description, source);
-                if idempotent || never_sent {
-                    error
-                } else {
-                    error.with_unknown_outcome()
-                }
-            })
+            sending
+                .map_err(SendFailure::Refused)?
+                .await
+                .map_err(SendFailure::Transport)
+        }
+    }
+}
+
+/// Why [`FlinkClient::send`] returned no response: the request was refused before anything
+/// was sent, or the transport failed. A transport failure becomes an [`ApiError`] that names the
+/// request (`GET /jobs/…`) only once it happened: the text costs nothing on success.
+enum SendFailure {
+    /// The request could not be built: bad input, or the server's version lacks it.
+    Refused(ApiError),
+    /// The transport failed, after all its retries.
+    Transport(BoxError),
+}
+
+impl SendFailure {
+    /// The error of `endpoint`'s call: a transport failure named after it, and for a request
+    /// that may not be sent twice and may have reached Flink, [`ApiError::OutcomeUnknown`].
+    fn named<E: Endpoint + ?Sized>(self, endpoint: &E) -> ApiError {
+        let source = match self {
+            Self::Refused(error) => return error,
+            Self::Transport(source) => source,
+        };
+        // Refused connections never carried the request; other failures may have.
+        // Marked, so that `ApiError::is_connect` knows it without the transport's types.
+        let never_sent = flink_transport::is_connect(source.as_ref());
+        let source = if never_sent {
+            ApiError::connect_failure(source)
+        } else {
+            source
+        };
+        let error = transport_error(describe(endpoint), source);
+        if endpoint.idempotent() || never_sent {
+            error
+        } else {
+            error.with_unknown_outcome()
         }
     }
 }
@@ -258,7 +291,11 @@ impl Execute for FlinkClient {
         // An error answer is read whole within the attempt; a successful body streams, with the
         // transport's idle timeout between chunks.
         let buffered = BufferedResponse::unless_successful(self.max_response_body_bytes);
-        let (parts, body) = self.send(&mut endpoint, buffered).await?.into_parts();
+        let (parts, body) = self
+            .send(&mut endpoint, buffered)
+            .await
+            .map_err(|failure| failure.named(&endpoint))?
+            .into_parts();
         let request = describe(&endpoint);
         if !parts.status.is_success() {
             let bytes = read_body_limited(body, self.max_response_body_bytes)
@@ -287,10 +324,13 @@ impl fmt::Debug for FlinkClient {
     }
 }
 
+/// The answer's `Content-Type`, when it is text. (UTF-8 checks ASCII in bulk, where
+/// `HeaderValue::to_str` checks each byte for a visible character; only error messages and
+/// the JSON check of a failed decode read it.)
 fn content_type(headers: &http::HeaderMap) -> Option<&str> {
     headers
         .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
+        .and_then(|value| std::str::from_utf8(value.as_bytes()).ok())
 }
 
 fn transport_error(request: String, source: BoxError) -> ApiError {

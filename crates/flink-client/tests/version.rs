@@ -60,3 +60,56 @@ async fn a_given_version_saves_the_request() {
         requests[0].uri
     );
 }
+
+/// An endpoint from Flink 2.0 on whose input can be bad.
+struct PickyNewInTwo {
+    good: bool,
+}
+
+impl Endpoint for PickyNewInTwo {
+    const NAME: &'static str = "test.picky-new-in-two";
+    const VERSION_DEPENDENT: bool = true;
+
+    fn path(&self) -> String {
+        "/picky".to_owned()
+    }
+
+    fn body(&self) -> Result<Option<bytes::Bytes>, ApiError> {
+        if self.good {
+            Ok(Some(bytes::Bytes::from_static(b"{}")))
+        } else {
+            Err("not-a-job-id".parse::<JobId>().expect_err("not a job id"))
+        }
+    }
+
+    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        version.require(2, 0, "GET /picky")
+    }
+}
+
+impl JsonEndpoint for PickyNewInTwo {
+    type Output = Empty;
+}
+
+#[tokio::test]
+async fn once_the_version_is_known_bad_input_is_still_refused_first_and_nothing_is_sent() {
+    let (transport, handle) = mock::scripted([]);
+    let old = FlinkClient::from_transport(transport).with_server_version("1.20.5".parse().unwrap());
+    let error = old
+        .execute(PickyNewInTwo { good: false })
+        .await
+        .unwrap_err();
+    assert!(
+        error.is_invalid_input(),
+        "bad input before the refusal: {error:?}"
+    );
+    let error = old.execute(PickyNewInTwo { good: true }).await.unwrap_err();
+    assert!(error.is_unsupported(), "{error:?}");
+    let new = old.with_server_version("2.3.0".parse().unwrap());
+    let error = new
+        .execute(PickyNewInTwo { good: false })
+        .await
+        .unwrap_err();
+    assert!(error.is_invalid_input(), "{error:?}");
+    assert_eq!(handle.request_count(), 0);
+}

@@ -33,9 +33,10 @@ pub enum Outcome<'a> {
         status: StatusCode,
         /// Its headers.
         headers: &'a HeaderMap,
-        /// Its whole body, when the attempt read it: the default stack reads the body of every
-        /// 429, 502, 503 and 504 up to 64 KiB, and of every answer the caller reads whole
-        /// ([`BufferedResponse`](crate::BufferedResponse)). `None` when it was not read.
+        /// Its whole body, when the attempt read it for these rules: the default stack reads
+        /// the body of every 429, 502, 503 and 504, up to 64 KiB (or the limit of a
+        /// [`BufferedResponse`](crate::BufferedResponse)). `None` for any other status, whose
+        /// body the rules never look at, and for a body not read.
         body: Option<&'a [u8]>,
     },
     /// The attempt failed without a response.

@@ -1,20 +1,63 @@
 //! The default HTTP client: hyper-util's pooled client over rustls, with proxies and a cap on
 //! connections per host (feature `default-client`).
 
+use std::future::Future;
+
 use http::header::PROXY_AUTHORIZATION;
-use http::{Request, Uri};
+use http::{HeaderValue, Request, Response, Uri};
+use hyper::body::Incoming;
 use hyper::rt::{Read, Write};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
-use hyper_util::client::legacy::connect::{Connection, HttpConnector};
+use hyper_util::client::legacy::connect::{Connect, Connection, HttpConnector};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use tower::{Service, ServiceExt};
+use tower::Service;
 
 use crate::config::validate_base_url;
 use crate::connection_limit::LimitConnections;
+use crate::layers::HttpClient;
 use crate::proxy::ForwardProxy;
 use crate::{Body, BoxError, ConfigError, Transport, TransportConfig, tls};
+
+/// hyper-util's pooled client under the stack, called through `&self` as its
+/// `Client::request` allows; with the credentials of a forward proxy, when there is one.
+struct Hyper<C> {
+    client: Client<C, Body>,
+    proxy_authorization: Option<HeaderValue>,
+}
+
+impl<C> Hyper<C> {
+    /// The client, with no forward proxy's credentials to add.
+    fn direct(client: Client<C, Body>) -> Self {
+        Self {
+            client,
+            proxy_authorization: None,
+        }
+    }
+}
+
+impl<C> HttpClient for Hyper<C>
+where
+    C: Connect + Clone + Send + Sync + 'static,
+{
+    const SEES_HINTS: bool = false;
+
+    type Body = Incoming;
+
+    fn call(
+        &self,
+        mut request: Request<Body>,
+    ) -> impl Future<Output = Result<Response<Incoming>, BoxError>> + Send + 'static {
+        if let Some(value) = &self.proxy_authorization {
+            request
+                .headers_mut()
+                .insert(PROXY_AUTHORIZATION, value.clone());
+        }
+        let response = self.client.request(request);
+        async move { Ok(response.await?) }
+    }
+}
 
 /// hyper's pooled client over `connector`, with TLS for `https` destinations.
 fn tls_client<C>(
@@ -73,7 +116,7 @@ impl TransportConfig {
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
         let Some(route) = self.proxy.route(&self.base_url)? else {
-            return self.build_with_service(tls_client(self, tls, http));
+            return self.build_over(Hyper::direct(tls_client(self, tls, http)));
         };
         tracing::debug!(proxy = %route.uri, "connecting through an HTTP proxy");
         if self.base_url.scheme_str() == Some("https") {
@@ -82,22 +125,16 @@ impl TransportConfig {
             if let Some(authorization) = route.authorization {
                 tunnel = tunnel.with_auth(authorization);
             }
-            return self.build_with_service(tls_client(self, tls, tunnel));
+            return self.build_over(Hyper::direct(tls_client(self, tls, tunnel)));
         }
         let connector = ForwardProxy {
             proxy: route.uri,
             inner: http,
         };
-        let client = pooled_client(self, connector);
-        let authorization = route.authorization;
-        self.build_with_service(client.map_request(move |mut request: Request<Body>| {
-            if let Some(value) = &authorization {
-                request
-                    .headers_mut()
-                    .insert(PROXY_AUTHORIZATION, value.clone());
-            }
-            request
-        }))
+        self.build_over(Hyper {
+            client: pooled_client(self, connector),
+            proxy_authorization: route.authorization,
+        })
     }
 
     fn validate_pool(&self) -> Result<(), ConfigError> {

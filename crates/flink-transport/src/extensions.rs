@@ -1,8 +1,11 @@
-//! Request extensions the layers read; the caller (e.g. flink-client) sets them.
+//! Request extensions the steps read (the caller, e.g. flink-client, sets them), and [`Hints`],
+//! what the stack reads of them once per call.
 
 use std::time::Duration;
 
-use http::{Method, Request, StatusCode};
+use http::{Extensions, Method, Request, StatusCode};
+
+use crate::Body;
 
 /// Whether sending a request twice has the same effect as sending it once. Decides which
 /// failures are retried (see [`classify`](crate::classify)).
@@ -106,6 +109,57 @@ pub struct UnavailableRetryWindow(pub Duration);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OperationName(pub &'static str);
 
+/// What the steps read from a request's extensions, once per call.
+#[derive(Clone, Copy)]
+pub(crate) struct Hints {
+    pub(crate) operation: Option<&'static str>,
+    pub(crate) idempotency: Idempotency,
+    pub(crate) timeout: Duration,
+    pub(crate) buffered: Option<BufferedResponse>,
+    /// The request's own unavailable-retry window.
+    pub(crate) window: Option<Duration>,
+}
+
+impl Hints {
+    /// Reads the hints of `request`, an attempt's timeout defaulting to `timeout`. When the
+    /// client does not see them (`keep` is false) and the request carries nothing else, its
+    /// extensions are dropped: no attempt needs them, and a retry has none to copy.
+    pub(crate) fn take(request: &mut Request<Body>, timeout: Duration, keep: bool) -> Self {
+        let extensions = request.extensions();
+        let mut left = extensions.len();
+        // Those flink-client always sets first, so that the search ends early.
+        let buffered = hint::<BufferedResponse>(extensions, &mut left);
+        let operation = hint::<OperationName>(extensions, &mut left).map(|name| name.0);
+        let idempotency = hint::<Idempotency>(extensions, &mut left);
+        let own_timeout = hint::<RequestTimeout>(extensions, &mut left).map(|timeout| timeout.0);
+        let window = hint::<UnavailableRetryWindow>(extensions, &mut left).map(|window| window.0);
+        let hints = Self {
+            operation,
+            idempotency: idempotency.unwrap_or_else(|| Idempotency::from_method(request.method())),
+            timeout: own_timeout.unwrap_or(timeout),
+            buffered,
+            window,
+        };
+        if !keep && left == 0 {
+            *request.extensions_mut() = Extensions::new();
+        }
+        hints
+    }
+}
+
+/// The extension `T`, counted off `left` (the extensions not yet found); none is looked for
+/// once all are found.
+fn hint<T: Clone + Send + Sync + 'static>(extensions: &Extensions, left: &mut usize) -> Option<T> {
+    if *left == 0 {
+        return None;
+    }
+    let found = extensions.get::<T>().cloned();
+    if found.is_some() {
+        *left -= 1;
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +207,35 @@ mod tests {
         assert_eq!(Idempotency::of(&request), Idempotency::NotIdempotent);
         request.extensions_mut().insert(Idempotency::Idempotent);
         assert_eq!(Idempotency::of(&request), Idempotency::Idempotent);
+    }
+
+    #[test]
+    fn hints_are_read_once_and_dropped_when_nothing_else_needs_them() {
+        let mut request = Request::post("/jars/1/run").body(Body::empty()).unwrap();
+        request.extensions_mut().insert(OperationName("jars.run"));
+        request
+            .extensions_mut()
+            .insert(RequestTimeout(Duration::from_secs(3)));
+        let hints = Hints::take(&mut request, Duration::from_secs(60), false);
+        assert_eq!(hints.operation, Some("jars.run"));
+        assert_eq!(
+            hints.idempotency,
+            Idempotency::NotIdempotent,
+            "by the method"
+        );
+        assert_eq!(hints.timeout, Duration::from_secs(3));
+        assert_eq!((hints.buffered, hints.window), (None, None));
+        assert!(request.extensions().is_empty(), "only hints: none kept");
+
+        // A client that sees hints keeps them; an extension of the caller's keeps them all.
+        let mut request = Request::get("/jobs").body(Body::empty()).unwrap();
+        request.extensions_mut().insert(Idempotency::NotIdempotent);
+        let hints = Hints::take(&mut request, Duration::from_secs(60), true);
+        assert_eq!(hints.idempotency, Idempotency::NotIdempotent);
+        assert_eq!(hints.timeout, Duration::from_secs(60));
+        assert_eq!(request.extensions().len(), 1);
+        request.extensions_mut().insert(7_u8);
+        Hints::take(&mut request, Duration::from_secs(60), false);
+        assert_eq!(request.extensions().len(), 2);
     }
 }

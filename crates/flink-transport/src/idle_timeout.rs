@@ -14,8 +14,8 @@ use crate::{BodyIdleTimedOut, BoxError, ResponseBody};
 
 /// Fails with [`BodyIdleTimedOut`] when the inner body gives no frame for `idle` while the
 /// reader waits for one. Time the reader spends elsewhere (a slow consumer) does not count.
-pub(crate) struct IdleTimeout {
-    body: ResponseBody,
+pub(crate) struct IdleTimeout<B> {
+    body: B,
     idle: Duration,
     /// Armed when the reader starts waiting, created on the first wait.
     timer: Option<Pin<Box<Sleep>>>,
@@ -23,11 +23,14 @@ pub(crate) struct IdleTimeout {
     timed_out: bool,
 }
 
-impl IdleTimeout {
-    /// `body` with the idle timeout, or as it is when `idle` is zero (disabled).
-    pub(crate) fn wrap(body: ResponseBody, idle: Duration) -> ResponseBody {
+impl<B> IdleTimeout<B>
+where
+    B: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + Unpin + 'static,
+{
+    /// `body` with the idle timeout (boxed once), or as it is when `idle` is zero (disabled).
+    pub(crate) fn wrap(body: B, idle: Duration) -> ResponseBody {
         if idle.is_zero() {
-            return body;
+            return body.map_err(Into::into).boxed_unsync();
         }
         Self {
             body,
@@ -38,7 +41,9 @@ impl IdleTimeout {
         }
         .boxed_unsync()
     }
+}
 
+impl<B> IdleTimeout<B> {
     /// Arms the timer if the reader was not already waiting; `false` when the deadline is too
     /// far to represent (then it never fires).
     fn arm(&mut self) -> bool {
@@ -58,7 +63,10 @@ impl IdleTimeout {
     }
 }
 
-impl http_body::Body for IdleTimeout {
+impl<B> http_body::Body for IdleTimeout<B>
+where
+    B: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Unpin,
+{
     type Data = Bytes;
     type Error = BoxError;
 
@@ -72,7 +80,7 @@ impl http_body::Body for IdleTimeout {
         }
         if let Poll::Ready(frame) = Pin::new(&mut this.body).poll_frame(cx) {
             this.waiting = false;
-            return Poll::Ready(frame);
+            return Poll::Ready(frame.map(|frame| frame.map_err(Into::into)));
         }
         if !this.arm() {
             return Poll::Pending;

@@ -4,25 +4,28 @@
 //!
 //! ## The stack
 //!
-//! [`TransportConfig::build`] assembles, outermost first:
+//! [`TransportConfig::build`] assembles one pipeline whose steps run in this order for each
+//! call (plain async steps of one struct, called through `&self`: a call clones nothing of the
+//! stack and boxes one future, the one [`Transport`] returns):
 //!
 //! 1. **default headers**: `User-Agent`, [`TransportConfig::headers`] when not already present,
 //!    and `Authorization` from [`Auth`] (marked sensitive); any `Expect` header is dropped;
 //! 2. **tracing**: one span per logical call with `operation` (from [`OperationName`]),
 //!    `method`, `path` and `status`, never header values;
-//! 3. **retry**: exponential backoff with full jitter, bounded attempts
+//! 3. **retry**: the request is copied for the next attempt only while a retry is possible (a
+//!    streamed body never is), exponential backoff with full jitter, bounded attempts
 //!    ([`RetryConfig::max_retries`]), a window that rides out an HA leader election
 //!    ([`RetryConfig::unavailable_retry_window`]) and a retry budget, with rules from
 //!    [`classify`]: a non-idempotent request is resent only when it never left the client or
 //!    when Flink itself answered 503 before dispatch (its JSON error envelope; the one piece
 //!    of Flink knowledge in this crate), never after a proxy's 503, a reset or a timeout;
 //! 4. **attempt**: [`TransportConfig::attempt_timeout`], overridden per request by
-//!    [`RequestTimeout`], fails an attempt with [`AttemptTimedOut`]. It covers the response head
-//!    and the whole body of an answer the caller reads whole ([`BufferedResponse`], up to its
-//!    limit, else [`BodyTooLarge`]) or that may be retried (429, 502, 503, 504: read up to
-//!    64 KiB for [`classify`]); the response still carries those bytes. Any other body is a
-//!    stream that fails with [`BodyIdleTimedOut`] after [`TransportConfig::body_idle_timeout`]
-//!    without data;
+//!    [`RequestTimeout`], fails an attempt with [`AttemptTimedOut`] (one tokio timer per
+//!    attempt). It covers the response head and the whole body of an answer the caller reads
+//!    whole ([`BufferedResponse`], up to its limit, else [`BodyTooLarge`]) or that may be
+//!    retried (429, 502, 503, 504: read up to 64 KiB for [`classify`]); the response still
+//!    carries those bytes. Any other body is a stream that fails with [`BodyIdleTimedOut`]
+//!    after [`TransportConfig::body_idle_timeout`] without data;
 //! 5. **base URL join**: relative request paths such as `/jobs` are joined onto
 //!    [`TransportConfig::base_url`], keeping a path prefix and the query, with failover to
 //!    [`TransportConfig::failover_urls`];
@@ -33,10 +36,15 @@
 //!    that finds all busy waits up to the connect timeout, then fails with
 //!    [`ConnectionsBusy`]).
 //!
-//! Everything is wrapped in [`Transport`], the one swap point: [`Transport::new`] accepts any
-//! tower service, so tests can use a closure, a `tower-test` mock, or the scripted mock of the
-//! `test-util` feature (`mock` module), and [`TransportConfig::build_with_service`] runs the same
-//! layers over a service of your choice.
+//! The hint extensions ([`OperationName`], [`Idempotency`], [`RequestTimeout`],
+//! [`BufferedResponse`], [`UnavailableRetryWindow`]) are read once per call.
+//!
+//! Everything is wrapped in [`Transport`], the one swap point, itself a tower service:
+//! [`Transport::new`] accepts any tower service, so tests can use a closure, a `tower-test`
+//! mock, or the scripted mock of the `test-util` feature (`mock` module), and
+//! [`TransportConfig::build_with_service`] runs the same steps over a service of your choice.
+//! Such a service is called through a clone of it per attempt, as tower's `&mut self` calls
+//! require, and sees the request's extensions, the hints included.
 //!
 //! ## Errors
 //!

@@ -1,5 +1,6 @@
 //! Reads the start of a response body without losing the rest.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -19,23 +20,68 @@ pub(crate) enum Prefix {
 
 /// Reads `body` until it ends or has given more than `limit` bytes. Trailers are dropped from a
 /// whole body.
-pub(crate) async fn read_prefix(body: ResponseBody, limit: usize) -> Result<Prefix, BoxError> {
+pub(crate) fn read_prefix<B>(
+    mut body: B,
+    limit: usize,
+) -> impl Future<Output = Result<Prefix, BoxError>> + Send
+where
+    B: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + Unpin + 'static,
+{
+    let boxed = |body: B| body.map_err(Into::into).boxed_unsync();
     // A declared Content-Length past the limit needs no reading.
-    if http_body::Body::size_hint(&body).lower() > len_u64(limit) {
-        return Ok(Prefix::Longer(body));
+    let declared_longer = http_body::Body::size_hint(&body).lower() > len_u64(limit);
+    async move {
+        if declared_longer {
+            return Ok(Prefix::Longer(boxed(body)));
+        }
+        let mut read = Collected::One(Bytes::new());
+        while let Some(frame) = body.frame().await {
+            let Ok(data) = frame.map_err(Into::into)?.into_data() else {
+                continue; // trailers carry no payload
+            };
+            read.push(data);
+            if read.len() > limit {
+                return Ok(Prefix::Longer(prefixed(read.into_bytes(), boxed(body))));
+            }
+        }
+        Ok(Prefix::Whole(read.into_bytes()))
     }
-    let mut body = body;
-    let mut read = BytesMut::new();
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame?.into_data() else {
-            continue; // trailers carry no payload
-        };
-        read.extend_from_slice(&data);
-        if read.len() > limit {
-            return Ok(Prefix::Longer(prefixed(read.freeze(), body)));
+}
+
+/// The bytes read so far. A body that comes in one frame (a small answer) is handed on as it
+/// came; frames are copied together only once a second one follows.
+enum Collected {
+    One(Bytes),
+    Many(BytesMut),
+}
+
+impl Collected {
+    fn push(&mut self, data: Bytes) {
+        match self {
+            Self::One(first) if first.is_empty() => *first = data,
+            Self::One(first) => {
+                let mut many = BytesMut::with_capacity(first.len() + data.len());
+                many.extend_from_slice(first);
+                many.extend_from_slice(&data);
+                *self = Self::Many(many);
+            }
+            Self::Many(many) => many.extend_from_slice(&data),
         }
     }
-    Ok(Prefix::Whole(read.freeze()))
+
+    fn len(&self) -> usize {
+        match self {
+            Self::One(bytes) => bytes.len(),
+            Self::Many(bytes) => bytes.len(),
+        }
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Self::One(bytes) => bytes,
+            Self::Many(bytes) => bytes.freeze(),
+        }
+    }
 }
 
 pub(crate) fn len_u64(len: usize) -> u64 {
@@ -110,9 +156,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_declared_length_past_the_limit_is_not_read() {
-        let body = Full::new(Bytes::from_static(b"12345"))
-            .map_err(Into::into)
-            .boxed_unsync();
+        let body = Full::new(Bytes::from_static(b"12345"));
         let Prefix::Longer(body) = read_prefix(body, 4).await.unwrap() else {
             panic!("5 bytes fit in 4");
         };

@@ -1,28 +1,28 @@
 //! The retry policy: [`classify`] decides, backoff with full jitter and a shared budget bound it.
 
 use std::hash::{BuildHasher, Hasher};
-use std::sync::Arc;
 use std::time::Duration;
 
 use http::{Request, Response};
 use tokio::time::Instant;
-use tower::retry::Policy;
 use tower::retry::budget::{Budget, TpsBudget};
 
-use crate::{
-    Body, BoxError, Idempotency, Outcome, ResponseBody, RetryConfig, UnavailableRetryWindow,
-    Verdict, classify,
-};
+use crate::{Body, BoxError, Idempotency, Outcome, RetryConfig, Verdict, classify};
 
-/// Tower clones the policy for each request, so `retries` and `unavailable_since` are per
-/// request while the budget is shared by every clone of one transport.
-#[derive(Clone)]
+/// The retry settings and budget of one transport, shared by all its calls and clones.
 pub(crate) struct RetryPolicy {
     config: RetryConfig,
-    budget: Option<Arc<TpsBudget>>,
+    budget: Option<TpsBudget>,
+}
+
+/// The retries of one call: how many were made, and since when it meets an unavailable
+/// server.
+pub(crate) struct Retrying<'a> {
+    policy: &'a RetryPolicy,
+    /// The call's unavailable-retry window: the request's own, else the configured one.
+    window: Duration,
     retries: u32,
-    /// When this request first met a connect error or a retried 503: the start of its
-    /// `unavailable_retry_window`.
+    /// When this call first met a connect error or a retried 503: the start of its window.
     unavailable_since: Option<Instant>,
 }
 
@@ -31,79 +31,52 @@ impl RetryPolicy {
     pub(crate) fn new(config: RetryConfig) -> Self {
         let budget = config
             .budget
-            .map(|b| Arc::new(TpsBudget::new(b.ttl, b.min_retries_per_sec, b.retry_ratio)));
-        Self {
-            config,
-            budget,
+            .map(|b| TpsBudget::new(b.ttl, b.min_retries_per_sec, b.retry_ratio));
+        Self { config, budget }
+    }
+
+    /// The retries of a new call; `window` overrides the configured unavailable-retry window.
+    /// A call that could be retried (its body can be sent again) pays into the budget.
+    pub(crate) fn start(&self, window: Option<Duration>, replayable: bool) -> Retrying<'_> {
+        if replayable && let Some(budget) = &self.budget {
+            budget.deposit(); // one per logical request
+        }
+        Retrying {
+            policy: self,
+            window: window.unwrap_or(self.config.unavailable_retry_window),
             retries: 0,
             unavailable_since: None,
         }
     }
-
-    /// What is left of `window` (the unavailable-retry window) for a retried `outcome` at
-    /// `now`; `None` when the outcome is not an unavailable one, the window is disabled or it
-    /// has closed.
-    fn window_left(
-        &mut self,
-        window: Duration,
-        outcome: Outcome<'_>,
-        now: Instant,
-    ) -> Option<Duration> {
-        if window.is_zero() || !outcome.is_unavailable() {
-            return None;
-        }
-        let since = *self.unavailable_since.get_or_insert(now);
-        let closes = since.checked_add(window)?;
-        let left = closes.saturating_duration_since(now);
-        (!left.is_zero()).then_some(left)
-    }
-
-    /// The sleep before the next attempt; a backoff in the window ends when the window closes.
-    fn delay(&self, verdict: Verdict, window_left: Option<Duration>) -> Option<Duration> {
-        match verdict {
-            Verdict::DoNotRetry => None,
-            Verdict::Retry => {
-                let delay = backoff(
-                    self.retries,
-                    self.config.initial_backoff,
-                    self.config.max_backoff,
-                );
-                Some(window_left.map_or(delay, |left| delay.min(left)))
-            }
-            Verdict::RetryAfter(after) => Some(after.min(self.config.max_retry_after)),
-        }
-    }
 }
 
-impl Policy<Request<Body>, Response<ResponseBody>, BoxError> for RetryPolicy {
-    type Future = tokio::time::Sleep;
+impl Retrying<'_> {
+    /// Whether a failure of this call could be retried at all; if not, no copy of its request
+    /// is kept.
+    pub(crate) fn possible(&self) -> bool {
+        self.retries < self.policy.config.max_retries || !self.window.is_zero()
+    }
 
-    fn retry(
+    /// After an attempt of a request that can be sent again: how long to wait before the next
+    /// attempt, or `None` to return `result`.
+    pub(crate) fn retry<B>(
         &mut self,
-        request: &mut Request<Body>,
-        result: &mut Result<Response<ResponseBody>, BoxError>,
-    ) -> Option<Self::Future> {
-        if self.retries == 0
-            && let Some(budget) = &self.budget
-        {
-            budget.deposit(); // one per logical request
-        }
+        idempotency: Idempotency,
+        result: &Result<Response<B>, BoxError>,
+    ) -> Option<Duration> {
+        let policy = self.policy;
         let outcome = Outcome::from_result(result);
-        let verdict = classify(Idempotency::of(request), outcome);
+        let verdict = classify(idempotency, outcome);
         if verdict == Verdict::DoNotRetry {
             return None;
         }
-        let window = request
-            .extensions()
-            .get::<UnavailableRetryWindow>()
-            .map_or(self.config.unavailable_retry_window, |window| window.0);
-        let window_left = self.window_left(window, outcome, Instant::now());
+        let window_left = self.window_left(outcome, Instant::now());
         let delay = self.delay(verdict, window_left)?;
-        if window_left.is_none() && self.retries >= self.config.max_retries {
+        if window_left.is_none() && self.retries >= policy.config.max_retries {
             tracing::debug!(attempts = self.retries + 1, reason = %outcome, "giving up: no retries left");
             return None;
         }
-        if let Some(budget) = &self.budget
+        if let Some(budget) = &policy.budget
             && !budget.withdraw()
         {
             tracing::warn!(reason = %outcome, "not retrying: the retry budget is spent");
@@ -116,20 +89,46 @@ impl Policy<Request<Body>, Response<ResponseBody>, BoxError> for RetryPolicy {
             delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
             "retrying request"
         );
-        Some(tokio::time::sleep(delay))
+        Some(delay)
     }
 
-    fn clone_request(&mut self, request: &Request<Body>) -> Option<Request<Body>> {
-        // A streamed body cannot be replayed: such a request is never retried.
-        let body = request.body().try_clone()?;
-        let mut copy = Request::new(body);
-        *copy.method_mut() = request.method().clone();
-        *copy.uri_mut() = request.uri().clone();
-        *copy.version_mut() = request.version();
-        *copy.headers_mut() = request.headers().clone();
-        *copy.extensions_mut() = request.extensions().clone();
-        Some(copy)
+    /// What is left of the window for a retried `outcome` at `now`; `None` when the outcome is
+    /// not an unavailable one, the window is disabled or it has closed.
+    fn window_left(&mut self, outcome: Outcome<'_>, now: Instant) -> Option<Duration> {
+        if self.window.is_zero() || !outcome.is_unavailable() {
+            return None;
+        }
+        let since = *self.unavailable_since.get_or_insert(now);
+        let closes = since.checked_add(self.window)?;
+        let left = closes.saturating_duration_since(now);
+        (!left.is_zero()).then_some(left)
     }
+
+    /// The sleep before the next attempt; a backoff in the window ends when the window closes.
+    fn delay(&self, verdict: Verdict, window_left: Option<Duration>) -> Option<Duration> {
+        let config = &self.policy.config;
+        match verdict {
+            Verdict::DoNotRetry => None,
+            Verdict::Retry => {
+                let delay = backoff(self.retries, config.initial_backoff, config.max_backoff);
+                Some(window_left.map_or(delay, |left| delay.min(left)))
+            }
+            Verdict::RetryAfter(after) => Some(after.min(config.max_retry_after)),
+        }
+    }
+}
+
+/// What a retry sends again: the request as it was, with a copy of its body. `None` for a
+/// streamed body, which cannot be replayed: such a request is never retried.
+pub(crate) fn replay(request: &Request<Body>) -> Option<Request<Body>> {
+    let body = request.body().try_clone()?;
+    let mut copy = Request::new(body);
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    *copy.extensions_mut() = request.extensions().clone();
+    Some(copy)
 }
 
 /// Full jitter: uniform in `[0, min(max, initial * 2^retries))`.
@@ -179,19 +178,19 @@ mod tests {
     /// Feeds connect errors to a fresh policy, sleeping as it says, until it gives up; returns
     /// the time taken and the retries made.
     async fn retry_until_given_up(config: RetryConfig) -> (Duration, u32) {
-        let mut policy = RetryPolicy::new(config);
-        let mut request = Request::post("/jars/1/run").body(Body::from("{}")).unwrap();
+        let policy = RetryPolicy::new(config);
+        let mut call = policy.start(None, true);
         let start = Instant::now();
         let mut retries = 0;
         loop {
-            let mut refused: Result<Response<ResponseBody>, BoxError> = Err(Box::new(
-                std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
-            ));
-            let Some(sleep) = policy.retry(&mut request, &mut refused) else {
+            let refused: Result<Response<()>, BoxError> = Err(Box::new(std::io::Error::from(
+                std::io::ErrorKind::ConnectionRefused,
+            )));
+            let Some(delay) = call.retry(Idempotency::NotIdempotent, &refused) else {
                 return (start.elapsed(), retries);
             };
             retries += 1;
-            sleep.await;
+            tokio::time::sleep(delay).await;
         }
     }
 
@@ -242,15 +241,33 @@ mod tests {
     }
 
     #[test]
-    fn streamed_requests_are_not_cloned() {
-        let mut policy = RetryPolicy::new(RetryConfig::default());
+    fn streamed_requests_are_not_replayed() {
         let streamed = Request::new(Body::streaming(Body::from("x")));
-        assert!(policy.clone_request(&streamed).is_none());
+        assert!(replay(&streamed).is_none());
         let mut buffered = Request::post("/jars/upload").body(Body::from("x")).unwrap();
         buffered.extensions_mut().insert(Idempotency::Idempotent);
-        let copy = policy.clone_request(&buffered).unwrap();
+        let copy = replay(&buffered).unwrap();
         assert_eq!(copy.method(), "POST");
         assert_eq!(copy.uri(), "/jars/upload");
         assert_eq!(Idempotency::of(&copy), Idempotency::Idempotent);
+    }
+
+    #[test]
+    fn a_call_without_retries_or_window_keeps_no_copy() {
+        let config = RetryConfig {
+            max_retries: 0,
+            ..RetryConfig::default()
+        };
+        let policy = RetryPolicy::new(config);
+        assert!(
+            policy.start(None, true).possible(),
+            "the window still retries"
+        );
+        assert!(!policy.start(Some(Duration::ZERO), true).possible());
+        assert!(
+            RetryPolicy::new(RetryConfig::default())
+                .start(Some(Duration::ZERO), true)
+                .possible()
+        );
     }
 }

@@ -1,22 +1,119 @@
-//! Assembles the stack of layers over any service.
+//! The default stack: its steps in order over an HTTP client, and its assembly from a
+//! [`TransportConfig`].
+
+use std::future::Future;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Request, Response};
-use http_body_util::BodyExt;
-use tower::retry::Retry;
-use tower::{Service, ServiceExt};
+use tokio::time::Timeout;
+use tower::Service;
+use tracing::{Instrument, Span};
 
 use crate::config::validate_base_url;
-use crate::layers::{Attempt, BaseUrl, DefaultHeaders, Trace};
-use crate::retry::RetryPolicy;
-use crate::{Auth, Body, BoxError, ConfigError, Transport, TransportConfig};
+use crate::extensions::Hints;
+use crate::layers::{Attempt, BaseUrl, DefaultHeaders, HttpClient, Towered, trace};
+use crate::retry::{RetryPolicy, replay};
+use crate::transport::{Exchange, Exchanging};
+use crate::{Auth, Body, BoxError, ConfigError, ResponseBody, Transport, TransportConfig};
+
+/// The steps of a call, outermost first: default headers, the span, retries, each attempt's
+/// timeout and body, the base URL, then `client`. A call runs through `&self`: nothing of the
+/// stack is cloned or boxed per call, and only [`Transport`] boxes the call's future.
+pub(crate) struct Stack<C> {
+    headers: DefaultHeaders,
+    retry: RetryPolicy,
+    /// The default of each attempt's timeout ([`RequestTimeout`] overrides it).
+    attempt_timeout: Duration,
+    attempt: Attempt,
+    base_url: BaseUrl,
+    client: C,
+}
+
+impl<C: HttpClient> Exchange for Stack<C> {
+    /// One logical call: headers, then the span around all its attempts. The steps before the
+    /// first attempt run here, so the call's future holds the request once.
+    fn exchange(&self, mut request: Request<Body>) -> Exchanging<'_> {
+        if let Err(error) = self.headers.add_to(&mut request) {
+            return Box::pin(std::future::ready(Err(error)));
+        }
+        let hints = Hints::take(&mut request, self.attempt_timeout, C::SEES_HINTS);
+        let span = trace::span(&request, hints.operation);
+        Box::pin(
+            self.with_retries(request, hints, span.clone())
+                .instrument(span),
+        )
+    }
+}
+
+impl<C: HttpClient> Stack<C> {
+    /// Attempts until one succeeds or the retry rules give up, and records the end on `span`.
+    /// A copy of the request is kept for the next attempt only while a retry is possible, and
+    /// never of a streamed body.
+    #[allow(clippy::manual_async_fn)] // an `async fn` would hold its arguments twice
+    fn with_retries(
+        &self,
+        mut request: Request<Body>,
+        hints: Hints,
+        span: Span,
+    ) -> impl Future<Output = Result<Response<ResponseBody>, BoxError>> + Send + '_ {
+        async move {
+            let replayable = !request.body().is_streaming();
+            let mut retries = self.retry.start(hints.window, replayable);
+            let result = loop {
+                let next = if retries.possible() {
+                    replay(&request)
+                } else {
+                    None
+                };
+                let result = self
+                    .attempt(request, hints)
+                    .await
+                    .unwrap_or_else(|_| Err(Attempt::timed_out(hints.timeout)));
+                let Some(next) = next else {
+                    break result;
+                };
+                let Some(delay) = retries.retry(hints.idempotency, &result) else {
+                    break result;
+                };
+                drop(result);
+                tokio::time::sleep(delay).await;
+                request = next;
+            };
+            trace::record(&span, &result);
+            result
+        }
+    }
+
+    /// One attempt: the request joined onto the current base URL and handed to the client
+    /// here; then, within the attempt's timeout, its head awaited, the base URL told how it
+    /// went, and its body read.
+    fn attempt(
+        &self,
+        request: Request<Body>,
+        hints: Hints,
+    ) -> Timeout<impl Future<Output = Result<Response<ResponseBody>, BoxError>> + Send + '_> {
+        let sent = self
+            .base_url
+            .join(request)
+            .map(|(base, request)| (base, self.client.call(request)));
+        tokio::time::timeout(hints.timeout, async move {
+            let (base, head) = sent?;
+            let result = head.await;
+            self.base_url.after(base, &result);
+            let response = result?;
+            self.attempt.read_body(response, hints.buffered).await
+        })
+    }
+}
 
 impl TransportConfig {
     /// Builds the same stack (headers, tracing, retry, per-attempt timeout and body reading,
     /// base URL) over `service` instead of hyper: a mock, a recording proxy, or another HTTP
     /// client. The service receives absolute URIs joined onto [`base_url`](Self::base_url); the
-    /// TLS, proxy and connection pool settings are unused.
+    /// TLS, proxy and connection pool settings are unused. Each attempt goes to a clone of it,
+    /// as tower's `&mut self` calls require.
     pub fn build_with_service<S, B>(&self, service: S) -> Result<Transport, ConfigError>
     where
         S: Service<Request<Body>, Response = Response<B>> + Clone + Send + Sync + 'static,
@@ -25,6 +122,11 @@ impl TransportConfig {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
+        self.build_over(Towered::new(service))
+    }
+
+    /// The stack over `client`, once the settings are checked.
+    pub(crate) fn build_over(&self, client: impl HttpClient) -> Result<Transport, ConfigError> {
         validate_base_url(&self.base_url)?;
         for url in &self.failover_urls {
             validate_base_url(url)?;
@@ -39,22 +141,18 @@ impl TransportConfig {
             }
         }
         self.retry.validate()?;
-        let headers = self.default_headers()?;
-        let service = service
-            .map_response(|response: Response<B>| {
-                response.map(|body| body.map_err(Into::into).boxed_unsync())
-            })
-            .map_err(Into::into);
-        let service = BaseUrl::new(service, &self.base_url, &self.failover_urls);
-        let service = Attempt::new(service, self.attempt_timeout, self.body_idle_timeout);
-        let service = Retry::new(RetryPolicy::new(self.retry), service);
-        let service = Trace::new(service);
         let token_source = match &self.auth {
             Some(Auth::BearerFrom(source)) => Some(source.clone()),
             _ => None,
         };
-        let service = DefaultHeaders::new(service, headers, token_source);
-        Ok(Transport::from_boxed(service))
+        Ok(Transport::over(Stack {
+            headers: DefaultHeaders::new(&self.default_headers()?, token_source),
+            retry: RetryPolicy::new(self.retry),
+            attempt_timeout: self.attempt_timeout,
+            attempt: Attempt::new(self.body_idle_timeout),
+            base_url: BaseUrl::new(&self.base_url, &self.failover_urls),
+            client,
+        }))
     }
 
     fn default_headers(&self) -> Result<HeaderMap, ConfigError> {

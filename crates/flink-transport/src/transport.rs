@@ -1,13 +1,15 @@
 //! [`Transport`], the swap point between the client and whatever carries its requests.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{Request, Response};
-use http_body_util::BodyExt;
-use tower::util::BoxCloneSyncService;
-use tower::{Service, ServiceExt};
+use tower::Service;
 
+use crate::layers::{HttpClient, Towered};
 use crate::{Body, BoxError, BoxFuture, ResponseBody};
 
 /// A cheaply cloneable handle to a request pipeline: `Clone + Send + Sync`, with no background
@@ -34,11 +36,33 @@ use crate::{Body, BoxError, BoxFuture, ResponseBody};
 /// ```
 #[derive(Clone)]
 pub struct Transport {
-    inner: BoxCloneSyncService<Request<Body>, Response<ResponseBody>, BoxError>,
+    inner: Arc<dyn Exchange>,
+}
+
+/// The future of one logical request, borrowing the pipeline that runs it.
+pub(crate) type Exchanging<'a> =
+    Pin<Box<dyn Future<Output = Result<Response<ResponseBody>, BoxError>> + Send + 'a>>;
+
+/// Runs one logical request, all its attempts included, through `&self`: the default stack
+/// ([`Stack`](crate::stack::Stack)) or a tower service of the user's. The one boxed future of a
+/// call is this one.
+pub(crate) trait Exchange: Send + Sync + 'static {
+    /// Sends `request` and returns the response head with its body.
+    fn exchange(&self, request: Request<Body>) -> Exchanging<'_>;
+}
+
+impl<S> Exchange for Towered<S>
+where
+    Self: HttpClient<Body = ResponseBody>,
+{
+    fn exchange(&self, request: Request<Body>) -> Exchanging<'_> {
+        Box::pin(self.call(request))
+    }
 }
 
 impl Transport {
-    /// Wraps any tower service that answers `Request<Body>` with an HTTP response.
+    /// Wraps any tower service that answers `Request<Body>` with an HTTP response. Each call
+    /// goes to a clone of it, as tower's `&mut self` calls require.
     pub fn new<S, B>(service: S) -> Self
     where
         S: Service<Request<Body>, Response = Response<B>> + Clone + Send + Sync + 'static,
@@ -47,34 +71,23 @@ impl Transport {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        Self::from_boxed(
-            service
-                .map_response(|response: Response<B>| {
-                    response.map(|body| body.map_err(Into::into).boxed_unsync())
-                })
-                .map_err(Into::into),
-        )
+        Self::over(Towered::new(service))
     }
 
-    /// Wraps a service whose types already match, without boxing the body a second time.
-    pub(crate) fn from_boxed<S>(service: S) -> Self
-    where
-        S: Service<Request<Body>, Response = Response<ResponseBody>, Error = BoxError>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-        S::Future: Send + 'static,
-    {
+    /// A transport that runs each call through `exchange`.
+    pub(crate) fn over(exchange: impl Exchange) -> Self {
         Self {
-            inner: BoxCloneSyncService::new(service),
+            inner: Arc::new(exchange),
         }
     }
 
     /// Sends one logical request (all retries included) and returns the response head with a
     /// streaming body.
-    pub async fn send(&self, request: Request<Body>) -> Result<Response<ResponseBody>, BoxError> {
-        self.inner.clone().oneshot(request).await
+    pub fn send(
+        &self,
+        request: Request<Body>,
+    ) -> impl Future<Output = Result<Response<ResponseBody>, BoxError>> + Send + '_ {
+        self.inner.exchange(request)
     }
 }
 
@@ -84,6 +97,8 @@ impl fmt::Debug for Transport {
     }
 }
 
+/// Always ready: each call runs on its own, and a wrapped service is polled for readiness in
+/// the call.
 impl Service<Request<Body>> for Transport {
     type Response = Response<ResponseBody>;
     type Error = BoxError;
@@ -91,12 +106,13 @@ impl Service<Request<Body>> for Transport {
 
     fn poll_ready(
         &mut self,
-        cx: &mut std::task::Context<'_>,
+        _cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Result<(), BoxError>> {
-        self.inner.poll_ready(cx)
+        std::task::Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, request: Request<Body>) -> Self::Future {
-        self.inner.call(request)
+        let inner = Arc::clone(&self.inner);
+        Box::pin(async move { inner.exchange(request).await })
     }
 }

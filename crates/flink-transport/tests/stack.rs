@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use flink_transport::mock::{self, ScriptedResponse};
 use flink_transport::{
     Auth, Body, BodyIdleTimedOut, BodyTooLarge, BoxError, BufferedResponse, Idempotency,
-    OperationName, RequestTimeout, RetryBudget, RetryConfig, TransportConfig,
+    OperationName, RequestTimeout, RetryBudget, RetryConfig, Secret, TokenSource, TransportConfig,
     UnavailableRetryWindow, is_connect, is_timeout, read_body_limited,
 };
 
@@ -434,6 +434,19 @@ async fn io_errors_mid_request_are_retried_only_when_idempotent() {
     assert_eq!(handle.request_count(), 1);
 }
 
+#[tokio::test(start_paused = true)]
+async fn the_transport_is_a_tower_service_with_the_same_stack() {
+    use tower::ServiceExt;
+    let (transport, handle) = mock::scripted_with(&config(), [status(503), status(200)]).unwrap();
+    let response = transport.oneshot(get("/overview")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        handle.request_count(),
+        2,
+        "retried as through Transport::send"
+    );
+}
+
 #[tokio::test]
 async fn base_url_path_prefix_is_joined() {
     let config = TransportConfig::new("https://gw.example/flink/").unwrap();
@@ -473,6 +486,39 @@ async fn default_headers_and_auth() {
     let headers = &handle.requests()[0].headers;
     assert_eq!(headers[AUTHORIZATION], "Bearer t0k3n");
     assert!(headers[AUTHORIZATION].is_sensitive());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_source_is_asked_once_per_call_and_its_failure_sends_nothing() {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&asked);
+    let mut config = config();
+    config.auth = Some(Auth::BearerFrom(TokenSource::new(move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        Ok(Secret::new(format!("t{n}")))
+    })));
+    let (transport, handle) = mock::scripted_with(&config, [status(503), status(200)]).unwrap();
+    assert_eq!(
+        transport.send(get("/overview")).await.unwrap().status(),
+        200
+    );
+    let requests = handle.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.headers[AUTHORIZATION] == "Bearer t1"),
+        "the retry carries the call's token"
+    );
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+
+    config.auth = Some(Auth::BearerFrom(TokenSource::new(|| {
+        Err("the identity provider is down".into())
+    })));
+    let (transport, handle) = mock::scripted_with(&config, [status(200)]).unwrap();
+    let error = transport.send(get("/overview")).await.unwrap_err();
+    assert!(error.to_string().contains("identity provider"), "{error}");
+    assert_eq!(handle.request_count(), 0);
 }
 
 #[tokio::test(start_paused = true)]

@@ -87,12 +87,15 @@ impl UreqFlink {
     }
 
     /// Step 2: the request, fitted to the server's version where it depends on it. Bad input
-    /// fails before the version is asked for.
+    /// fails before the version is asked for; once it is known, `build_request_for` checks the
+    /// input itself, so the request is built once.
     fn build<E: Endpoint>(&self, endpoint: &mut E) -> Result<http::Request<Bytes>, ApiError> {
         if !E::VERSION_DEPENDENT {
             return build_request(endpoint);
         }
-        check_input(endpoint)?;
+        if self.version.get().is_none() {
+            check_input(endpoint)?;
+        }
         build_request_for(endpoint, &self.server_version()?)
     }
 

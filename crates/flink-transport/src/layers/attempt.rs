@@ -1,134 +1,121 @@
 //! One attempt: its timeout, and how its response body is read.
 
-use std::task::{Context, Poll};
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Request, Response};
+use http::Response;
 use http_body_util::{BodyExt, Full};
-use tower::Service;
 
 use crate::classify::is_retryable_status;
 use crate::idle_timeout::IdleTimeout;
 use crate::prefix::{Prefix, read_prefix};
-use crate::{
-    AttemptTimedOut, Body, BoxError, BoxFuture, BufferedResponse, RequestTimeout, ResponseBody,
-    read_body_limited,
-};
+use crate::{AttemptTimedOut, BodyTooLarge, BoxError, BufferedResponse, ResponseBody};
 
 /// How much of the body of a status the retry policy may retry (429, 502, 503, 504) is read for
 /// it: enough for any error envelope, little enough to hold for a moment.
 const RETRYABLE_BODY_LIMIT: usize = 64 * 1024;
 
-/// A response extension: the whole body, read by the attempt.
-/// [`Outcome::from_result`](crate::Outcome::from_result) hands it to the retry rules.
+/// A response extension: the whole body of a status the retry policy may retry, read by the
+/// attempt. [`Outcome::from_result`](crate::Outcome::from_result) hands it to the retry rules.
 #[derive(Clone, Debug)]
 pub(crate) struct ReadBody(pub(crate) Bytes);
 
-/// Bounds one attempt by its timeout ([`RequestTimeout`] when set, else the default): the
-/// response head, and the whole body when the caller reads it whole ([`BufferedResponse`]) or
-/// when its status is one the retry policy may retry (up to 64 KiB, so the policy can tell
-/// Flink's error envelope from a proxy's page). Any other body is handed on as a stream that
-/// fails after `body_idle_timeout` without data.
-#[derive(Clone)]
-pub(crate) struct Attempt<S> {
-    inner: S,
-    timeout: Duration,
+/// What bounds one attempt: its timeout ([`RequestTimeout`](crate::RequestTimeout) when set,
+/// else the default; one tokio timer per attempt, which the stack sets around the response
+/// head and [`Attempt::read_body`]), and how its body is read. The body is read within the
+/// timeout when the caller reads it whole ([`BufferedResponse`]) or when its status is one the
+/// retry policy may retry (up to 64 KiB, so the policy can tell Flink's error envelope from a
+/// proxy's page). Any other body is handed on as a stream that fails after `body_idle_timeout`
+/// without data.
+pub(crate) struct Attempt {
     body_idle_timeout: Duration,
 }
 
-impl<S> Attempt<S> {
-    pub(crate) fn new(inner: S, timeout: Duration, body_idle_timeout: Duration) -> Self {
-        Self {
-            inner,
-            timeout,
-            body_idle_timeout,
-        }
-    }
-}
-
-impl<S> Service<Request<Body>> for Attempt<S>
-where
-    S: Service<Request<Body>, Response = Response<ResponseBody>, Error = BoxError>,
-    S::Future: Send + 'static,
-{
-    type Response = Response<ResponseBody>;
-    type Error = BoxError;
-    type Future = BoxFuture<Response<ResponseBody>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.inner.poll_ready(cx)
+impl Attempt {
+    pub(crate) fn new(body_idle_timeout: Duration) -> Self {
+        Self { body_idle_timeout }
     }
 
-    fn call(&mut self, request: Request<Body>) -> Self::Future {
-        let after = request
-            .extensions()
-            .get::<RequestTimeout>()
-            .map_or(self.timeout, |timeout| timeout.0);
-        let buffered = request.extensions().get::<BufferedResponse>().copied();
+    /// The error of an attempt that did not end within `after`.
+    pub(crate) fn timed_out(after: Duration) -> BoxError {
+        Box::new(AttemptTimedOut { after })
+    }
+
+    /// Reads the body the attempt must read, and puts the idle timeout on any other. What to
+    /// read is decided before the future starts, so that it holds the response once.
+    pub(crate) fn read_body<B>(
+        &self,
+        response: Response<B>,
+        buffered: Option<BufferedResponse>,
+    ) -> impl Future<Output = Result<Response<ResponseBody>, BoxError>> + Send + 'static
+    where
+        B: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + Unpin + 'static,
+    {
         let idle = self.body_idle_timeout;
-        let response = self.inner.call(request);
-        Box::pin(async move {
-            let attempt = async move { read_body(response.await?, buffered, idle).await };
-            tokio::time::timeout(after, attempt)
-                .await
-                .unwrap_or_else(|_| Err(Box::new(AttemptTimedOut { after })))
-        })
-    }
-}
-
-/// Reads the body the attempt must read, and puts the idle timeout on any other.
-async fn read_body(
-    response: Response<ResponseBody>,
-    buffered: Option<BufferedResponse>,
-    idle: Duration,
-) -> Result<Response<ResponseBody>, BoxError> {
-    let (mut parts, body) = response.into_parts();
-    let whole = if let Some(buffered) = buffered.filter(|b| b.applies_to(parts.status)) {
-        read_body_limited(body, buffered.limit()).await?
-    } else if is_retryable_status(parts.status) {
-        match read_prefix(body, RETRYABLE_BODY_LIMIT).await? {
-            Prefix::Whole(bytes) => bytes,
-            Prefix::Longer(body) => {
-                return Ok(Response::from_parts(parts, IdleTimeout::wrap(body, idle)));
+        let (mut parts, body) = response.into_parts();
+        let retryable = is_retryable_status(parts.status);
+        // Read whole: up to the caller's limit, past which the answer is refused, or else up to
+        // 64 KiB for the retry rules, past which it streams.
+        let whole = match buffered.filter(|b| b.applies_to(parts.status)) {
+            Some(buffered) => Some((buffered.limit(), true)),
+            None => retryable.then_some((RETRYABLE_BODY_LIMIT, false)),
+        };
+        async move {
+            let Some((limit, refused_past_it)) = whole else {
+                return Ok::<_, BoxError>(Response::from_parts(
+                    parts,
+                    IdleTimeout::wrap(body, idle),
+                ));
+            };
+            let whole = match read_prefix(body, limit).await? {
+                Prefix::Whole(bytes) => bytes,
+                Prefix::Longer(_) if refused_past_it => {
+                    return Err(Box::new(BodyTooLarge { limit }));
+                }
+                Prefix::Longer(body) => {
+                    return Ok(Response::from_parts(parts, IdleTimeout::wrap(body, idle)));
+                }
+            };
+            if retryable {
+                // Only these statuses are retried, and only these bodies tell the rules anything.
+                parts.extensions.insert(ReadBody(whole.clone()));
             }
+            let body = Full::new(whole)
+                .map_err(|never| match never {})
+                .boxed_unsync();
+            Ok(Response::from_parts(parts, body))
         }
-    } else {
-        return Ok(Response::from_parts(parts, IdleTimeout::wrap(body, idle)));
-    };
-    parts.extensions.insert(ReadBody(whole.clone()));
-    let body = Full::new(whole)
-        .map_err(|never| match never {})
-        .boxed_unsync();
-    Ok(Response::from_parts(parts, body))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{BodyTooLarge, is_timeout};
+    use crate::{Body, BodyTooLarge, is_timeout};
     use http::StatusCode;
-    use tower::ServiceExt;
-    use tower::util::BoxCloneSyncService;
+    use std::future::Future;
 
-    type Inner = BoxCloneSyncService<Request<Body>, Response<ResponseBody>, BoxError>;
-
-    fn attempt(answer: fn() -> Response<ResponseBody>) -> Attempt<Inner> {
-        let inner = tower::service_fn(move |_: Request<Body>| async move { Ok(answer()) });
-        Attempt::new(
-            BoxCloneSyncService::new(inner),
-            Duration::from_secs(60),
-            Duration::from_secs(30),
-        )
+    /// One attempt as the stack runs it: `head`, then the body, within `after` (30 s idle).
+    async fn attempt(
+        after: Duration,
+        buffered: Option<BufferedResponse>,
+        head: impl Future<Output = Result<Response<ResponseBody>, BoxError>>,
+    ) -> Result<Response<ResponseBody>, BoxError> {
+        let attempt = Attempt::new(Duration::from_secs(30));
+        tokio::time::timeout(after, async {
+            attempt.read_body(head.await?, buffered).await
+        })
+        .await
+        .unwrap_or_else(|_| Err(Attempt::timed_out(after)))
     }
 
-    fn never() -> Attempt<Inner> {
-        let inner = tower::service_fn(|_: Request<Body>| std::future::pending());
-        Attempt::new(
-            BoxCloneSyncService::new(inner),
-            Duration::from_secs(60),
-            Duration::from_secs(30),
-        )
+    /// One 60 s attempt whose head is `response`, at once.
+    async fn run(
+        response: Response<ResponseBody>,
+        buffered: Option<BufferedResponse>,
+    ) -> Result<Response<ResponseBody>, BoxError> {
+        attempt(Duration::from_secs(60), buffered, async { Ok(response) }).await
     }
 
     /// A response with `status` whose body sends `b"start"`, then nothing, forever.
@@ -142,40 +129,25 @@ mod tests {
         response
     }
 
-    fn with(extension: BufferedResponse) -> Request<Body> {
-        let mut request = Request::new(Body::empty());
-        request.extensions_mut().insert(extension);
-        request
-    }
-
     #[tokio::test(start_paused = true)]
-    async fn default_and_override() {
-        let start = tokio::time::Instant::now();
-        let error = never()
-            .oneshot(Request::new(Body::empty()))
-            .await
-            .unwrap_err();
-        assert!(is_timeout(&*error));
-        assert_eq!(start.elapsed(), Duration::from_secs(60));
-
-        let start = tokio::time::Instant::now();
-        let mut request = Request::new(Body::empty());
-        request
-            .extensions_mut()
-            .insert(RequestTimeout(Duration::from_secs(2)));
-        let error = never().oneshot(request).await.unwrap_err();
-        assert_eq!(
-            error.downcast_ref::<AttemptTimedOut>().unwrap().after,
-            Duration::from_secs(2)
-        );
-        assert_eq!(start.elapsed(), Duration::from_secs(2));
+    async fn a_silent_server_times_the_attempt_out() {
+        for after in [Duration::from_secs(60), Duration::from_secs(2)] {
+            let start = tokio::time::Instant::now();
+            let never = std::future::pending::<Result<Response<ResponseBody>, BoxError>>();
+            let error = attempt(after, None, never).await.unwrap_err();
+            assert!(is_timeout(&*error));
+            assert_eq!(
+                error.downcast_ref::<AttemptTimedOut>().unwrap().after,
+                after
+            );
+            assert_eq!(start.elapsed(), after);
+        }
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_buffered_answer_that_stalls_times_the_attempt_out() {
         let start = tokio::time::Instant::now();
-        let error = attempt(|| stalling(200))
-            .oneshot(with(BufferedResponse::always(1000)))
+        let error = run(stalling(200), Some(BufferedResponse::always(1000)))
             .await
             .unwrap_err();
         assert!(error.is::<AttemptTimedOut>(), "{error}");
@@ -185,10 +157,12 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_streamed_answer_that_stalls_fails_after_the_idle_timeout() {
         let start = tokio::time::Instant::now();
-        let response = attempt(|| stalling(200))
-            .oneshot(with(BufferedResponse::unless_successful(1000)))
-            .await
-            .unwrap();
+        let response = run(
+            stalling(200),
+            Some(BufferedResponse::unless_successful(1000)),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             start.elapsed(),
             Duration::ZERO,
@@ -201,24 +175,24 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_error_answer_of_a_stream_is_read_within_the_attempt() {
-        let error = attempt(|| stalling(404))
-            .oneshot(with(BufferedResponse::unless_successful(1000)))
-            .await
-            .unwrap_err();
+        let error = run(
+            stalling(404),
+            Some(BufferedResponse::unless_successful(1000)),
+        )
+        .await
+        .unwrap_err();
         assert!(error.is::<AttemptTimedOut>(), "{error}");
     }
 
     #[tokio::test]
     async fn a_buffered_answer_past_its_limit_is_too_large() {
-        let error = attempt(|| {
-            Response::new(crate::prefix::prefixed(
-                Bytes::from_static(b"12345"),
-                Body::empty().boxed_unsync(),
-            ))
-        })
-        .oneshot(with(BufferedResponse::always(4)))
-        .await
-        .unwrap_err();
+        let response = Response::new(crate::prefix::prefixed(
+            Bytes::from_static(b"12345"),
+            Body::empty().boxed_unsync(),
+        ));
+        let error = run(response, Some(BufferedResponse::always(4)))
+            .await
+            .unwrap_err();
         assert_eq!(error.downcast_ref::<BodyTooLarge>().unwrap().limit, 4);
     }
 
@@ -234,8 +208,7 @@ mod tests {
             response
         }
         // A 503 is read whole and shown to the policy; a 200 streams untouched.
-        let response = attempt(|| answer(503, b"upstream connect error"))
-            .oneshot(Request::new(Body::empty()))
+        let response = run(answer(503, b"upstream connect error"), None)
             .await
             .unwrap();
         assert_eq!(
@@ -246,8 +219,14 @@ mod tests {
             response.into_body().collect().await.unwrap().to_bytes(),
             "upstream connect error"
         );
-        let response = attempt(|| answer(200, b"{}"))
-            .oneshot(Request::new(Body::empty()))
+        let response = run(answer(200, b"{}"), None).await.unwrap();
+        assert!(response.extensions().get::<ReadBody>().is_none());
+        assert_eq!(
+            response.into_body().collect().await.unwrap().to_bytes(),
+            "{}"
+        );
+        // A 200 read whole for the caller is not the rules' business.
+        let response = run(answer(200, b"{}"), Some(BufferedResponse::always(10)))
             .await
             .unwrap();
         assert!(response.extensions().get::<ReadBody>().is_none());
@@ -257,17 +236,12 @@ mod tests {
         );
 
         // A retryable status with a body past 64 KiB reaches the caller whole, unread by the policy.
-        let response = attempt(|| {
-            let mut response = Response::new(crate::prefix::prefixed(
-                Bytes::from(vec![b'x'; RETRYABLE_BODY_LIMIT + 1]),
-                Body::empty().boxed_unsync(),
-            ));
-            *response.status_mut() = StatusCode::BAD_GATEWAY;
-            response
-        })
-        .oneshot(Request::new(Body::empty()))
-        .await
-        .unwrap();
+        let mut response = Response::new(crate::prefix::prefixed(
+            Bytes::from(vec![b'x'; RETRYABLE_BODY_LIMIT + 1]),
+            Body::empty().boxed_unsync(),
+        ));
+        *response.status_mut() = StatusCode::BAD_GATEWAY;
+        let response = run(response, None).await.unwrap();
         assert!(response.extensions().get::<ReadBody>().is_none());
         assert_eq!(
             response

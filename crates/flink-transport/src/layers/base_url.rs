@@ -1,28 +1,19 @@
 //! Joins relative request paths onto the base URL, and fails over to the next JobManager of
 //! an HA cluster when the current one cannot be reached or has no leader.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll};
 
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{Request, Response, Uri};
-use tower::Service;
 
-use crate::{Body, BoxError, BoxFuture, ResponseBody, is_connect};
+use crate::{Body, BoxError, is_connect};
 
-/// Turns `/jobs/overview?x=1` into `https://gw.example/flink/jobs/overview?x=1`. Innermost, so
-/// every layer above sees the relative path, and the retry layer's next attempt goes to the
-/// endpoint failed over to.
-#[derive(Clone)]
-pub(crate) struct BaseUrl<S> {
-    inner: S,
-    endpoints: Arc<Endpoints>,
-}
-
-/// The base URL and its failover URLs, and which one requests go to now (shared by clones).
-struct Endpoints {
+/// Turns `/jobs/overview?x=1` into `https://gw.example/flink/jobs/overview?x=1`. The last step
+/// before the HTTP client, so every step above sees the relative path, and the next attempt of
+/// a retried call goes to the endpoint failed over to.
+pub(crate) struct BaseUrl {
     bases: Vec<Base>,
+    /// Which of `bases` requests go to now.
     current: AtomicUsize,
 }
 
@@ -41,24 +32,46 @@ struct OutsideBaseUrl {
     base: String,
 }
 
-impl<S> BaseUrl<S> {
+impl BaseUrl {
     /// `base` and each of `failover` must have passed `validate_base_url`.
-    pub(crate) fn new(inner: S, base: &Uri, failover: &[Uri]) -> Self {
+    pub(crate) fn new(base: &Uri, failover: &[Uri]) -> Self {
         let bases = std::iter::once(base)
             .chain(failover)
             .map(Base::new)
             .collect();
         Self {
-            inner,
-            endpoints: Arc::new(Endpoints {
-                bases,
-                current: AtomicUsize::new(0),
-            }),
+            bases,
+            current: AtomicUsize::new(0),
         }
     }
-}
 
-impl Endpoints {
+    /// `request` with its URI joined onto the current endpoint, and which endpoint that is.
+    pub(crate) fn join(
+        &self,
+        mut request: Request<Body>,
+    ) -> Result<(usize, Request<Body>), BoxError> {
+        let index = self.current.load(Ordering::Acquire) % self.bases.len();
+        let uri = std::mem::take(request.uri_mut());
+        *request.uri_mut() = self.bases[index].join(uri)?;
+        Ok((index, request))
+    }
+
+    /// After an attempt at endpoint `index`: when its result says the endpoint is unreachable
+    /// or leaderless, later attempts go to the next one.
+    pub(crate) fn after<B>(&self, index: usize, result: &Result<Response<B>, BoxError>) {
+        if self.bases.len() == 1 {
+            return;
+        }
+        // Unreachable, or up without a leader (503): the next attempt goes elsewhere.
+        let failed = match result {
+            Ok(response) => response.status() == http::StatusCode::SERVICE_UNAVAILABLE,
+            Err(error) => is_connect(&**error),
+        };
+        if failed {
+            self.fail_over(index);
+        }
+    }
+
     /// After a failed attempt at endpoint `failed`: the next one, unless another request
     /// already moved on.
     fn fail_over(&self, failed: usize) {
@@ -68,9 +81,8 @@ impl Endpoints {
             .compare_exchange(failed, next, Ordering::AcqRel, Ordering::Acquire)
             .is_ok()
         {
-            let base = &self.bases[next];
             tracing::info!(
-                endpoint = %format!("{}://{}{}/", base.scheme, base.authority, base.prefix),
+                endpoint = %self.bases[next],
                 "failing over to the next JobManager"
             );
         }
@@ -89,70 +101,45 @@ impl Base {
         }
     }
 
-    fn join(&self, uri: &Uri) -> Result<Uri, BoxError> {
+    /// `uri` on this base. Without a path prefix, a path that starts with `/` only gains the
+    /// scheme and authority, with no text copied or parsed again.
+    fn join(&self, uri: Uri) -> Result<Uri, BoxError> {
         if uri.scheme().is_some() || uri.authority().is_some() {
             // Absolute URIs are allowed only for the base's own origin, and are used as-is.
             if uri.scheme() == Some(&self.scheme) && uri.authority() == Some(&self.authority) {
-                return Ok(uri.clone());
+                return Ok(uri);
             }
             return Err(Box::new(OutsideBaseUrl {
-                uri: uri.clone(),
-                base: format!("{}://{}{}/", self.scheme, self.authority, self.prefix),
+                uri,
+                base: self.to_string(),
             }));
         }
-        let path = uri.path();
-        let separator = if path.starts_with('/') { "" } else { "/" };
-        let joined = match uri.query() {
-            Some(query) => format!("{}{separator}{path}?{query}", self.prefix),
-            None => format!("{}{separator}{path}", self.prefix),
-        };
-        let path_and_query = PathAndQuery::try_from(joined)?;
-        Ok(Uri::builder()
-            .scheme(self.scheme.clone())
-            .authority(self.authority.clone())
-            .path_and_query(path_and_query)
-            .build()?)
+        let mut parts = uri.into_parts();
+        let rooted = parts
+            .path_and_query
+            .as_ref()
+            .is_some_and(|path| path.as_str().starts_with('/'));
+        if !(rooted && self.prefix.is_empty()) {
+            let (path, query) = parts
+                .path_and_query
+                .as_ref()
+                .map_or(("", None), |path| (path.path(), path.query()));
+            let separator = if path.starts_with('/') { "" } else { "/" };
+            let joined = match query {
+                Some(query) => format!("{}{separator}{path}?{query}", self.prefix),
+                None => format!("{}{separator}{path}", self.prefix),
+            };
+            parts.path_and_query = Some(PathAndQuery::try_from(joined)?);
+        }
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        Ok(Uri::from_parts(parts)?)
     }
 }
 
-impl<S> Service<Request<Body>> for BaseUrl<S>
-where
-    S: Service<Request<Body>, Response = Response<ResponseBody>, Error = BoxError>,
-    S::Future: Send + 'static,
-{
-    type Response = Response<ResponseBody>;
-    type Error = BoxError;
-    type Future = BoxFuture<Response<ResponseBody>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request<Body>) -> Self::Future {
-        let index = self.endpoints.current.load(Ordering::Acquire) % self.endpoints.bases.len();
-        match self.endpoints.bases[index].join(request.uri()) {
-            Ok(uri) => {
-                *request.uri_mut() = uri;
-                let calling = self.inner.call(request);
-                if self.endpoints.bases.len() == 1 {
-                    return Box::pin(calling);
-                }
-                let endpoints = Arc::clone(&self.endpoints);
-                Box::pin(async move {
-                    let result = calling.await;
-                    // Unreachable, or up without a leader (503): the next attempt goes elsewhere.
-                    let failed = match &result {
-                        Ok(response) => response.status() == http::StatusCode::SERVICE_UNAVAILABLE,
-                        Err(error) => is_connect(&**error),
-                    };
-                    if failed {
-                        endpoints.fail_over(index);
-                    }
-                    result
-                })
-            }
-            Err(error) => Box::pin(std::future::ready(Err(error))),
-        }
+impl std::fmt::Display for Base {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}://{}{}/", self.scheme, self.authority, self.prefix)
     }
 }
 
@@ -161,9 +148,9 @@ mod tests {
     use super::*;
 
     fn join(base: &str, uri: &str) -> Result<String, String> {
-        let base = BaseUrl::new((), &base.parse().unwrap(), &[]);
-        base.endpoints.bases[0]
-            .join(&uri.parse().unwrap())
+        let base = BaseUrl::new(&base.parse().unwrap(), &[]);
+        base.bases[0]
+            .join(uri.parse().unwrap())
             .map(|u| u.to_string())
             .map_err(|e| e.to_string())
     }

@@ -1,91 +1,76 @@
 //! Adds the default headers.
 
-use std::sync::Arc;
-use std::task::{Context, Poll};
+use http::header::{AUTHORIZATION, EXPECT, Entry, HeaderName};
+use http::{HeaderMap, HeaderValue, Request};
 
-use http::header::{AUTHORIZATION, EXPECT};
-use http::{HeaderMap, Request};
-use tower::Service;
-
-use crate::{Body, BoxError, BoxFuture, TokenSource};
+use crate::{Body, BoxError, TokenSource};
 
 /// Adds each configured header the request does not already carry (`User-Agent`,
 /// `Authorization`, [`TransportConfig::headers`](crate::TransportConfig::headers)), the
 /// token of a [`TokenSource`] once per call, and drops `Expect`: Flink's Netty server does not
 /// answer `100-continue`.
-#[derive(Clone)]
-pub(crate) struct DefaultHeaders<S> {
-    inner: S,
-    headers: Arc<HeaderMap>,
+pub(crate) struct DefaultHeaders {
+    /// Each configured header with all its values.
+    headers: Vec<(HeaderName, Vec<HeaderValue>)>,
     token_source: Option<TokenSource>,
 }
 
-impl<S> DefaultHeaders<S> {
-    pub(crate) fn new(inner: S, headers: HeaderMap, token_source: Option<TokenSource>) -> Self {
+impl DefaultHeaders {
+    pub(crate) fn new(headers: &HeaderMap, token_source: Option<TokenSource>) -> Self {
+        let headers = headers
+            .keys()
+            .map(|name| {
+                (
+                    name.clone(),
+                    headers.get_all(name).iter().cloned().collect(),
+                )
+            })
+            .collect();
         Self {
-            inner,
-            headers: Arc::new(headers),
+            headers,
             token_source,
         }
     }
-}
 
-impl<S> Service<Request<Body>> for DefaultHeaders<S>
-where
-    S: Service<Request<Body>, Error = BoxError>,
-    S::Future: Send + 'static,
-    S::Response: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = BoxError;
-    type Future = BoxFuture<S::Response>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request<Body>) -> Self::Future {
+    /// Adds the headers to `request`; fails, before anything is sent, when the token source
+    /// does.
+    pub(crate) fn add_to(&self, request: &mut Request<Body>) -> Result<(), BoxError> {
         if let Some(source) = &self.token_source
             && !request.headers().contains_key(AUTHORIZATION)
         {
-            match source.header_value() {
-                Ok(value) => {
-                    request.headers_mut().insert(AUTHORIZATION, value);
-                }
-                Err(error) => return Box::pin(std::future::ready(Err(error))),
-            }
+            let value = source.header_value()?;
+            request.headers_mut().insert(AUTHORIZATION, value);
         }
         let headers = request.headers_mut();
-        for name in self.headers.keys() {
-            if !headers.contains_key(name) {
-                for value in self.headers.get_all(name) {
-                    headers.append(name.clone(), value.clone());
+        for (name, values) in &self.headers {
+            if let Entry::Vacant(vacant) = headers.entry(name) {
+                let mut values = values.iter().cloned();
+                if let Some(first) = values.next() {
+                    let mut entry = vacant.insert_entry(first);
+                    values.for_each(|value| entry.append(value));
                 }
             }
         }
         headers.remove(EXPECT);
-        Box::pin(self.inner.call(request))
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::HeaderValue;
     use http::header::{ACCEPT, USER_AGENT};
+    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use tower::ServiceExt;
 
-    fn echo()
-    -> impl Service<Request<Body>, Response = HeaderMap, Error = BoxError, Future: Send> + Clone
-    {
-        tower::service_fn(|request: Request<Body>| async move {
-            Ok::<_, BoxError>(request.headers().clone())
-        })
+    /// The headers `defaults` leaves on `request`, or the error.
+    fn added(defaults: &DefaultHeaders, mut request: Request<Body>) -> Result<HeaderMap, BoxError> {
+        defaults.add_to(&mut request)?;
+        Ok(request.headers().clone())
     }
 
-    #[tokio::test]
-    async fn adds_missing_headers_only() {
+    #[test]
+    fn adds_missing_headers_only() {
         let mut defaults = HeaderMap::new();
         defaults.insert(USER_AGENT, HeaderValue::from_static("flink-rs/test"));
         defaults.append(ACCEPT, HeaderValue::from_static("application/json"));
@@ -96,28 +81,25 @@ mod tests {
             .header(EXPECT, "100-continue")
             .body(Body::empty())
             .unwrap();
-        let seen = DefaultHeaders::new(echo(), defaults, None)
-            .oneshot(request)
-            .await
-            .unwrap();
+        let seen = added(&DefaultHeaders::new(&defaults, None), request).unwrap();
         assert_eq!(seen[USER_AGENT], "flink-rs/test");
         assert_eq!(seen.get_all(ACCEPT).iter().count(), 2);
         assert_eq!(seen["x-tenant"], "b");
         assert!(!seen.contains_key(EXPECT));
     }
 
-    #[tokio::test]
-    async fn a_token_source_is_asked_for_each_call() {
+    #[test]
+    fn a_token_source_is_asked_for_each_call() {
         let calls = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&calls);
         let source = TokenSource::new(move || {
             let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
             Ok(crate::Secret::new(format!("t{n}")))
         });
-        let service = DefaultHeaders::new(echo(), HeaderMap::new(), Some(source));
+        let defaults = DefaultHeaders::new(&HeaderMap::new(), Some(source));
         let get = || Request::get("/").body(Body::empty()).unwrap();
-        let first = service.clone().oneshot(get()).await.unwrap();
-        let second = service.clone().oneshot(get()).await.unwrap();
+        let first = added(&defaults, get()).unwrap();
+        let second = added(&defaults, get()).unwrap();
         assert_eq!(first[AUTHORIZATION], "Bearer t1");
         assert_eq!(second[AUTHORIZATION], "Bearer t2");
         assert!(first[AUTHORIZATION].is_sensitive());
@@ -126,31 +108,22 @@ mod tests {
             .header(AUTHORIZATION, "Bearer mine")
             .body(Body::empty())
             .unwrap();
-        assert_eq!(
-            service.oneshot(own).await.unwrap()[AUTHORIZATION],
-            "Bearer mine"
-        );
+        assert_eq!(added(&defaults, own).unwrap()[AUTHORIZATION], "Bearer mine");
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
-    #[tokio::test]
-    async fn a_failing_token_source_fails_the_call_before_sending() {
-        let sent = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&sent);
-        let inner = tower::service_fn(move |_request: Request<Body>| {
-            counter.fetch_add(1, Ordering::SeqCst);
-            async { Ok::<_, BoxError>(()) }
-        });
+    #[test]
+    fn a_failing_token_source_fails_the_call() {
         let source = TokenSource::new(|| Err("the identity provider is down".into()));
-        let error = DefaultHeaders::new(inner, HeaderMap::new(), Some(source))
-            .oneshot(Request::get("/").body(Body::empty()).unwrap())
-            .await
-            .unwrap_err()
-            .to_string();
+        let error = added(
+            &DefaultHeaders::new(&HeaderMap::new(), Some(source)),
+            Request::get("/").body(Body::empty()).unwrap(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             error.contains("token source failed") && error.contains("identity provider"),
             "{error}"
         );
-        assert_eq!(sent.load(Ordering::SeqCst), 0);
     }
 }

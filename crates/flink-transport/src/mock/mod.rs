@@ -54,7 +54,7 @@ use crate::{Body, BoxError, BoxFuture, ConfigError, ResponseBody, Transport, Tra
 /// inspect what it received.
 pub fn scripted(script: impl IntoIterator<Item = ScriptedResponse>) -> (Transport, MockHandle) {
     let (service, handle) = MockService::new(script);
-    (Transport::from_boxed(service), handle)
+    (Transport::new(service), handle)
 }
 
 /// The stack `config` describes, over a mock that answers with `script`. The mock sees one
