@@ -81,7 +81,11 @@ pub fn in_child_process(order: &TransferOrder) -> TransferCost {
 /// The transfer process: makes the transfer `order_json` asks for and prints its cost as JSON.
 pub fn run_order(order_json: &str) -> String {
     let order: TransferOrder = serde_json::from_str(order_json).expect("a transfer order");
-    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    // One thread, as flinkctl streams a log or uploads a jar (the blocking pool reads files).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
     let cost = runtime.block_on(async {
         // Only the side's own client exists in its process, so that the peak is its own.
         let client = if order.floor {

@@ -1,5 +1,5 @@
-//! The default HTTP client: hyper-util's pooled client over rustls, with proxies and a cap on
-//! connections per host (feature `default-client`).
+//! The default HTTP client: hyper-util's pooled client (over rustls for https), with proxies and
+//! a cap on connections per host (feature `default-client`).
 
 use std::future::Future;
 
@@ -106,35 +106,44 @@ impl TransportConfig {
         // Validate first so a bad URL is reported before TLS material.
         validate_base_url(&self.base_url)?;
         self.validate_pool()?;
+        // TLS material is read, and rustls set up, only for https: an http client never
+        // touches them (faster to build, less code resident in a process that streams logs).
         let tls = if self.base_url.scheme_str() == Some("https") {
-            tls::client_config(&self.tls)?
+            Some(tls::client_config(&self.tls)?)
         } else {
-            tls::unused_client_config()?
+            None
         };
         let mut http = HttpConnector::new();
-        http.enforce_http(false); // the TLS connector above handles https
+        // The TLS connector handles https; without one, only http is ever connected.
+        http.enforce_http(tls.is_none());
         http.set_connect_timeout(Some(self.connect_timeout));
         http.set_nodelay(true);
-        let Some(route) = self.proxy.route(&self.base_url)? else {
-            return self.build_over(Hyper::direct(tls_client(self, tls, http)));
-        };
-        tracing::debug!(proxy = %route.uri, "connecting through an HTTP proxy");
-        if self.base_url.scheme_str() == Some("https") {
-            // CONNECT to the proxy, then TLS with Flink inside the tunnel.
-            let mut tunnel = Tunnel::new(route.uri, http);
-            if let Some(authorization) = route.authorization {
-                tunnel = tunnel.with_auth(authorization);
-            }
-            return self.build_over(Hyper::direct(tls_client(self, tls, tunnel)));
+        let route = self.proxy.route(&self.base_url)?;
+        if let Some(route) = &route {
+            tracing::debug!(proxy = %route.uri, "connecting through an HTTP proxy");
         }
-        let connector = ForwardProxy {
-            proxy: route.uri,
-            inner: http,
-        };
-        self.build_over(Hyper {
-            client: pooled_client(self, connector),
-            proxy_authorization: route.authorization,
-        })
+        match (tls, route) {
+            (Some(tls), None) => self.build_over(Hyper::direct(tls_client(self, tls, http))),
+            (None, None) => self.build_over(Hyper::direct(pooled_client(self, http))),
+            (Some(tls), Some(route)) => {
+                // CONNECT to the proxy, then TLS with Flink inside the tunnel.
+                let mut tunnel = Tunnel::new(route.uri, http);
+                if let Some(authorization) = route.authorization {
+                    tunnel = tunnel.with_auth(authorization);
+                }
+                self.build_over(Hyper::direct(tls_client(self, tls, tunnel)))
+            }
+            (None, Some(route)) => {
+                let connector = ForwardProxy {
+                    proxy: route.uri,
+                    inner: http,
+                };
+                self.build_over(Hyper {
+                    client: pooled_client(self, connector),
+                    proxy_authorization: route.authorization,
+                })
+            }
+        }
     }
 
     fn validate_pool(&self) -> Result<(), ConfigError> {

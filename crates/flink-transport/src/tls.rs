@@ -81,15 +81,6 @@ pub(crate) fn client_config(tls: &TlsConfig) -> Result<ClientConfig, ConfigError
     }
 }
 
-/// The rustls configuration for a plain `http` base URL, which never makes a TLS connection.
-pub(crate) fn unused_client_config() -> Result<ClientConfig, ConfigError> {
-    Ok(ClientConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| ConfigError::tls_caused_by("no TLS protocol version available", e))?
-        .with_root_certificates(RootCertStore::empty())
-        .with_no_client_auth())
-}
-
 fn root_store(tls: &TlsConfig) -> Result<RootCertStore, ConfigError> {
     let mut store = RootCertStore::empty();
     match tls.roots {
@@ -241,7 +232,6 @@ mod tests {
     #[test]
     fn default_roots_build() {
         client_config(&TlsConfig::default()).unwrap();
-        unused_client_config().unwrap();
         client_config(
             &TlsConfig::default()
                 .with_roots(RootCertificates::None)
