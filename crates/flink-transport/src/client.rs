@@ -15,23 +15,26 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tower::Service;
 
 use crate::config::validate_base_url;
-use crate::connection_limit::LimitConnections;
+use crate::connection_limit::{Gated, LimitConnections, RequestGate};
 use crate::layers::HttpClient;
 use crate::proxy::ForwardProxy;
 use crate::{Body, BoxError, ConfigError, Transport, TransportConfig, tls};
 
 /// hyper-util's pooled client under the stack, called through `&self` as its
-/// `Client::request` allows; with the credentials of a forward proxy, when there is one.
+/// `Client::request` allows, behind the gate that caps the requests in flight; with the
+/// credentials of a forward proxy, when there is one.
 struct Hyper<C> {
     client: Client<C, Body>,
+    gate: RequestGate,
     proxy_authorization: Option<HeaderValue>,
 }
 
 impl<C> Hyper<C> {
-    /// The client, with no forward proxy's credentials to add.
-    fn direct(client: Client<C, Body>) -> Self {
+    /// The client, with as many requests in flight as connections may be open.
+    fn new(config: &TransportConfig, client: Client<C, Body>) -> Self {
         Self {
             client,
+            gate: RequestGate::new(config.max_connections_per_host, config.connect_timeout),
             proxy_authorization: None,
         }
     }
@@ -43,19 +46,39 @@ where
 {
     const SEES_HINTS: bool = false;
 
-    type Body = Incoming;
+    type Body = Gated<Incoming>;
 
     fn call(
         &self,
         mut request: Request<Body>,
-    ) -> impl Future<Output = Result<Response<Incoming>, BoxError>> + Send + 'static {
+    ) -> impl Future<Output = Result<Response<Gated<Incoming>>, BoxError>> + Send + 'static {
         if let Some(value) = &self.proxy_authorization {
             request
                 .headers_mut()
                 .insert(PROXY_AUTHORIZATION, value.clone());
         }
-        let response = self.client.request(request);
-        async move { Ok(response.await?) }
+        // A free permit sends at once; otherwise the request waits at the gate, unsent (in a
+        // box of its own, so that the common call's future stays small).
+        let sending = if let Some(permit) = self.gate.try_enter() {
+            Ok((permit, self.client.request(request)))
+        } else {
+            let (gate, client) = (self.gate.clone(), self.client.clone());
+            Err(Box::pin(async move {
+                let host = request
+                    .uri()
+                    .authority()
+                    .map_or_else(String::new, ToString::to_string);
+                let permit = gate.enter(host).await?;
+                Ok::<_, BoxError>((permit, client.request(request).await?))
+            }))
+        };
+        async move {
+            let (permit, response) = match sending {
+                Ok((permit, response)) => (permit, response.await?),
+                Err(waiting) => waiting.await?,
+            };
+            Ok(response.map(|body| Gated::new(body, permit)))
+        }
     }
 }
 
@@ -123,15 +146,15 @@ impl TransportConfig {
             tracing::debug!(proxy = %route.uri, "connecting through an HTTP proxy");
         }
         match (tls, route) {
-            (Some(tls), None) => self.build_over(Hyper::direct(tls_client(self, tls, http))),
-            (None, None) => self.build_over(Hyper::direct(pooled_client(self, http))),
+            (Some(tls), None) => self.build_over(Hyper::new(self, tls_client(self, tls, http))),
+            (None, None) => self.build_over(Hyper::new(self, pooled_client(self, http))),
             (Some(tls), Some(route)) => {
                 // CONNECT to the proxy, then TLS with Flink inside the tunnel.
                 let mut tunnel = Tunnel::new(route.uri, http);
                 if let Some(authorization) = route.authorization {
                     tunnel = tunnel.with_auth(authorization);
                 }
-                self.build_over(Hyper::direct(tls_client(self, tls, tunnel)))
+                self.build_over(Hyper::new(self, tls_client(self, tls, tunnel)))
             }
             (None, Some(route)) => {
                 let connector = ForwardProxy {
@@ -139,8 +162,8 @@ impl TransportConfig {
                     inner: http,
                 };
                 self.build_over(Hyper {
-                    client: pooled_client(self, connector),
                     proxy_authorization: route.authorization,
+                    ..Hyper::new(self, pooled_client(self, connector))
                 })
             }
         }

@@ -85,9 +85,11 @@ pub(crate) mod client_errors {
 
     /// hyper-util could not open a connection (refused, DNS, connect timeout, TLS handshake).
     pub(crate) fn is_connect(error: &(dyn Error + 'static)) -> bool {
-        error
-            .downcast_ref::<hyper_util::client::legacy::Error>()
-            .is_some_and(hyper_util::client::legacy::Error::is_connect)
+        // Waiting for a connection in vain sends nothing, at the gate or in the pool.
+        error.is::<crate::ConnectionsBusy>()
+            || error
+                .downcast_ref::<hyper_util::client::legacy::Error>()
+                .is_some_and(hyper_util::client::legacy::Error::is_connect)
     }
 
     /// hyper lost the connection while a request was in flight.

@@ -32,9 +32,9 @@
 //! 6. the hyper-util client over rustls (feature `default-client`; HTTP/1.1 only, with a
 //!    connect timeout): a pool whose timer closes connections idle for
 //!    [`TransportConfig::pool_idle_timeout`], and at most
-//!    [`TransportConfig::max_connections_per_host`] connections open to each host (a request
-//!    that finds all busy waits up to the connect timeout, then fails with
-//!    [`ConnectionsBusy`]).
+//!    [`TransportConfig::max_connections_per_host`] connections open to each host, and as many
+//!    requests in flight (a request that finds all busy waits, unsent, up to the connect
+//!    timeout, then fails with [`ConnectionsBusy`]).
 //!
 //! The hint extensions ([`OperationName`], [`Idempotency`], [`RequestTimeout`],
 //! [`BufferedResponse`], [`UnavailableRetryWindow`]) are read once per call.

@@ -67,8 +67,8 @@ pub struct TransportConfig {
     /// load up to the [`max_connections_per_host`](Self::max_connections_per_host) cap reuses its
     /// connections; `0` opens a connection per request.
     pub pool_max_idle_per_host: usize,
-    /// The most connections open to each host at once, in use or idle. A request that finds
-    /// all of them busy waits for one to come free, up to
+    /// The most connections open to each host at once, in use or idle, and the most requests
+    /// in flight at once. A request that finds all of them busy waits for one to come free, up to
     /// [`connect_timeout`](Self::connect_timeout), then fails as a connect error (never sent,
     /// so retried). Default: 32: Flink's REST server handles requests on 4 threads by default
     /// (`rest.server.numThreads`), so more connections only queue there, while a burst of
