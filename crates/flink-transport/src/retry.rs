@@ -1,6 +1,7 @@
 //! The retry policy: [`classify`] decides, backoff with full jitter and a shared budget bound it.
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use http::{Request, Response};
@@ -12,7 +13,37 @@ use crate::{Body, BoxError, Idempotency, Outcome, RetryConfig, Verdict, classify
 /// The retry settings and budget of one transport, shared by all its calls and clones.
 pub(crate) struct RetryPolicy {
     config: RetryConfig,
-    budget: Option<TpsBudget>,
+    budget: Option<BatchedBudget>,
+}
+
+/// How many calls' deposits are paid into the budget at once.
+const DEPOSIT_BATCH: usize = 16;
+
+/// tower's `TpsBudget` with deposits paid in batches: each of its deposits takes a lock and
+/// reads the clock, which calls made at once on several threads contend for. A withdrawal
+/// pays what is pending first, so a retry sees every call made before it.
+struct BatchedBudget {
+    budget: TpsBudget,
+    pending: AtomicUsize,
+}
+
+impl BatchedBudget {
+    fn deposit(&self) {
+        if self.pending.fetch_add(1, Ordering::AcqRel) + 1 >= DEPOSIT_BATCH {
+            self.pay_pending();
+        }
+    }
+
+    fn withdraw(&self) -> bool {
+        self.pay_pending();
+        self.budget.withdraw()
+    }
+
+    fn pay_pending(&self) {
+        for _ in 0..self.pending.swap(0, Ordering::AcqRel) {
+            self.budget.deposit();
+        }
+    }
 }
 
 /// The retries of one call: how many were made, and since when it meets an unavailable
@@ -29,9 +60,10 @@ pub(crate) struct Retrying<'a> {
 impl RetryPolicy {
     /// Expects a validated config (see `RetryConfig::validate`).
     pub(crate) fn new(config: RetryConfig) -> Self {
-        let budget = config
-            .budget
-            .map(|b| TpsBudget::new(b.ttl, b.min_retries_per_sec, b.retry_ratio));
+        let budget = config.budget.map(|b| BatchedBudget {
+            budget: TpsBudget::new(b.ttl, b.min_retries_per_sec, b.retry_ratio),
+            pending: AtomicUsize::new(0),
+        });
         Self { config, budget }
     }
 
