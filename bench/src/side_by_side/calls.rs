@@ -1,6 +1,9 @@
 //! The JSON calls measured side by side: each as flink-rs makes it (typed) and as the floor
 //! does (`serde_json::Value`), one at a time or many at once.
 
+use std::sync::Arc;
+
+use flink_client::api::metrics::MetricNames;
 use flink_client::prelude::*;
 
 use crate::fixtures::TASKMANAGER_METRICS;
@@ -93,22 +96,36 @@ impl Call {
     }
 }
 
-/// Both clients, of one server.
+/// Both clients, of one server, each with the metric names a poller asks for every time made
+/// ready once: checked and joined for flink-rs, the request's path for the floor.
 #[derive(Clone)]
 pub struct Clients {
-    /// flink-rs, as `FlinkClient::new` makes it.
-    pub flink_rs: FlinkClient,
-    /// The floor.
-    pub floor: Floor,
+    flink_rs: FlinkClient,
+    metric_names: MetricNames,
+    floor: Floor,
+    floor_metrics_path: Arc<str>,
 }
 
 impl Clients {
+    /// Clients of the server at `url`: flink-rs as `FlinkClient::new` makes it, and the floor.
+    pub fn new(url: &str) -> Self {
+        Self {
+            flink_rs: FlinkClient::new(url).expect("a client"),
+            metric_names: MetricNames::new(&TASKMANAGER_METRICS).expect("valid metric names"),
+            floor: Floor::new(url),
+            floor_metrics_path: Call::TaskManagerMetrics.path_and_query().into(),
+        }
+    }
+
     /// Makes `call` once, as `side` does; panics when it fails (a benchmark of failures
     /// measures nothing).
     pub async fn call(&self, side: Side, call: Call) {
         match side {
             Side::Floor => {
-                let answer = self.floor.get_json(&call.path_and_query()).await;
+                let answer = match call {
+                    Call::TaskManagerMetrics => self.floor.get_json(&self.floor_metrics_path).await,
+                    _ => self.floor.get_json(&call.path_and_query()).await,
+                };
                 assert!(answer.is_ok(), "the floor's {call:?}: {answer:?}");
             }
             Side::FlinkRs => self.flink_rs_call(call).await,
@@ -120,7 +137,7 @@ impl Clients {
         let failed = match call {
             Call::Overview => client.overview().await.err(),
             Call::TaskManagerMetrics => client
-                .taskmanagers_metrics(&TASKMANAGER_METRICS, &[], Vec::new())
+                .taskmanagers_metrics(&self.metric_names, &[], Vec::new())
                 .await
                 .err(),
             Call::JobDetails => client.job(job_id()).await.err(),

@@ -17,14 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use flink_client::FlinkClient;
-
 use calls::{CASES, Case, Clients, Side};
 use measure::{Sample, batch, calibrate, median};
 use report::{CaseResult, Measured, Results};
 use transfer::{Transfer, TransferOrder};
-
-use crate::floor::Floor;
 
 /// The environment variable that makes the benchmark binary the loopback server.
 pub const SERVE_ROLE: &str = "FLINK_BENCH_SERVE";
@@ -69,10 +65,7 @@ fn run() {
     let wanted = |name: &str| only.is_empty() || only.split(',').any(|case| case.trim() == name);
 
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    let clients = Clients {
-        flink_rs: FlinkClient::new(&url).expect("a client"),
-        floor: Floor::new(&url),
-    };
+    let clients = Clients::new(&url);
     for case in CASES.into_iter().filter(|case| wanted(case.name)) {
         let mut result = runtime.block_on(json_case(&clients, case));
         if curl {
