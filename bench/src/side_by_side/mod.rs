@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use calls::{CASES, Case, Clients, Side};
 use measure::{Sample, batch, calibrate, median};
-use report::{CaseResult, Measured, Results};
+use report::{CaseResult, Measured, Ratios, Results};
 use transfer::{Transfer, TransferOrder};
 
 /// The environment variable that makes the benchmark binary the loopback server.
@@ -35,13 +35,13 @@ pub const OUT: &str = "FLINK_BENCH_OUT";
 pub const ONLY: &str = "FLINK_BENCH_ONLY";
 
 /// How many batches each side of a JSON case runs; the medians count.
-const ROUNDS: usize = 11;
+const ROUNDS: usize = 21;
 
 /// How long one batch of a JSON case lasts.
-const BATCH: Duration = Duration::from_millis(200);
+const BATCH: Duration = Duration::from_millis(100);
 
 /// How many times each side of a transfer runs, each in a fresh process.
-const TRANSFER_ROUNDS: usize = 5;
+const TRANSFER_ROUNDS: usize = 7;
 
 /// The benchmark binary's `main`: the role its environment gives it.
 pub fn main() {
@@ -142,7 +142,27 @@ async fn json_case(clients: &Clients, case: Case) -> CaseResult {
         case.concurrency,
         &summary(&flink_rs),
         &summary(&floor),
+        paired_ratios(&flink_rs, &floor),
     )
+}
+
+/// The medians of flink-rs's time and CPU over the floor's in the same round: each round's
+/// two batches run back to back, so a change of the machine's pace between rounds (another
+/// process, the CPU's clock) cancels out.
+fn paired_ratios(flink_rs: &[Sample], floor: &[Sample]) -> Ratios {
+    let median_of = |ratio: fn(&Sample, &Sample) -> f64| {
+        let mut ratios: Vec<f64> = flink_rs
+            .iter()
+            .zip(floor)
+            .map(|(ours, theirs)| ratio(ours, theirs))
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    Ratios {
+        time: median_of(|ours, theirs| ours.wall.as_secs_f64() / theirs.wall.as_secs_f64()),
+        cpu: median_of(|ours, theirs| ours.cpu.as_secs_f64() / theirs.cpu.as_secs_f64()),
+    }
 }
 
 /// The medians of a side's samples.
@@ -170,6 +190,16 @@ fn transfer_case(transfer: Transfer, url: &str, jar: &Path) -> CaseResult {
         };
         costs[usize::from(floor)].push(transfer::in_child_process(&order));
     }
+    let samples = |costs: &[transfer::TransferCost]| -> Vec<Sample> {
+        costs
+            .iter()
+            .map(|cost| Sample {
+                wall: cost.wall,
+                cpu: cost.cpu,
+            })
+            .collect()
+    };
+    let ratios = paired_ratios(&samples(&costs[0]), &samples(&costs[1]));
     let measured = |costs: &[transfer::TransferCost]| {
         let walls: Vec<Duration> = costs.iter().map(|cost| cost.wall).collect();
         let cpus: Vec<Duration> = costs.iter().map(|cost| cost.cpu).collect();
@@ -188,6 +218,7 @@ fn transfer_case(transfer: Transfer, url: &str, jar: &Path) -> CaseResult {
         1,
         &measured(&costs[0]),
         &measured(&costs[1]),
+        ratios,
     )
 }
 

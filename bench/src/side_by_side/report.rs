@@ -32,6 +32,15 @@ impl Measured {
     }
 }
 
+/// flink-rs over the floor, as the rounds' medians.
+#[derive(Clone, Copy, Debug)]
+pub struct Ratios {
+    /// Of the wall time.
+    pub time: f64,
+    /// Of the CPU time.
+    pub cpu: f64,
+}
+
 /// One case's results, as written to JSON.
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseResult {
@@ -43,6 +52,10 @@ pub struct CaseResult {
     pub flink_rs: Side,
     /// The floor, for cases that have one.
     pub floor: Option<Side>,
+    /// flink-rs's time over the floor's: the median of the rounds' ratios.
+    pub time_ratio: Option<f64>,
+    /// flink-rs's CPU time over the floor's: the median of the rounds' ratios.
+    pub cpu_ratio: Option<f64>,
     /// curl, where installed.
     pub curl: Option<Side>,
 }
@@ -79,7 +92,13 @@ fn micros(duration: Duration) -> f64 {
 
 impl CaseResult {
     /// A case measured on flink-rs and the floor.
-    pub fn compared(name: &str, concurrency: usize, flink_rs: &Measured, floor: &Measured) -> Self {
+    pub fn compared(
+        name: &str,
+        concurrency: usize,
+        flink_rs: &Measured,
+        floor: &Measured,
+        ratios: Ratios,
+    ) -> Self {
         let operation = match concurrency {
             1 if name.ends_with("_mib") || name.ends_with("_gib") => "one transfer".to_owned(),
             1 => "one call".to_owned(),
@@ -90,6 +109,8 @@ impl CaseResult {
             operation,
             flink_rs: (*flink_rs).into(),
             floor: Some((*floor).into()),
+            time_ratio: Some(ratios.time),
+            cpu_ratio: Some(ratios.cpu),
             curl: None,
         }
     }
@@ -101,6 +122,8 @@ impl CaseResult {
             operation: "one process".to_owned(),
             flink_rs: Measured::wall(flinkctl).into(),
             floor: None,
+            time_ratio: None,
+            cpu_ratio: None,
             curl: Some(Measured::wall(curl).into()),
         }
     }
@@ -163,15 +186,10 @@ fn row(result: &CaseResult) -> String {
         result.name, result.flink_rs.wall_us
     );
     if let Some(floor) = result.floor {
-        let _ = write!(
-            line,
-            "  floor {:>10.1} µs  time x{:.3}",
-            floor.wall_us,
-            result.flink_rs.wall_us / floor.wall_us
-        );
-        if let (Some(ours), Some(theirs)) = (result.flink_rs.cpu_us, floor.cpu_us) {
-            let _ = write!(line, "  cpu x{:.3}", ours / theirs);
-        }
+        let _ = write!(line, "  floor {:>10.1} µs", floor.wall_us);
+    }
+    if let (Some(time), Some(cpu)) = (result.time_ratio, result.cpu_ratio) {
+        let _ = write!(line, "  time x{time:.3}  cpu x{cpu:.3}");
     }
     if let Some(peak) = result.flink_rs.peak_rss_mib {
         let _ = write!(line, "  peak {peak:.1} MiB");
