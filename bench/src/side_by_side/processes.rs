@@ -66,7 +66,7 @@ pub fn flinkctl_and_curl_overview(flinkctl: &Path, url: &str, home: &Path) -> (D
     (median(&flinkctl_runs), median(&curl_runs))
 }
 
-/// curl's wall time per operation of a JSON case: one process making [`CURL_CALLS`] calls
+/// curl's wall time per operation of a JSON case: one process making `CURL_CALLS` calls
 /// over one connection, or `concurrency` at a time over as many.
 pub fn curl_json(url: &str, path_and_query: &str, concurrency: usize, home: &Path) -> Duration {
     let target = format!("{url}{path_and_query}");
