@@ -128,7 +128,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<()> {
 }
 
 /// The report of every budget, and how many were missed. A budget whose case was not measured
-/// (curl not installed) is reported as skipped.
+/// for a reason the run notes (`--only`, curl not installed) is reported as skipped.
 fn judge_all(results: &Value) -> Result<(String, usize)> {
     let mut report = String::new();
     writeln!(
@@ -148,9 +148,24 @@ fn judge_all(results: &Value) -> Result<(String, usize)> {
             .and_then(|cases| cases.iter().find(|case| case["name"] == check.case));
         let (what, allowed) = describe(check.budget);
         let Some(case) = case else {
+            // Skipped only for a reason the run gave (`--only`, curl not installed); a case
+            // that is simply absent (renamed, say) misses its budget.
+            let reason = results["notes"].as_array().and_then(|notes| {
+                notes.iter().filter_map(Value::as_str).find_map(|note| {
+                    note.strip_prefix(check.case)?
+                        .strip_prefix(':')
+                        .map(str::trim)
+                })
+            });
+            let verdict = if let Some(reason) = reason {
+                format!("skipped ({reason})")
+            } else {
+                missed += 1;
+                "MISSED (not measured)".to_owned()
+            };
             writeln!(
                 report,
-                "{:<26} {what:<22} {:>10} {allowed:>10}  skipped (not measured)",
+                "{:<26} {what:<22} {:>10} {allowed:>10}  {verdict}",
                 check.case, "-"
             )?;
             continue;
@@ -237,6 +252,11 @@ mod tests {
                 {"name": "log_1_gib", "time_ratio": 1.0, "cpu_ratio": 0.9, "flink_rs": {"wall_us": 1e5, "cpu_us": 9e4, "peak_rss_mib": peak}, "floor": {"wall_us": 1e5, "cpu_us": 1e5}},
                 {"name": "flinkctl_overview", "flink_rs": {"wall_us": 3000.0}, "curl": {"wall_us": 2500.0}},
             ],
+            "notes": COMPARED
+                .iter()
+                .filter(|case| !["overview", "log_1_gib"].contains(case))
+                .map(|case| format!("{case}: not measured"))
+                .collect::<Vec<_>>(),
         })
     }
 
@@ -251,6 +271,15 @@ mod tests {
         let (report, missed) = judge_all(&results(1.01, 9.0)).unwrap();
         assert_eq!(missed, 2, "{report}");
         assert_eq!(report.matches("MISSED").count(), 2, "{report}");
+        // A case absent without a note (renamed, say) misses its two budgets.
+        let mut unnoted = results(1.0, 6.0);
+        unnoted["notes"] = json!([]);
+        let (report, missed) = judge_all(&unnoted).unwrap();
+        assert_eq!(
+            missed, 13,
+            "6 cases times 2, and the upload's memory: {report}"
+        );
+        assert!(report.contains("MISSED (not measured)"), "{report}");
     }
 
     #[test]

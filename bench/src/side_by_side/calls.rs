@@ -26,7 +26,7 @@ pub enum Call {
 }
 
 /// Who makes the call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Side {
     /// flink-rs: `FlinkClient` and its typed models.
     FlinkRs,

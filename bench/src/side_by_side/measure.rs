@@ -4,9 +4,10 @@ use std::time::{Duration, Instant};
 
 use nix::sys::resource::{UsageWho, getrusage};
 use nix::sys::time::TimeVal;
+use serde::{Deserialize, Serialize};
 
-/// The time one operation took, averaged over a batch.
-#[derive(Clone, Copy, Debug)]
+/// The time one operation took (averaged over a batch, for calls).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct Sample {
     /// Wall-clock time.
     pub wall: Duration,

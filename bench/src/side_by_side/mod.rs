@@ -63,6 +63,14 @@ fn run() {
     let mut results = Results::new(curl);
     let only = std::env::var(ONLY).unwrap_or_default();
     let wanted = |name: &str| only.is_empty() || only.split(',').any(|case| case.trim() == name);
+    let names = CASES.iter().map(|case| case.name).chain([
+        Transfer::Log.name(),
+        Transfer::Upload.name(),
+        "flinkctl_overview",
+    ]);
+    for name in names.filter(|name| !wanted(name)) {
+        results.note(&format!("{name}: not run, {ONLY} names other cases"));
+    }
 
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let clients = Clients::new(&url);
@@ -137,9 +145,13 @@ async fn json_case(clients: &Clients, case: Case) -> CaseResult {
             }
         }
     }
+    let operation = match case.concurrency {
+        1 => "one call".to_owned(),
+        n => format!("{n} calls at once"),
+    };
     CaseResult::compared(
         case.name,
-        case.concurrency,
+        operation,
         &summary(&flink_rs),
         &summary(&floor),
         paired_ratios(&flink_rs, &floor),
@@ -177,48 +189,44 @@ fn summary(samples: &[Sample]) -> Measured {
     }
 }
 
-/// One transfer: each side [`TRANSFER_ROUNDS`] times in fresh processes, alternating.
+/// One transfer: each side [`TRANSFER_ROUNDS`] times in fresh processes, in ABBA order.
 fn transfer_case(transfer: Transfer, url: &str, jar: &Path) -> CaseResult {
-    let mut costs = [Vec::new(), Vec::new()];
+    let (mut floor, mut flink_rs) = (Vec::new(), Vec::new());
     for round in 0..TRANSFER_ROUNDS * 2 {
-        let floor = (round % 4 == 0) || (round % 4 == 3);
+        let side = if matches!(round % 4, 0 | 3) {
+            Side::Floor
+        } else {
+            Side::FlinkRs
+        };
         let order = TransferOrder {
             transfer,
-            floor,
+            side,
             url: url.to_owned(),
             jar: jar.to_owned(),
         };
-        costs[usize::from(floor)].push(transfer::in_child_process(&order));
-    }
-    let samples = |costs: &[transfer::TransferCost]| -> Vec<Sample> {
-        costs
-            .iter()
-            .map(|cost| Sample {
-                wall: cost.wall,
-                cpu: cost.cpu,
-            })
-            .collect()
-    };
-    let ratios = paired_ratios(&samples(&costs[0]), &samples(&costs[1]));
-    let measured = |costs: &[transfer::TransferCost]| {
-        let walls: Vec<Duration> = costs.iter().map(|cost| cost.wall).collect();
-        let cpus: Vec<Duration> = costs.iter().map(|cost| cost.cpu).collect();
-        Measured {
-            wall: median(&walls),
-            cpu: Some(median(&cpus)),
-            peak_kib: costs.iter().map(|cost| cost.peak_kib).max(),
-            growth_kib: costs
-                .iter()
-                .map(|cost| cost.peak_kib.saturating_sub(cost.before_kib))
-                .max(),
+        let cost = transfer::in_child_process(&order);
+        match side {
+            Side::Floor => floor.push(cost),
+            Side::FlinkRs => flink_rs.push(cost),
         }
+    }
+    let times = |costs: &[transfer::TransferCost]| -> Vec<Sample> {
+        costs.iter().map(|cost| cost.time).collect()
+    };
+    let measured = |costs: &[transfer::TransferCost]| Measured {
+        peak_kib: costs.iter().map(|cost| cost.peak_kib).max(),
+        growth_kib: costs
+            .iter()
+            .map(|cost| cost.peak_kib.saturating_sub(cost.before_kib))
+            .max(),
+        ..summary(&times(costs))
     };
     CaseResult::compared(
         transfer.name(),
-        1,
-        &measured(&costs[0]),
-        &measured(&costs[1]),
-        ratios,
+        "one transfer".to_owned(),
+        &measured(&flink_rs),
+        &measured(&floor),
+        paired_ratios(&times(&flink_rs), &times(&floor)),
     )
 }
 

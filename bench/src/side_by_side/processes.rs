@@ -66,51 +66,45 @@ pub fn flinkctl_and_curl_overview(flinkctl: &Path, url: &str, home: &Path) -> (D
     (median(&flinkctl_runs), median(&curl_runs))
 }
 
+/// The median wall time of three runs of curl with `args` (its reference needs no more).
+fn curl(home: &Path, args: &[&str], quiet_stderr: bool) -> Duration {
+    let runs: Vec<Duration> = (0..3)
+        .map(|_| {
+            let mut command = bare(Path::new("curl"), home);
+            command.arg("-s").args(args);
+            if quiet_stderr {
+                command.stderr(Stdio::null());
+            }
+            time(&mut command)
+        })
+        .collect();
+    median(&runs)
+}
+
 /// curl's wall time per operation of a JSON case: one process making `CURL_CALLS` calls
 /// over one connection, or `concurrency` at a time over as many.
 pub fn curl_json(url: &str, path_and_query: &str, concurrency: usize, home: &Path) -> Duration {
     let target = format!("{url}{path_and_query}");
-    let runs: Vec<Duration> = (0..3)
-        .map(|_| {
-            let mut command = bare(Path::new("curl"), home);
-            command.arg("-s");
-            if concurrency > 1 {
-                // `-s` does not silence the progress meter of parallel transfers.
-                command
-                    .args(["--parallel", "--parallel-max", &concurrency.to_string()])
-                    .stderr(Stdio::null());
-            }
-            command.args(std::iter::repeat_n(&target, CURL_CALLS));
-            time(&mut command)
-        })
-        .collect();
-    let operations = u32::try_from(CURL_CALLS / concurrency).unwrap_or(1);
-    median(&runs) / operations
+    let limit = concurrency.to_string();
+    let mut args = Vec::with_capacity(CURL_CALLS + 3);
+    if concurrency > 1 {
+        args.extend(["--parallel", "--parallel-max", &limit]);
+    }
+    args.extend(std::iter::repeat_n(target.as_str(), CURL_CALLS));
+    // `-s` does not silence the progress meter of parallel transfers.
+    let whole = curl(home, &args, concurrency > 1);
+    whole / u32::try_from(CURL_CALLS / concurrency).unwrap_or(1)
 }
 
 /// curl's wall time to read the 1 GiB log.
 pub fn curl_log(url: &str, home: &Path) -> Duration {
-    let runs: Vec<Duration> = (0..3)
-        .map(|_| time(bare(Path::new("curl"), home).args(["-s", &format!("{url}/jobmanager/log")])))
-        .collect();
-    median(&runs)
+    curl(home, &[&format!("{url}/jobmanager/log")], false)
 }
 
 /// curl's wall time to upload `jar` as Flink's web form does (without `Expect: 100-continue`,
 /// which Flink does not answer).
 pub fn curl_upload(url: &str, jar: &Path, home: &Path) -> Duration {
     let form = format!("jarfile=@{}", jar.display());
-    let runs: Vec<Duration> = (0..3)
-        .map(|_| {
-            time(bare(Path::new("curl"), home).args([
-                "-s",
-                "-H",
-                "Expect:",
-                "-F",
-                &form,
-                &format!("{url}/jars/upload"),
-            ]))
-        })
-        .collect();
-    median(&runs)
+    let target = format!("{url}/jars/upload");
+    curl(home, &["-H", "Expect:", "-F", &form, &target], false)
 }

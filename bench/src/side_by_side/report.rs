@@ -91,19 +91,14 @@ fn micros(duration: Duration) -> f64 {
 }
 
 impl CaseResult {
-    /// A case measured on flink-rs and the floor.
+    /// A case measured on flink-rs and the floor; `operation` says what one operation is.
     pub fn compared(
         name: &str,
-        concurrency: usize,
+        operation: String,
         flink_rs: &Measured,
         floor: &Measured,
         ratios: Ratios,
     ) -> Self {
-        let operation = match concurrency {
-            1 if name.ends_with("_mib") || name.ends_with("_gib") => "one transfer".to_owned(),
-            1 => "one call".to_owned(),
-            n => format!("{n} calls at once"),
-        };
         Self {
             name: name.to_owned(),
             operation,

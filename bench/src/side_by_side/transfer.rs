@@ -3,13 +3,14 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use flink_client::api::logs::LogFile;
 use flink_client::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::measure::{cpu_time, peak_resident_kib, resident_kib};
+use super::calls::Side;
+use super::measure::{Sample, cpu_time, peak_resident_kib, resident_kib};
 use crate::floor::Floor;
 use crate::server::LOG_BYTES;
 
@@ -38,10 +39,8 @@ impl Transfer {
 /// What one transfer cost its process.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct TransferCost {
-    /// Wall-clock time of the transfer.
-    pub wall: Duration,
-    /// CPU time of the transfer.
-    pub cpu: Duration,
+    /// Wall-clock and CPU time of the transfer.
+    pub time: Sample,
     /// The highest resident memory of the whole process, in KiB.
     pub peak_kib: u64,
     /// Resident memory just before the transfer, in KiB.
@@ -58,7 +57,7 @@ pub struct TransferOrder {
     /// Which transfer.
     pub transfer: Transfer,
     /// Who makes it.
-    pub floor: bool,
+    pub side: Side,
     /// The server.
     pub url: String,
     /// The jar to upload.
@@ -86,39 +85,53 @@ pub fn run_order(order_json: &str) -> String {
         .enable_all()
         .build()
         .expect("a runtime");
+    // Only the side's own client exists in its process, so that the peak is its own.
     let cost = runtime.block_on(async {
-        // Only the side's own client exists in its process, so that the peak is its own.
-        let client = if order.floor {
-            Err(Floor::new(&order.url))
-        } else {
-            Ok(FlinkClient::new(&order.url).expect("a client"))
-        };
-        let before_kib = resident_kib();
-        let (started, cpu) = (Instant::now(), cpu_time());
-        match (order.transfer, &client) {
-            (Transfer::Log, Err(floor)) => {
-                let read = floor
-                    .get_streamed("/jobmanager/log")
-                    .await
-                    .expect("the log");
-                assert_eq!(read, LOG_BYTES, "the whole log arrived");
+        match (order.transfer, order.side) {
+            (Transfer::Log, Side::Floor) => {
+                let floor = Floor::new(&order.url);
+                measured(async {
+                    let read = floor.get_streamed("/jobmanager/log").await;
+                    assert_eq!(read.expect("the log"), LOG_BYTES, "the whole log arrived");
+                })
+                .await
             }
-            (Transfer::Log, Ok(flink_rs)) => read_log(flink_rs).await,
-            (Transfer::Upload, Err(floor)) => {
-                floor.upload_jar(&order.jar).await.expect("the upload");
+            (Transfer::Log, Side::FlinkRs) => {
+                let client = FlinkClient::new(&order.url).expect("a client");
+                measured(read_log(&client)).await
             }
-            (Transfer::Upload, Ok(flink_rs)) => {
-                flink_rs.upload_jar(&order.jar).await.expect("the upload");
+            (Transfer::Upload, Side::Floor) => {
+                let floor = Floor::new(&order.url);
+                measured(async {
+                    floor.upload_jar(&order.jar).await.expect("the upload");
+                })
+                .await
             }
-        }
-        TransferCost {
-            wall: started.elapsed(),
-            cpu: cpu_time().saturating_sub(cpu),
-            peak_kib: peak_resident_kib(),
-            before_kib,
+            (Transfer::Upload, Side::FlinkRs) => {
+                let client = FlinkClient::new(&order.url).expect("a client");
+                measured(async {
+                    client.upload_jar(&order.jar).await.expect("the upload");
+                })
+                .await
+            }
         }
     });
     serde_json::to_string(&cost).expect("JSON")
+}
+
+/// What `transfer` costs this process, from the resident memory it starts at.
+async fn measured(transfer: impl Future<Output = ()>) -> TransferCost {
+    let before_kib = resident_kib();
+    let (started, cpu) = (Instant::now(), cpu_time());
+    transfer.await;
+    TransferCost {
+        time: Sample {
+            wall: started.elapsed(),
+            cpu: cpu_time().saturating_sub(cpu),
+        },
+        peak_kib: peak_resident_kib(),
+        before_kib,
+    }
 }
 
 async fn read_log(client: &FlinkClient) {
