@@ -51,17 +51,24 @@ pub trait Endpoint {
         None
     }
 
+    /// The Flink release (`major`, `minor`) that added this endpoint, for endpoints younger
+    /// than the oldest version flink-rs supports (1.15). Older servers answer such a call with
+    /// a 404 that says nothing useful, so the default [`Endpoint::adapt_to`] refuses it with
+    /// [`ApiError::Unsupported`] before anything is sent.
+    const ADDED_IN: Option<(u16, u16)> = None;
+
     /// Whether the request depends on the server's Flink version; the executor then learns the
     /// version (once, cached) and calls [`Endpoint::adapt_to`] before building the request.
-    const VERSION_DEPENDENT: bool = false;
+    const VERSION_DEPENDENT: bool = Self::ADDED_IN.is_some();
 
     /// Fits the request to the server's version, or refuses with [`ApiError::Unsupported`]
     /// when the server lacks the endpoint or a field that was set. Called before any IO, and
     /// before the request is built; a refusal leaves the endpoint as it was, since its input is
     /// then checked ([`check_input`]) so that bad input is reported first.
+    ///
+    /// The default refuses servers older than [`Endpoint::ADDED_IN`].
     fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
-        let _ = version;
-        Ok(())
+        require_added(self, version)
     }
 
     /// Turns an error answer into a more telling error where this endpoint knows what it means
@@ -95,6 +102,18 @@ pub trait Execute {
     ) -> impl Future<Output = Result<ByteStream, ApiError>> + Send
     where
         E: StreamEndpoint + Send + 'static;
+}
+
+/// Refuses a server older than the release that added `endpoint` ([`Endpoint::ADDED_IN`]);
+/// for endpoints whose own [`Endpoint::adapt_to`] also fits fields to the version.
+pub(crate) fn require_added<E: Endpoint + ?Sized>(
+    endpoint: &E,
+    version: &FlinkVersion,
+) -> Result<(), ApiError> {
+    match E::ADDED_IN {
+        Some((major, minor)) => version.require(major, minor, &describe(endpoint)),
+        None => Ok(()),
+    }
 }
 
 /// `METHOD /path` of an endpoint, as used in error messages.

@@ -36,6 +36,7 @@ pub struct GetJobManagerEnvironment;
 
 impl Endpoint for GetJobManagerEnvironment {
     const NAME: &'static str = "jobmanager.environment";
+    const ADDED_IN: Option<(u16, u16)> = Some((1, 16));
 
     fn path(&self) -> String {
         "/jobmanager/environment".to_owned()

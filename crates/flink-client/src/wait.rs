@@ -165,6 +165,19 @@ pub(crate) fn ended_elsewhere(job: &JobId, reached: &JobState, wanted: &str) -> 
 }
 
 impl FlinkClient {
+    /// The job's state, from `GET /jobs/:jobid/status`, or on Flink 1.15, which lacks that
+    /// endpoint, from the job's details (`GET /jobs/:jobid`).
+    ///
+    /// An unknown job is `is_not_found`, as with [`JobsApi::job_status`].
+    pub async fn job_state(&self, job: &JobId) -> Result<JobState, ApiError> {
+        match self.job_status(job.clone()).await {
+            Ok(status) => Ok(status.status),
+            // Refused before anything was sent: the server predates the endpoint.
+            Err(error) if error.is_unsupported() => Ok(self.job(job.clone()).await?.state),
+            Err(error) => Err(error),
+        }
+    }
+
     /// Polls `GET /jobs/:jobid/status` until the job is in one of `states`, and returns that
     /// state.
     ///
@@ -191,7 +204,7 @@ impl FlinkClient {
             || format!("job {job} to reach {wanted}"),
             Backoff::new(deadline, JOB_MAX_PAUSE),
             || async {
-                let state = client.job_status(job.clone()).await?.status;
+                let state = client.job_state(job).await?;
                 if states.contains(&state) {
                     Ok(Poll::Ready(state))
                 } else if state.is_terminal() {

@@ -23,6 +23,27 @@ fn status(state: &str) -> ScriptedResponse {
 }
 
 #[tokio::test(start_paused = true)]
+async fn on_flink_1_15_a_wait_reads_the_state_from_the_details() {
+    // Flink 1.15 has no `GET /jobs/:jobid/status`: the state comes from the job's details.
+    let (client, handle) = client_over([
+        job_details(JOB, "CREATED", &[(1, 0, 0)]),
+        job_details(JOB, "RUNNING", &[(1, 1, 0)]),
+    ]);
+    let client = client.with_server_version("1.15.4".parse().unwrap());
+    let state = client
+        .wait_for_job_state(&job(), &[JobState::Running], Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(state, JobState::Running);
+    let paths: Vec<String> = handle
+        .requests()
+        .iter()
+        .map(|request| request.uri.path().to_owned())
+        .collect();
+    assert_eq!(paths, [format!("/jobs/{JOB}"), format!("/jobs/{JOB}")]);
+}
+
+#[tokio::test(start_paused = true)]
 async fn waits_through_intermediate_states() {
     let (client, handle) =
         client_over([status("INITIALIZING"), status("CREATED"), status("RUNNING")]);

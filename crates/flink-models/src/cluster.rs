@@ -69,8 +69,9 @@ pub struct DashboardFeatures {
     /// Jobs can be rescaled from the dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_rescale: Option<bool>,
-    /// The server is a HistoryServer rather than a live cluster.
-    pub web_history: bool,
+    /// The server is a HistoryServer rather than a live cluster (Flink 1.16 and newer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_history: Option<bool>,
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -98,4 +99,21 @@ pub struct DataSetEntry {
     /// Fields this version of flink-models does not know.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dashboard_config_of_flink_1_15_has_no_history_flag() {
+        let json = r#"{"refresh-interval":3000,"timezone-name":"Coordinated Universal Time","timezone-offset":0,"flink-version":"1.15.4","flink-revision":"fc679b6 @ 2023-03-08T18:49:43+01:00","features":{"web-submit":true,"web-cancel":true}}"#;
+        let config: DashboardConfiguration = serde_json::from_str(json).unwrap();
+        assert_eq!(config.features.web_history, None);
+        assert_eq!(config.features.web_rescale, None);
+        assert_eq!(
+            serde_json::to_value(&config).unwrap(),
+            serde_json::from_str::<serde_json::Value>(json).unwrap()
+        );
+    }
 }

@@ -103,6 +103,14 @@ impl Endpoint for RunJar {
     const VERSION_DEPENDENT: bool = true;
 
     fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        if self.request.program.flink_configuration.is_some() {
+            // Older versions refuse the unknown field with a 400.
+            version.require(
+                1,
+                17,
+                "configuration options in a jar run (`flinkConfiguration`)",
+            )?;
+        }
         if !version.at_least(1, 20)
             && let Some(mode) = self.request.claim_mode.take()
             && self.request.restore_mode.is_none()
@@ -304,6 +312,21 @@ mod tests {
             let request = build_request_for(&mut new, &version.parse().unwrap()).unwrap();
             assert_eq!(json(&request), serde_json::json!({"claimMode": "CLAIM"}));
         }
+    }
+
+    #[test]
+    fn configuration_options_in_a_run_need_flink_1_17() {
+        let mut plain = RunJar::new(jar()).parallelism(2);
+        assert!(build_request_for(&mut plain, &"1.15.4".parse().unwrap()).is_ok());
+        let mut configured = RunJar::new(jar()).config("parallelism.default", "2");
+        let error = build_request_for(&mut configured, &"1.16.3".parse().unwrap()).unwrap_err();
+        assert!(error.is_unsupported(), "{error:?}");
+        assert!(error.to_string().contains("flinkConfiguration"), "{error}");
+        let request = build_request_for(&mut configured, &"1.17.2".parse().unwrap()).unwrap();
+        assert_eq!(
+            json(&request),
+            serde_json::json!({"flinkConfiguration": {"parallelism.default": "2"}})
+        );
     }
 
     #[test]

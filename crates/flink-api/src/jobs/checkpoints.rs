@@ -6,7 +6,7 @@ use http::Method;
 
 use crate::endpoint::{Endpoint, Execute, JsonEndpoint, encode_segment};
 use crate::jobs::savepoints::expired_on_not_found;
-use crate::{ApiError, FlinkVersion, JobId, TriggerId, VertexId, json_body};
+use crate::{ApiError, JobId, TriggerId, VertexId, json_body};
 use flink_models::Extra;
 use flink_models::common::{AsyncOperationResult, TriggerResponse};
 use flink_models::jobs::checkpoints::{
@@ -165,11 +165,7 @@ impl Endpoint for TriggerCheckpoint {
         self.trigger.is_some()
     }
 
-    const VERSION_DEPENDENT: bool = true;
-
-    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
-        version.require(1, 17, "POST /jobs/:jobid/checkpoints")
-    }
+    const ADDED_IN: Option<(u16, u16)> = Some((1, 17));
 }
 
 impl JsonEndpoint for TriggerCheckpoint {
@@ -188,6 +184,7 @@ pub struct CheckpointStatus {
 
 impl Endpoint for CheckpointStatus {
     const NAME: &'static str = "jobs.checkpoints.status";
+    const ADDED_IN: Option<(u16, u16)> = Some((1, 17));
 
     fn path(&self) -> String {
         format!(
@@ -278,7 +275,7 @@ impl<T: Execute + Sync + ?Sized> CheckpointsApi for T {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_for_newest, decode_response};
+    use crate::{FlinkVersion, build_for_newest, decode_response};
     use http::StatusCode;
 
     const JOB: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90";

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http::{Method, StatusCode};
 
 use super::info::job_path;
-use crate::endpoint::{Endpoint, JsonEndpoint, encode_segment};
+use crate::endpoint::{Endpoint, JsonEndpoint, encode_segment, require_added};
 use crate::ids::{is_hex_id, parse_plain_text, text_id};
 use crate::refusal::Refusal;
 use crate::{ApiError, FlinkVersion, JobId, TriggerId, json_body};
@@ -108,9 +108,10 @@ impl JobClientHeartbeat {
 
 impl Endpoint for JobClientHeartbeat {
     const NAME: &'static str = "jobs.client-heartbeat";
-    const VERSION_DEPENDENT: bool = true;
+    const ADDED_IN: Option<(u16, u16)> = Some((1, 17));
 
     fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        require_added(self, version)?;
         self.bare_number = !version.at_least(1, 20);
         Ok(())
     }
@@ -273,6 +274,7 @@ pub struct GetResourceRequirements {
 
 impl Endpoint for GetResourceRequirements {
     const NAME: &'static str = "jobs.resource-requirements";
+    const ADDED_IN: Option<(u16, u16)> = Some((1, 18));
 
     fn path(&self) -> String {
         format!("{}/resource-requirements", job_path(&self.job))
@@ -335,6 +337,7 @@ impl SetResourceRequirements {
 
 impl Endpoint for SetResourceRequirements {
     const NAME: &'static str = "jobs.set-resource-requirements";
+    const ADDED_IN: Option<(u16, u16)> = Some((1, 18));
 
     fn method(&self) -> Method {
         Method::PUT

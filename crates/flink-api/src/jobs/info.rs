@@ -2,7 +2,7 @@
 //! accumulators, execution result, and what the job's JobManager and TaskManagers report.
 
 use crate::endpoint::{Endpoint, JsonEndpoint, encode_segment};
-use crate::{ApiError, JobId, TaskManagerId};
+use crate::{ApiError, FlinkVersion, JobId, TaskManagerId};
 use flink_models::common::ConfigurationEntry;
 use flink_models::jobmanager::EnvironmentInfo;
 use flink_models::jobs::config::{JobConfigInfo, LogUrlResponse};
@@ -52,7 +52,8 @@ impl JsonEndpoint for GetJobsOverview {
 
 /// Declares an endpoint `GET /jobs/:jobid<suffix>` without parameters other than the job.
 macro_rules! job_get {
-    ($(#[$meta:meta])* $name:ident, $op:literal, $suffix:literal, $output:ty) => {
+    ($(#[$meta:meta])* $name:ident, $op:literal, $suffix:literal, $output:ty
+     $(, added_in: $added:expr)?) => {
         $(#[$meta])*
         #[derive(Clone, Debug)]
         pub struct $name {
@@ -62,6 +63,7 @@ macro_rules! job_get {
 
         impl Endpoint for $name {
             const NAME: &'static str = $op;
+            $(const ADDED_IN: Option<(u16, u16)> = Some($added);)?
 
             fn path(&self) -> String {
                 format!("{}{}", job_path(&self.job), $suffix)
@@ -86,7 +88,8 @@ job_get!(
     GetJobStatus,
     "jobs.status",
     "/status",
-    JobStatusInfo
+    JobStatusInfo,
+    added_in: (1, 16)
 );
 job_get!(
     /// `GET /jobs/:jobid/config`: the job's execution configuration.
@@ -116,7 +119,8 @@ job_get!(
     GetJobJobManagerConfig,
     "jobs.jobmanager-config",
     "/jobmanager/config",
-    Vec<ConfigurationEntry>
+    Vec<ConfigurationEntry>,
+    added_in: (1, 16)
 );
 job_get!(
     /// `GET /jobs/:jobid/jobmanager/environment`: the JVM and classpath of the JobManager that
@@ -124,7 +128,8 @@ job_get!(
     GetJobJobManagerEnvironment,
     "jobs.jobmanager-environment",
     "/jobmanager/environment",
-    EnvironmentInfo
+    EnvironmentInfo,
+    added_in: (1, 16)
 );
 job_get!(
     /// `GET /jobs/:jobid/jobmanager/log-url`: where the history server shows the JobManager's
@@ -132,7 +137,8 @@ job_get!(
     GetJobJobManagerLogUrl,
     "jobs.jobmanager-log-url",
     "/jobmanager/log-url",
-    LogUrlResponse
+    LogUrlResponse,
+    added_in: (1, 16)
 );
 
 /// `GET /jobs/:jobid/taskmanagers/:taskmanagerid/log-url`: where the history server shows a
@@ -147,6 +153,7 @@ pub struct GetJobTaskManagerLogUrl {
 
 impl Endpoint for GetJobTaskManagerLogUrl {
     const NAME: &'static str = "jobs.taskmanager-log-url";
+    const ADDED_IN: Option<(u16, u16)> = Some((1, 16));
 
     fn path(&self) -> String {
         format!(
@@ -230,6 +237,20 @@ impl GetJobExceptions {
 
 impl Endpoint for GetJobExceptions {
     const NAME: &'static str = "jobs.exceptions";
+    const VERSION_DEPENDENT: bool = true;
+
+    /// Failure labels came with Flink 1.18; older versions ignore the filter and would answer
+    /// every failure as if it matched.
+    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        if self.failure_label_filter.is_empty() {
+            return Ok(());
+        }
+        version.require(
+            1,
+            18,
+            "filtering job exceptions by failure label (`failureLabelFilter`)",
+        )
+    }
 
     fn path(&self) -> String {
         format!("{}/exceptions", job_path(&self.job))

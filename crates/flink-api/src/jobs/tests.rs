@@ -4,7 +4,7 @@ use bytes::Bytes;
 use http::{Method, StatusCode};
 
 use super::*;
-use crate::{Endpoint, build_for_newest, build_request_for, decode_response};
+use crate::{Endpoint, FlinkVersion, build_for_newest, build_request_for, decode_response};
 use flink_models::jobs::resources::JobResourceRequirements;
 
 const JOB: &str = "d7b2518b7cc9b04478ed2eb249c5b9a0";
@@ -346,4 +346,62 @@ fn legacy_rescaling_is_a_typed_disabled_error() {
     )
     .unwrap_err();
     assert!(other.is_unavailable() && !other.is_disabled());
+}
+
+/// Refuses `endpoint` on the release before `since` and builds it on `since`; returns the
+/// refusal's text.
+fn refused_before<E: Endpoint + Clone>(endpoint: &E, since: (u16, u16)) -> String {
+    let before = FlinkVersion::new(since.0, since.1 - 1, 9);
+    let error = build_request_for(&mut endpoint.clone(), &before).unwrap_err();
+    assert!(error.is_unsupported(), "{error:?}");
+    let text = error.to_string();
+    assert!(text.contains(&format!("{}.{}", since.0, since.1)), "{text}");
+    let at = FlinkVersion::new(since.0, since.1, 0);
+    assert!(build_request_for(&mut endpoint.clone(), &at).is_ok());
+    assert!(
+        crate::build_request(endpoint).is_err(),
+        "a version-dependent endpoint needs the version"
+    );
+    text
+}
+
+#[test]
+fn endpoints_added_after_1_15_are_refused_on_older_servers() {
+    let taskmanager: TaskManagerId = "127.0.0.1:41119-e8b103".parse().unwrap();
+    let added_in_1_16 = [
+        refused_before(&GetJobStatus { job: job() }, (1, 16)),
+        refused_before(&GetJobJobManagerConfig { job: job() }, (1, 16)),
+        refused_before(&GetJobJobManagerEnvironment { job: job() }, (1, 16)),
+        refused_before(&GetJobJobManagerLogUrl { job: job() }, (1, 16)),
+        refused_before(
+            &GetJobTaskManagerLogUrl {
+                job: job(),
+                taskmanager,
+            },
+            (1, 16),
+        ),
+    ];
+    for text in added_in_1_16 {
+        assert!(text.contains(&format!("GET /jobs/{JOB}/")), "{text}");
+    }
+    let status = checkpoints::CheckpointStatus {
+        job: job(),
+        trigger: TriggerId::generate(),
+    };
+    refused_before(&status, (1, 17));
+    refused_before(&JobClientHeartbeat::new(job(), 1_700_000_000_000), (1, 17));
+    refused_before(&GetResourceRequirements { job: job() }, (1, 18));
+}
+
+#[test]
+fn a_failure_label_filter_needs_flink_1_18() {
+    let mut all = GetJobExceptions::new(job());
+    assert!(build_request_for(&mut all, &FlinkVersion::new(1, 15, 4)).is_ok());
+    let filtered = GetJobExceptions::new(job()).failure_label("type", "user");
+    let text = refused_before(&filtered, (1, 18));
+    assert!(text.contains("failureLabelFilter"), "{text}");
+    // Bad input is reported first, whatever the version.
+    let mut bad = GetJobExceptions::new(job()).failure_label("", "user");
+    let error = build_request_for(&mut bad, &FlinkVersion::new(1, 17, 2)).unwrap_err();
+    assert!(error.is_invalid_input(), "{error:?}");
 }

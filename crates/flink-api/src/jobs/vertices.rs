@@ -14,7 +14,7 @@ use std::future::Future;
 
 use super::info::job_path;
 use crate::endpoint::{Endpoint, Execute, JsonEndpoint, encode_segment};
-use crate::{ApiError, JobId, VertexId};
+use crate::{ApiError, FlinkVersion, JobId, VertexId};
 use flink_models::jobs::vertices::{
     FlameGraphType, JobVertexAccumulatorsInfo, JobVertexBackPressureInfo, JobVertexDetailsInfo,
     JobVertexTaskManagersInfo, SubtasksTimesInfo, VertexFlameGraph,
@@ -175,6 +175,15 @@ impl GetVertexFlameGraph {
 
 impl Endpoint for GetVertexFlameGraph {
     const NAME: &'static str = "jobs.vertices.flamegraph";
+    const VERSION_DEPENDENT: bool = true;
+
+    /// Flink 1.16 and older draw the whole vertex only, ignoring `subtaskindex`.
+    fn adapt_to(&mut self, version: &FlinkVersion) -> Result<(), ApiError> {
+        if self.subtask.is_none() {
+            return Ok(());
+        }
+        version.require(1, 17, "a flame graph of one subtask (`subtaskindex`)")
+    }
 
     fn path(&self) -> String {
         format!("{}/flamegraph", vertex_path(&self.job, &self.vertex))
@@ -282,7 +291,7 @@ impl<T: Execute + Sync + ?Sized> VerticesApi for T {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_request, decode_response};
+    use crate::{FlinkVersion, build_for_newest, build_request_for, decode_response};
     use flink_models::jobs::vertices::{BackpressureStatus, FlameGraphNode, FlameGraphState};
     use http::{Method, StatusCode};
 
@@ -299,8 +308,8 @@ mod tests {
         VERTEX.parse().unwrap()
     }
 
-    fn uri<E: Endpoint>(endpoint: &E) -> String {
-        let request = build_request(endpoint).unwrap();
+    fn uri<E: Endpoint + Clone>(endpoint: &E) -> String {
+        let request = build_for_newest(endpoint).unwrap();
         assert_eq!(request.method(), Method::GET);
         assert!(request.body().is_empty());
         assert!(endpoint.idempotent());
@@ -379,15 +388,31 @@ mod tests {
     fn bad_flame_graph_queries_are_rejected_before_sending() {
         let unknown = GetVertexFlameGraph::new(job(), vertex())
             .graph_type(FlameGraphType::Unknown("HOT".to_owned()));
-        let error = build_request(&unknown).unwrap_err();
+        let error = build_for_newest(&unknown).unwrap_err();
         assert!(error.is_invalid_input());
         let text = error.to_string();
         assert!(text.contains("HOT") && text.contains(VERTEX), "{text}");
 
-        let too_big = GetVertexFlameGraph::new(job(), vertex()).subtask(u32::MAX);
-        let error = build_request(&too_big).unwrap_err();
+        let mut too_big = GetVertexFlameGraph::new(job(), vertex()).subtask(u32::MAX);
+        let error = build_for_newest(&too_big).unwrap_err();
         assert!(error.is_invalid_input());
         assert!(error.to_string().contains(JOB), "{error}");
+        // Bad input comes first, also where the version lacks the parameter.
+        let old = FlinkVersion::new(1, 16, 3);
+        let error = build_request_for(&mut too_big, &old).unwrap_err();
+        assert!(error.is_invalid_input(), "{error:?}");
+    }
+
+    #[test]
+    fn a_flame_graph_of_one_subtask_needs_flink_1_17() {
+        let mut whole = GetVertexFlameGraph::new(job(), vertex());
+        let old = FlinkVersion::new(1, 16, 3);
+        assert!(build_request_for(&mut whole, &old).is_ok());
+        let mut one = whole.subtask(0);
+        let error = build_request_for(&mut one, &old).unwrap_err();
+        assert!(error.is_unsupported(), "{error:?}");
+        assert!(error.to_string().contains("subtaskindex"), "{error}");
+        assert!(build_request_for(&mut one, &FlinkVersion::new(1, 17, 2)).is_ok());
     }
 
     #[test]

@@ -29,11 +29,14 @@ fn rows(config: DashboardConfiguration) -> Rows {
         config.timezone_name.clone(),
         features.web_submit.to_string(),
         features.web_cancel.to_string(),
-        features
-            .web_rescale
-            .map_or_else(|| "-".to_owned(), |value| value.to_string()),
-        features.web_history.to_string(),
+        feature(features.web_rescale),
+        feature(features.web_history),
         config.refresh_interval.to_string(),
     ]);
     rows
+}
+
+/// A feature flag that older Flink versions do not report: `-` when absent.
+fn feature(value: Option<bool>) -> String {
+    value.map_or_else(|| "-".to_owned(), |value| value.to_string())
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use flink_client::api::JobId;
 use flink_client::models::jobs::state::JobState;
 use flink_client::operation::OperationKind;
-use flink_client::prelude::{JobsApi, Operation};
+use flink_client::prelude::Operation;
 
 use super::Ctx;
 use crate::exit::{self, Failure};
@@ -76,14 +76,14 @@ pub(crate) fn print_named(
         .print_one(&mut std::io::stdout().lock(), line, name, json)
 }
 
-/// The job of `text`, checked to exist and not to have ended (GET /jobs/ID/status), so that
+/// The job of `text`, checked to exist and not to have ended (`FlinkClient::job_state`), so that
 /// `doing` (`stop`, `rescale`, …) on an unknown or ended job exits with 3 and says why, rather
 /// than failing later inside the operation with Flink's "Could not find Flink job".
 pub(crate) async fn live_job(ctx: &Ctx, text: &str, doing: &str) -> Result<JobId, Failure> {
     let job: JobId = text.parse()?;
-    let status = ctx.call(ctx.client.job_status(job.clone())).await?;
-    if status.status.is_globally_terminal() {
-        return Err(Failure::NotFound(ended(&job, &status.status, doing)));
+    let state = ctx.call(ctx.client.job_state(&job)).await?;
+    if state.is_globally_terminal() {
+        return Err(Failure::NotFound(ended(&job, &state, doing)));
     }
     Ok(job)
 }

@@ -21,13 +21,20 @@ pub(crate) fn client_over(
 }
 
 /// A client whose transport is the stack of `config` over a mock answering with `script`.
+///
+/// The client takes the server for the newest Flink, so that no script has to answer the
+/// `GET /config` that version-dependent endpoints would otherwise ask first.
 pub(crate) fn client_with(
     config: &TransportConfig,
     script: impl IntoIterator<Item = ScriptedResponse>,
 ) -> (FlinkClient, MockHandle) {
     let (transport, handle) =
         mock::scripted_with(config, script).expect("the default stack builds");
-    (FlinkClient::from_transport(transport), handle)
+    let newest = "2.3.0".parse().expect("a Flink version");
+    (
+        FlinkClient::from_transport(transport).with_server_version(newest),
+        handle,
+    )
 }
 
 /// `GET /jobs/:id` of `job` in `state` whose vertices have these parallelisms and tasks in

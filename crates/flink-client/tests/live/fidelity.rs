@@ -41,13 +41,24 @@ use crate::testjob::{LIMIT, TEST_JOB_CLASS, upload_test_jar, with_job};
 use crate::{client, first_taskmanager};
 
 /// Asks `endpoint` for raw JSON, decodes its model from it, and checks that the model encodes
-/// back to the same JSON. Returns the raw answer.
+/// back to the same JSON. Returns the raw answer, or `null` for an endpoint the server's
+/// version lacks (after checking that the client refuses it).
 pub(crate) async fn assert_lossless<E>(client: &FlinkClient, endpoint: E) -> Value
 where
     E: JsonEndpoint + Send + 'static,
     E::Output: Serialize,
 {
     let what = describe(&endpoint);
+    if let Some(added) = E::ADDED_IN
+        && !crate::flink_at_least(client, added.0, added.1).await
+    {
+        let answer = client.execute(Raw(endpoint)).await;
+        assert!(
+            crate::added_in(client, added, answer).await.is_none(),
+            "{what}"
+        );
+        return Value::Null;
+    }
     let raw = client
         .execute(Raw(endpoint))
         .await

@@ -55,8 +55,11 @@ async fn a_running_job_is_listed_detailed_and_cancelled() {
             assert_eq!(details.pending_operators.is_some(), flink_2_3);
         }
 
-        let status = client.job_status(job.clone()).await.unwrap();
-        assert_eq!(status.status, JobState::Running);
+        assert_eq!(client.job_state(&job).await.unwrap(), JobState::Running);
+        let status = client.job_status(job.clone()).await;
+        if let Some(status) = crate::added_in(&client, (1, 16), status).await {
+            assert_eq!(status.status, JobState::Running);
+        }
 
         let list = client.jobs().await.unwrap();
         assert_eq!(list.state_of(job.as_str()), Some(&JobState::Running));
@@ -127,7 +130,10 @@ async fn a_running_job_is_listed_detailed_and_cancelled() {
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 async fn jobmanager_information_and_log_urls_of_a_job() {
     with_job(&["--rate", "10"], |client, job| async move {
-        let config = client.job_jobmanager_config(job.clone()).await.unwrap();
+        let config = client.job_jobmanager_config(job.clone()).await;
+        let Some(config) = crate::added_in(&client, (1, 16), config).await else {
+            return;
+        };
         assert!(
             config.iter().any(|entry| entry.key == "rest.port"),
             "{config:?}"
@@ -159,10 +165,10 @@ async fn heartbeat_coordination_and_legacy_rescaling_of_a_running_job() {
             .wait_for_job_state(&job, &[JobState::Running], LIMIT)
             .await
             .unwrap();
-        client
+        let heartbeat = client
             .job_client_heartbeat(job.clone(), now_millis() + 60_000)
-            .await
-            .unwrap();
+            .await;
+        crate::added_in(&client, (1, 17), heartbeat).await;
 
         // A coordination request carries a Java-serialized object; Flink fails reading this
         // empty stream (the test job has no coordinator to ask anyway), but the call reached it.
@@ -216,7 +222,7 @@ async fn heartbeat_coordination_and_legacy_rescaling_of_a_running_job() {
             .unwrap_err();
         assert!(error.is_disabled(), "{error:?}");
 
-        let state = client.job_status(job.clone()).await.unwrap().status;
+        let state = client.job_state(&job).await.unwrap();
         assert_eq!(state, JobState::Running, "nothing changed the job");
     })
     .await;
@@ -313,12 +319,13 @@ async fn a_restarting_job_records_every_failure() {
 
             let filtered = client
                 .execute(GetJobExceptions::new(job.clone()).failure_label("no-such", "label"))
-                .await
-                .unwrap();
-            assert!(
-                filtered.exception_history.entries.is_empty(),
-                "no failure carries that label: {filtered:#?}"
-            );
+                .await;
+            if let Some(filtered) = crate::added_in(&client, (1, 18), filtered).await {
+                assert!(
+                    filtered.exception_history.entries.is_empty(),
+                    "no failure carries that label: {filtered:#?}"
+                );
+            }
 
             let error = client
                 .job_exceptions(job.clone(), Some(0))
@@ -335,7 +342,7 @@ async fn a_restarting_job_records_every_failure() {
 async fn an_unknown_job_is_not_found_also_while_waiting() {
     let client = client();
     let job = JobId::generate();
-    let error = client.job_status(job.clone()).await.unwrap_err();
+    let error = client.job_state(&job).await.unwrap_err();
     assert!(error.is_not_found(), "{error:?}");
     let error = client
         .wait_for_job_state(&job, &[JobState::Running], LIMIT)
@@ -427,9 +434,8 @@ async fn legacy_yarn_stop_is_disabled_and_yarn_cancel_cancels() {
             error.to_string().contains("POST /jobs/:jobid/stop"),
             "{error}"
         );
-        let status = client.job_status(job.clone()).await.unwrap();
         assert_eq!(
-            status.status,
+            client.job_state(&job).await.unwrap(),
             JobState::Running,
             "yarn-stop leaves the job running"
         );

@@ -98,6 +98,22 @@ pub(crate) async fn read_all(mut stream: ByteStream) -> (Vec<u8>, usize) {
     (bytes, chunks)
 }
 
+/// The answer to a call that Flink `major.minor` added, or `None` on an older server, where
+/// the client must have refused it before sending anything ([`ApiError::is_unsupported`]).
+pub(crate) async fn added_in<T: std::fmt::Debug>(
+    client: &FlinkClient,
+    (major, minor): (u16, u16),
+    answer: Result<T, ApiError>,
+) -> Option<T> {
+    if flink_at_least(client, major, minor).await {
+        Some(answer.unwrap_or_else(|error| panic!("{error}")))
+    } else {
+        let error = answer.expect_err("Flink before {major}.{minor} lacks the call");
+        assert!(error.is_unsupported(), "{error:?}");
+        None
+    }
+}
+
 /// Polls `attempt` every 250 ms until it returns `Some`, or panics after `limit`.
 pub(crate) async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut attempt: F) -> T
 where

@@ -67,7 +67,7 @@ async fn a_bad_upgrade_is_refused_before_the_job_is_stopped() {
             .await
             .unwrap_err();
         assert!(error.is_invalid_input(), "{error:?}");
-        let status = client.job_status(job.clone()).await.unwrap().status;
+        let status = client.job_state(&job).await.unwrap();
         assert!(
             !status.is_terminal(),
             "the job keeps running when its successor cannot be submitted: {status}"

@@ -122,9 +122,10 @@ pub struct ExceptionInfo {
     pub stacktrace: String,
     /// When it happened, in milliseconds since the epoch.
     pub timestamp: i64,
-    /// Labels that failure enrichers attached (`key → value`).
-    #[serde(default)]
-    pub failure_labels: BTreeMap<String, String>,
+    /// Labels that failure enrichers attached (`key → value`); Flink 1.18 and newer (older
+    /// versions send no such field, so that "no labels" and "not reported" stay apart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_labels: Option<BTreeMap<String, String>>,
     /// The task it happened in, with its subtask index and attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
@@ -183,7 +184,7 @@ mod tests {
         assert!(info.mentions("intentional failure"));
         assert!(!info.mentions("no such text"));
         let concurrent = &info.exception_history.entries[0].concurrent_exceptions[0];
-        assert_eq!(concurrent.failure_labels["type"], "user");
+        assert_eq!(concurrent.failure_labels.as_ref().unwrap()["type"], "user");
         assert_eq!(info.all_entries().count(), 2);
         assert_eq!(
             serde_json::to_value(&info).unwrap(),
@@ -209,5 +210,17 @@ mod tests {
         .unwrap();
         assert!(empty.root_exception.is_null());
         assert!(!empty.mentions(""));
+    }
+
+    #[test]
+    fn entries_without_failure_labels_of_flink_1_17_stay_without() {
+        // Flink 1.17 and older have no failure labels; an empty map is a 1.18+ answer.
+        let json = r#"{"exceptionName":"java.lang.RuntimeException","stacktrace":"x","timestamp":1,"taskName":"map (1/1)","location":"localhost:1","taskManagerId":"127.0.0.1:2-abcdef"}"#;
+        let entry: ExceptionInfo = serde_json::from_str(json).unwrap();
+        assert_eq!(entry.failure_labels, None);
+        assert_eq!(
+            serde_json::to_value(&entry).unwrap(),
+            serde_json::from_str::<serde_json::Value>(json).unwrap()
+        );
     }
 }

@@ -68,8 +68,13 @@ pub struct SubtaskExecutionAttemptDetailsInfo {
     /// The TaskManager running it, as in `GET /taskmanagers`.
     #[serde(rename = "taskmanager-id")]
     pub taskmanager_id: String,
-    /// How long the attempt spent in each state it went through, in milliseconds.
-    #[serde(rename = "status-duration", default)]
+    /// How long the attempt spent in each state it went through, in milliseconds (Flink 1.16
+    /// and newer, which lists every state; empty before).
+    #[serde(
+        rename = "status-duration",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub status_duration: BTreeMap<ExecutionState, i64>,
     /// Speculative attempts running next to this one (batch jobs with speculative execution).
     #[serde(
@@ -489,6 +494,18 @@ mod tests {
 
         let v1: JobVertexDetailsInfo = round_trip(&details(r#""host":"localhost","#));
         assert_eq!(v1.subtasks[0].host.as_deref(), Some("localhost"));
+    }
+
+    #[test]
+    fn vertex_details_of_flink_1_15_decode_without_durations() {
+        // Flink 1.15 has neither time per state nor aggregated statistics.
+        let json = format!(
+            r#"{{"id":"5b61d6019ab04da71a4e62533c1a8c40","name":"map","parallelism":1,"maxParallelism":128,"now":1,
+            "subtasks":[{{"subtask":0,"status":"RUNNING","attempt":0,"host":"localhost","start-time":1,"end-time":-1,"duration":5,"metrics":{METRICS},"taskmanager-id":"127.0.0.1:35829-925740","start_time":1}}]}}"#
+        );
+        let v115: JobVertexDetailsInfo = round_trip(&json);
+        assert!(v115.subtasks[0].status_duration.is_empty());
+        assert!(v115.aggregated.is_none());
     }
 
     #[test]

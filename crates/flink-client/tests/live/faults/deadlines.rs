@@ -4,9 +4,8 @@ use std::time::{Duration, Instant};
 
 use flink_client::prelude::*;
 use flink_fault_proxy::{Fault, Route, Rule};
-use http::Method;
 
-use super::{client_through, proxy};
+use super::{client_through, job_state_route, proxy};
 use crate::errors::timed_out;
 use crate::testjob::with_running_job;
 
@@ -15,12 +14,18 @@ use crate::testjob::with_running_job;
 async fn a_job_wait_ends_at_its_deadline_when_flink_stops_answering() {
     let Some(proxy) = proxy().await else { return };
     with_running_job(&["--rate", "10"], |_, job| async move {
+        let client = client_through(&proxy, |_| {});
+        // The client learns the server's version before the fault: the wait's polls are the
+        // only requests left to hang.
+        client
+            .server_version()
+            .await
+            .expect("GET /config through the proxy");
         // A JobManager that takes every request and never answers in time (as under SIGSTOP).
         proxy.add(Rule::new(
             Route::any(),
             Fault::Delay(Duration::from_secs(60)),
         ));
-        let client = client_through(&proxy, |_| {});
         let deadline = Duration::from_secs(10);
         let started = Instant::now();
         let waiting = client.wait_for_job_state(&job, &[JobState::Finished], deadline);
@@ -37,7 +42,7 @@ async fn a_job_wait_ends_at_its_deadline_when_flink_stops_answering() {
         assert!(what.contains(job.as_str()), "{what}");
         assert!(waited <= Duration::from_secs(20), "waited {waited:?}");
         assert!(took < Duration::from_secs(20), "took {took:?}");
-        let status = Route::exact(Method::GET, format!("/jobs/{job}/status"));
+        let status = job_state_route(&job).await;
         assert!(proxy.received(&status) >= 1, "the wait asked Flink");
     })
     .await;

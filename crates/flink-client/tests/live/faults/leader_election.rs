@@ -9,7 +9,7 @@ use flink_fault_proxy::{Answer, Fault, FaultProxy, Route, Rule, plain_http_test_
 use http::Method;
 use tokio::task::JoinHandle;
 
-use super::{client_through, proxy};
+use super::{client_through, job_state_route, proxy};
 use crate::errors::timed_out;
 use crate::testjob::with_running_job;
 
@@ -96,7 +96,7 @@ async fn a_job_wait_rides_through_503s_and_refused_connections() {
         assert_eq!(state, JobState::Running);
         assert!(answered_503 >= 1, "the wait was answered 503 first");
         assert_eq!(forwarded, 0, "nothing reached Flink during the election");
-        let status = Route::exact(Method::GET, format!("/jobs/{job}/status"));
+        let status = job_state_route(&job).await;
         assert!(
             restarted.forwarded(&status) >= 1,
             "the state came from Flink once the proxy was back"

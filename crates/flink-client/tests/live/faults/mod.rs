@@ -125,3 +125,14 @@ pub(crate) fn assert_may_have_reached_flink(error: &ApiError) {
         "the error must say that the request {MAY_HAVE_REACHED_FLINK}, so the caller checks before resending it; got {error:?}"
     );
 }
+
+/// The request a job wait polls: `GET /jobs/:jobid/status`, or the job's details on Flink
+/// 1.15, which has no status endpoint.
+pub(crate) async fn job_state_route(job: &JobId) -> flink_fault_proxy::Route {
+    let path = if crate::flink_at_least(&client(), 1, 16).await {
+        format!("/jobs/{job}/status")
+    } else {
+        format!("/jobs/{job}")
+    };
+    flink_fault_proxy::Route::exact(http::Method::GET, path)
+}
