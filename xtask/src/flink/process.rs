@@ -75,7 +75,8 @@ impl Role {
 /// from the machine's memory); it holds little beyond the archives' index.
 pub(crate) const HISTORY_SERVER_MEMORY: [&str; 2] = ["-Xms64m", "-Xmx256m"];
 
-/// Used when flink-dist carries no default config.yaml (Flink before 1.19): Flink 1.20's list.
+/// Used when flink-dist carries no default config.yaml (Flink 1.18; earlier versions run on
+/// Java 11 without such flags): Flink 1.20's list.
 const FALLBACK_JAVA17_OPTS: &str = "--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED";
 
 /// The classpath as Flink's `config.sh` builds it: `lib/*.jar` sorted, flink-dist last.
