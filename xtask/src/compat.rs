@@ -18,18 +18,18 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use crate::flink::{self, UpArgs, dist};
+use crate::flink::{self, UpArgs, dist, java};
 use crate::paths::workspace_root;
 use crate::test::{ADAPTIVE, DESTRUCTIVE, cargo, have_nextest, live_env, nextest_with};
 use crate::testjob;
 
 /// The versions `compat` tests by default: the newest patch release of each minor version on
-/// PyPI, from 1.18 on.
-const VERSIONS: [&str; 7] = [
-    "1.18.1", "1.19.3", "1.20.5", "2.0.2", "2.1.3", "2.2.1", "2.3.0",
+/// PyPI, from 1.15 on (1.15 to 1.17 run on Java 11, see `flink::java`).
+const VERSIONS: [&str; 10] = [
+    "1.15.4", "1.16.3", "1.17.2", "1.18.1", "1.19.3", "1.20.5", "2.0.2", "2.1.3", "2.2.1", "2.3.0",
 ];
 
-/// The REST port of the first version's cluster; the others follow (18121-18127), clear of
+/// The REST port of the first version's cluster; the others follow (18121-18130), clear of
 /// the ports `cargo xtask test` uses.
 const FIRST_PORT: u16 = 18121;
 
@@ -83,6 +83,8 @@ struct Counts {
 struct Row {
     version: String,
     port: u16,
+    /// The version of the Java the cluster ran on.
+    java: Option<String>,
     startup: Option<Duration>,
     counts: Option<Counts>,
     duration: Option<Duration>,
@@ -169,16 +171,25 @@ fn test_version(version: &str, port: u16, jar: &Path, out_dir: &Path, keep: bool
     let mut row = Row {
         version: version.to_owned(),
         port,
+        java: None,
         startup: None,
         counts: None,
         duration: None,
         failure: None,
     };
     let log_path = out_dir.join(format!("{version}.log"));
-    // The distribution first, so that the download does not count as startup time.
+    // The distribution and the Java first, so that their download does not count as startup
+    // time.
     if let Err(error) = dist::ensure(version) {
         row.failure = Some(format!("no distribution: {}", first_line(&error)));
         return row;
+    }
+    match java::tool_for(version, "java").and_then(|java| java::version_of(&java)) {
+        Ok(java) => row.java = Some(java),
+        Err(error) => {
+            row.failure = Some(format!("no Java: {}", first_line(&error)));
+            return row;
+        }
     }
     eprintln!("==> Flink {version}: starting on :{port}");
     let begin = Instant::now();
@@ -306,15 +317,15 @@ fn seconds(duration: Option<Duration>) -> String {
 /// The table as Markdown, with the date and the commit it was run at.
 fn report(rows: &[Row], took: Duration) -> String {
     let mut text = format!(
-        "Live suite (all live tests but `shutdown::` and the adaptive-scheduler ones), Java 17, \
+        "Live suite (all live tests but `shutdown::` and the adaptive-scheduler ones), \
          {}, commit {}; {:.0} min in all.\n\n",
         command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_else(|| "?".to_owned()),
         commit(),
         took.as_secs_f64() / 60.0
     );
     text.push_str(
-        "| Flink | startup | passed | failed | skipped | duration | first failure |\n\
-         | --- | --: | --: | --: | --: | --: | --- |\n",
+        "| Flink | Java | startup | passed | failed | skipped | duration | first failure |\n\
+         | --- | --- | --: | --: | --: | --: | --: | --- |\n",
     );
     for row in rows {
         let count = |f: fn(&Counts) -> u32| {
@@ -328,8 +339,9 @@ fn report(rows: &[Row], took: Duration) -> String {
         );
         let _ = writeln!(
             text,
-            "| {} | {} | {} | {} | {} | {} | {failure} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {failure} |",
             row.version,
+            row.java.as_deref().unwrap_or("–"),
             seconds(row.startup),
             count(|c| c.passed),
             count(|c| c.failed),
@@ -407,7 +419,7 @@ mod tests {
 
     #[test]
     fn default_versions_fit_the_port_range() {
-        assert_eq!(usize::from(FIRST_PORT) + VERSIONS.len() - 1, 18127);
+        assert_eq!(usize::from(FIRST_PORT) + VERSIONS.len() - 1, 18130);
         assert!(VERSIONS.iter().all(|v| parse_version(v).is_ok()));
     }
 }

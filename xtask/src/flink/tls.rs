@@ -8,10 +8,12 @@ use std::process::Command;
 use anyhow::Result;
 
 use super::conf::STORE_PASSWORD;
-use crate::tools::{jdk_tool, program, run_checked};
+use super::java::tool_for;
+use crate::tools::{program, run_checked};
 
-/// Writes `ca.pem`, `server.{pem,key,p12}`, `client.{pem,key,p12}` and `truststore.p12` to `dir`.
-pub(crate) fn make_material(dir: &Path) -> Result<()> {
+/// Writes `ca.pem`, `server.{pem,key,p12}`, `client.{pem,key,p12}` and `truststore.p12` to `dir`,
+/// the truststore with the `keytool` of the Java that Flink `version` runs on (which reads it).
+pub(crate) fn make_material(dir: &Path, version: &str) -> Result<()> {
     let openssl = Openssl {
         program: program(
             "openssl",
@@ -44,7 +46,7 @@ pub(crate) fn make_material(dir: &Path) -> Result<()> {
         "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n",
     )?;
     run_checked(
-        Command::new(jdk_tool("keytool")?)
+        Command::new(tool_for(version, "keytool")?)
             .args([
                 "-importcert",
                 "-noprompt",
