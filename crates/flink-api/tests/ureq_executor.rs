@@ -51,7 +51,7 @@ fn the_ureq_executor_runs_endpoints_fitted_to_the_servers_version() {
     assert!(metrics[0].value.is_some(), "{metrics:?}");
 
     // Flink's error envelope, decoded.
-    let error = block_on(flink.job_status(JobId::generate())).expect_err("no such job");
+    let error = block_on(flink.job(JobId::generate())).expect_err("no such job");
     assert!(error.is_not_found(), "{error:?}");
 
     // A file answer, streamed.

@@ -6,11 +6,16 @@
 //! variables and `FLINK_TEST_JAR` set. Every test ends the jobs and jars it creates, also when
 //! it fails.
 
+use std::time::Duration;
+
 use serde_json::Value;
 
 mod common;
 use common::test_job::TestJob;
-use common::{assert_same_document, fails, flinkctl, json, refused_offline};
+use common::{
+    assert_same_document, eventually, fails, flink_at_least, flinkctl, json, ok_since,
+    refused_offline,
+};
 
 const CLASS: &str = "flinklocal.TestJob";
 const SOURCE: &str = "Source: numbers";
@@ -120,16 +125,44 @@ fn jobs_list_shows_every_job_and_its_json_is_the_servers() {
     );
 }
 
+/// Two completed checkpoints of job `id`, shown in its statistics; the newer one's id.
+fn two_checkpoints(id: &str) -> String {
+    let number = |text: &str| text.parse::<u64>().expect("a checkpoint id");
+    let checkpoint = if let Some(first) = ok_since(1, 17, &["checkpoint", id]) {
+        // Two checkpoints taken now, completed before `checkpoint` returns.
+        let checkpoint = ok(&["checkpoint", id]);
+        assert!(
+            number(&checkpoint) > number(first.trim()),
+            "{first} {checkpoint}"
+        );
+        checkpoint
+    } else {
+        // Before 1.17 Flink checkpoints only on its schedule: wait for two.
+        eventually("two completed checkpoints", Duration::from_secs(60), || {
+            let document = json(&ok(&["jobs", "checkpoints", id, "-o", "json"]));
+            (document["counts"]["completed"].as_u64()? >= 2)
+                .then(|| document["latest"]["completed"]["id"].to_string())
+        })
+    };
+    // Before 1.18 the statistics come from an execution graph the JobManager caches for
+    // `web.refresh-interval`: a checkpoint may show a few seconds after it completed.
+    eventually(
+        "the checkpoint in the statistics",
+        Duration::from_secs(20),
+        || {
+            let document = json(&ok(&["jobs", "checkpoints", id, "-o", "json"]));
+            (document["latest"]["completed"]["id"].as_u64()? >= number(&checkpoint)).then_some(())
+        },
+    );
+    checkpoint
+}
+
 #[test]
 #[ignore = "needs a Flink cluster: run `cargo xtask test`"]
 fn checkpoint_views_config_details_subtasks_and_sparklines() {
     let job = TestJob::start();
     let id = job.id();
-    // Two checkpoints taken now, completed before `checkpoint` returns.
-    let number = |text: &str| text.parse::<u64>().expect("a checkpoint id");
-    let first = ok(&["checkpoint", &id]);
-    let checkpoint = ok(&["checkpoint", &id]);
-    assert!(number(&checkpoint) > number(&first), "{first} {checkpoint}");
+    let checkpoint = two_checkpoints(&id);
 
     let history = ok(&["jobs", "checkpoints", &id]);
     assert!(history.starts_with("ID "), "{history}");
@@ -221,17 +254,22 @@ fn checkpoint_views_config_details_subtasks_and_sparklines() {
 fn jars_run_by_id_keeps_the_jar_and_jobs_result_tells_how_jobs_ended() {
     let jar = Jar::upload();
     let name = format!("flinkctl-jars-run-{}", std::process::id());
-    // Detached, with -D, and the program's arguments after the jar id.
-    let running = jars_run(
-        &jar,
-        &["-d", "-D", "pipeline.object-reuse=true"],
-        &["--rate", "10", "--name", &name],
-    );
+    // Detached, with -D (from Flink 1.17 on; refused before), and the program's arguments
+    // after the jar id.
+    let configured = flink_at_least(1, 17);
+    let flags: &[&str] = if configured {
+        &["-d", "-D", "pipeline.object-reuse=true"]
+    } else {
+        let refused = ["jars", "run", "-D", "pipeline.object-reuse=true", &jar.0];
+        assert!(ok_since(1, 17, &refused).is_none());
+        &["-d"]
+    };
+    let running = jars_run(&jar, flags, &["--rate", "10", "--name", &name]);
     let details = server(&format!("/jobs/{}", running.0));
     assert_eq!(details["name"], name.as_str(), "{details}");
     let config = server(&format!("/jobs/{}/config", running.0));
     assert_eq!(
-        config["execution-config"]["object-reuse-mode"], true,
+        config["execution-config"]["object-reuse-mode"], configured,
         "{config}"
     );
     let result = ok(&["jobs", "result", &running.0]);

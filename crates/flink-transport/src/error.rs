@@ -4,6 +4,9 @@ use std::error::Error;
 use std::io;
 use std::time::Duration;
 
+#[cfg(feature = "default-client")]
+use crate::BoxError;
+
 /// One attempt got no response head within its timeout
 /// ([`TransportConfig::attempt_timeout`](crate::TransportConfig::attempt_timeout) or
 /// [`RequestTimeout`](crate::RequestTimeout)), or, for an answer the attempt reads whole (see
@@ -27,6 +30,38 @@ pub struct AttemptTimedOut {
 pub struct BodyIdleTimedOut {
     /// The idle timeout that elapsed.
     pub after: Duration,
+}
+
+/// The server ended the TLS handshake with a `handshake_failure` alert. A Java server sends it
+/// when it shares no cipher suite with the client, and rustls offers only forward-secret AEAD
+/// suites, where Flink before 1.20 offers `TLS_RSA_WITH_AES_128_CBC_SHA` alone by default.
+/// The rustls error stays in the source chain.
+#[cfg(feature = "default-client")]
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the server refused the TLS handshake, most likely because it offers none of the cipher \
+     suites flink-rs speaks (TLS 1.3, or TLS 1.2 with ECDHE and AES-GCM or ChaCha20). Flink \
+     before 1.20 offers only TLS_RSA_WITH_AES_128_CBC_SHA unless told otherwise: set \
+     `security.ssl.algorithms: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384` \
+     (Flink 1.20's default) on the cluster"
+)]
+#[non_exhaustive]
+pub struct TlsHandshakeRefused {
+    /// The connection error that carries the alert.
+    #[source]
+    pub source: BoxError,
+}
+
+/// `error`, wrapped in a [`TlsHandshakeRefused`] when the server refused the handshake with a
+/// `handshake_failure` alert, so that the message says what to change.
+#[cfg(feature = "default-client")]
+pub(crate) fn explain_handshake_refusal(error: impl Into<BoxError>) -> BoxError {
+    let error = error.into();
+    if chain(error.as_ref()).any(client_errors::is_handshake_failure_alert) {
+        Box::new(TlsHandshakeRefused { source: error })
+    } else {
+        error
+    }
 }
 
 /// Whether `error`, or any error in its source chain, is a timeout: an [`AttemptTimedOut`], a
@@ -103,6 +138,16 @@ pub(crate) mod client_errors {
     pub(crate) fn is_tls(error: &(dyn Error + 'static)) -> bool {
         error.is::<rustls::Error>()
     }
+
+    /// The server's `handshake_failure` alert, as rustls reports it.
+    pub(crate) fn is_handshake_failure_alert(error: &(dyn Error + 'static)) -> bool {
+        matches!(
+            error.downcast_ref::<rustls::Error>(),
+            Some(rustls::Error::AlertReceived(
+                rustls::AlertDescription::HandshakeFailure
+            ))
+        )
+    }
 }
 
 /// Without the default client, no error comes from hyper or rustls (a service of your own
@@ -170,6 +215,31 @@ mod tests {
         assert!(is_connect(&refused));
         assert!(!is_timeout(&refused));
         assert_eq!(chain(&refused).count(), 3);
+    }
+
+    #[cfg(feature = "default-client")]
+    #[test]
+    fn a_refused_handshake_says_which_cipher_suites_to_offer() {
+        // As hyper-rustls reports it: an io::Error carrying rustls' error, inside a wrapper.
+        let alert = |description| {
+            Box::new(Wrapper(Box::new(io::Error::new(
+                io::ErrorKind::InvalidData,
+                rustls::Error::AlertReceived(description),
+            )))) as BoxError
+        };
+        let explained =
+            explain_handshake_refusal(alert(rustls::AlertDescription::HandshakeFailure));
+        let text = explained.to_string();
+        assert!(
+            text.contains("security.ssl.algorithms") && text.contains("1.20"),
+            "{text}"
+        );
+        assert!(
+            chain(explained.as_ref()).any(client_errors::is_tls),
+            "the rustls error stays in the chain, so the failure is still classified as TLS"
+        );
+        let other = explain_handshake_refusal(alert(rustls::AlertDescription::BadCertificate));
+        assert_eq!(other.to_string(), "wrapper");
     }
 
     #[test]

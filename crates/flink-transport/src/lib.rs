@@ -126,6 +126,8 @@ pub use config::{
 #[cfg(feature = "default-client")]
 #[cfg_attr(docsrs_nightly, doc(cfg(feature = "default-client")))]
 pub use connection_limit::ConnectionsBusy;
+#[cfg(feature = "default-client")]
+pub use error::TlsHandshakeRefused;
 pub use error::{AttemptTimedOut, BodyIdleTimedOut, is_connect, is_timeout};
 pub use extensions::{
     BufferedResponse, Idempotency, OperationName, RequestTimeout, UnavailableRetryWindow,

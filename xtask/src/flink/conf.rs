@@ -5,6 +5,10 @@ use std::path::Path;
 
 use super::Tls;
 
+/// The cipher suites a TLS cluster offers: Flink 1.20's default `security.ssl.algorithms`.
+const MODERN_CIPHER_SUITES: &str =
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384";
+
 /// Password of the generated TLS key and trust stores (test material only).
 pub(crate) const STORE_PASSWORD: &str = "flinkrs";
 
@@ -112,6 +116,14 @@ pub(crate) fn config_text(inputs: &ConfigInputs<'_>) -> String {
             ),
         ] {
             entries.push((key.to_owned(), value));
+        }
+        if super::is_older_than(inputs.version, 1, 20) {
+            // Flink before 1.20 offers only TLS_RSA_WITH_AES_128_CBC_SHA by default, which
+            // rustls (and so flink-rs) does not speak: 1.20's default instead.
+            entries.push((
+                "security.ssl.algorithms".to_owned(),
+                MODERN_CIPHER_SUITES.to_owned(),
+            ));
         }
         if inputs.tls == Tls::Mutual {
             entries.push((
@@ -278,6 +290,24 @@ mod tests {
         assert!(text.contains("security.ssl.rest.enabled: true\n"));
         assert!(text.contains("security.ssl.rest.keystore: /tmp/s/tls/server.p12\n"));
         assert!(text.contains("security.ssl.rest.authentication-enabled: true\n"));
+    }
+
+    #[test]
+    fn tls_before_flink_1_20_offers_cipher_suites_rustls_speaks() {
+        let old = config_text(&ConfigInputs {
+            version: "1.17.2",
+            ..inputs(&[], Tls::Server)
+        });
+        assert!(old.contains(&format!(
+            "security.ssl.algorithms: {MODERN_CIPHER_SUITES}\n"
+        )));
+        // 1.20 offers them by default; plain HTTP needs none.
+        assert!(!config_text(&inputs(&[], Tls::Server)).contains("security.ssl.algorithms"));
+        let plain = config_text(&ConfigInputs {
+            version: "1.17.2",
+            ..inputs(&[], Tls::None)
+        });
+        assert!(!plain.contains("security.ssl.algorithms"));
     }
 
     #[test]

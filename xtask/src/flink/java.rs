@@ -19,11 +19,7 @@ const JAVA11_HOME_VAR: &str = "FLINK_RS_JAVA11_HOME";
 
 /// Whether Flink `version` needs Java 11: Flink supports Java 17 from 1.18 on.
 pub(crate) fn needs_java11(version: &str) -> bool {
-    let mut parts = version.split('.').map(str::parse::<u32>);
-    matches!(
-        (parts.next(), parts.next()),
-        (Some(Ok(1)), Some(Ok(minor))) if minor < 18
-    )
+    super::is_older_than(version, 1, 18)
 }
 
 /// A JDK tool (`java`, `keytool`) of the Java that Flink `version` runs on.

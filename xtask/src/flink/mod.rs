@@ -153,6 +153,15 @@ pub(crate) fn run(command: FlinkCommand) -> Result<()> {
     }
 }
 
+/// Whether Flink `version` (`1.17.2`) is older than `major.minor`.
+pub(crate) fn is_older_than(version: &str, major: u32, minor: u32) -> bool {
+    let mut parts = version.split('.').map(str::parse::<u32>);
+    match (parts.next(), parts.next()) {
+        (Some(Ok(have_major)), Some(Ok(have_minor))) => (have_major, have_minor) < (major, minor),
+        _ => false,
+    }
+}
+
 fn parse_version(value: &str) -> Result<String, String> {
     let parts: Vec<&str> = value.split('.').collect();
     if parts.len() == 3
@@ -584,6 +593,15 @@ mod tests {
         let mut args = UpArgs::plain("2.3.0", 65400);
         args.history = true;
         assert!(args.history_port().is_err(), "no port above 65535");
+    }
+
+    #[test]
+    fn versions_compare_by_major_and_minor() {
+        assert!(is_older_than("1.17.2", 1, 18));
+        assert!(is_older_than("1.19.3", 1, 20));
+        assert!(!is_older_than("1.20.5", 1, 20));
+        assert!(!is_older_than("2.0.2", 1, 20));
+        assert!(!is_older_than("not-a-version", 1, 20));
     }
 
     #[test]

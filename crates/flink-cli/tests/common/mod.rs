@@ -70,6 +70,57 @@ pub(crate) fn fails(args: &[&str], code: i32) -> String {
     stderr
 }
 
+/// The exit code of a call the cluster's Flink version lacks.
+pub(crate) const UNSUPPORTED: i32 = 5;
+
+/// Whether the cluster under test runs Flink `major.minor` or newer, from the version
+/// `cargo xtask test` names in `FLINK_TEST_VERSION` (the newest when it names none).
+pub(crate) fn flink_at_least(major: u16, minor: u16) -> bool {
+    let Ok(version) = std::env::var("FLINK_TEST_VERSION") else {
+        return true;
+    };
+    let mut parts = version.split('.').map(str::parse::<u16>);
+    match (parts.next(), parts.next()) {
+        (Some(Ok(have_major)), Some(Ok(have_minor))) => (have_major, have_minor) >= (major, minor),
+        _ => panic!("FLINK_TEST_VERSION={version} is not a Flink version"),
+    }
+}
+
+/// `flinkctl ARGS` of a call Flink `major.minor` added: its output, or `None` on an older
+/// cluster, where flinkctl must refuse it with the exit code of an unsupported call, naming
+/// the version it needs.
+pub(crate) fn ok_since(major: u16, minor: u16, args: &[&str]) -> Option<String> {
+    if flink_at_least(major, minor) {
+        Some(ok(args))
+    } else {
+        let stderr = fails(args, UNSUPPORTED);
+        assert!(
+            stderr.contains(&format!("needs Flink {major}.{minor}")),
+            "{stderr}"
+        );
+        None
+    }
+}
+
+/// Runs `attempt` every 250 ms until it returns `Some`, or panics after `limit`.
+pub(crate) fn eventually<T>(
+    what: &str,
+    limit: std::time::Duration,
+    mut attempt: impl FnMut() -> Option<T>,
+) -> T {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(value) = attempt() {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}
+
 /// The rows of a printed table after its header, as their cells (columns are three or more
 /// spaces apart; empty cells are left out).
 pub(crate) fn rows(table: &str) -> Vec<Vec<&str>> {
