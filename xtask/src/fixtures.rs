@@ -56,7 +56,13 @@ fn record(version: &str) -> Result<()> {
         .context("no TaskManager registered")?
         .to_owned();
     let tm = format!("/taskmanagers/{}", taskmanager.replace(':', "%3A"));
-    let paths = [
+    // The `skew` aggregation came with Flink 1.20.
+    let aggregations = if flink::is_older_than(version, 1, 20) {
+        "min,max,avg,sum"
+    } else {
+        "min,max,avg,sum,skew"
+    };
+    let mut paths = vec![
         ("overview", "/overview".to_owned()),
         ("dashboard_config", "/config".to_owned()),
         ("datasets", "/datasets".to_owned()),
@@ -84,10 +90,13 @@ fn record(version: &str) -> Result<()> {
         ),
         (
             "taskmanagers_metrics",
-            "/taskmanagers/metrics?get=Status.JVM.Memory.Heap.Used&agg=min,max,avg,sum,skew"
-                .to_owned(),
+            format!("/taskmanagers/metrics?get=Status.JVM.Memory.Heap.Used&agg={aggregations}"),
         ),
     ];
+    if flink::is_older_than(version, 1, 16) {
+        // Flink 1.15 has no such endpoint.
+        paths.retain(|(name, _)| *name != "jobmanager_environment");
+    }
     let count = paths.len();
     for (name, path) in paths {
         let mut value = get(&path)?;

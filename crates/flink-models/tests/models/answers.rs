@@ -49,6 +49,24 @@ fn cluster_answers() {
 }
 
 #[test]
+fn cluster_answers_of_flink_1_15_to_1_17() {
+    for version in ["1.15.4", "1.16.3", "1.17.2"] {
+        let overview: ClusterOverview = decode(version, "overview");
+        assert_eq!(overview.flink_version, version);
+        assert_eq!(overview.taskmanagers, 1);
+        // Blocked TaskManagers came with 1.16, and Flink leaves a count of 0 out.
+        assert_eq!(overview.taskmanagers_blocked, None, "{version}");
+
+        let config: DashboardConfiguration = decode(version, "dashboard_config");
+        assert_eq!(config.flink_version, version);
+        // A live cluster says it is no HistoryServer from 1.16 on; 1.15 does not say.
+        let expected = (version != "1.15.4").then_some(false);
+        assert_eq!(config.features.web_history, expected, "{version}");
+        assert_eq!(config.features.web_rescale, None, "{version}");
+    }
+}
+
+#[test]
 fn jobmanager_answers() {
     for version in VERSIONS {
         let config: Vec<ConfigurationEntry> = decode(version, "jobmanager_config");
