@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
-use crate::flink::{self, UpArgs, dist, java};
+use crate::flink::{self, UpArgs, dist, java, parse_version};
 use crate::paths::workspace_root;
 use crate::test::{ADAPTIVE, DESTRUCTIVE, cargo, have_nextest, live_env, nextest_with};
 use crate::testjob;
@@ -56,19 +56,6 @@ pub(crate) struct CompatArgs {
     /// Leave the clusters running afterwards.
     #[arg(long)]
     keep: bool,
-}
-
-fn parse_version(value: &str) -> Result<String, String> {
-    let parts: Vec<&str> = value.split('.').collect();
-    if parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        Ok(value.to_owned())
-    } else {
-        Err(format!("`{value}` is not a Flink version like 2.3.0"))
-    }
 }
 
 /// What nextest reported for one version.

@@ -16,7 +16,6 @@ use tower::Service;
 
 use crate::config::validate_base_url;
 use crate::connection_limit::{Gated, LimitConnections, RequestGate};
-use crate::error::explain_handshake_refusal;
 use crate::layers::HttpClient;
 use crate::proxy::ForwardProxy;
 use crate::{Body, BoxError, ConfigError, Transport, TransportConfig, tls};
@@ -70,18 +69,12 @@ where
                     .authority()
                     .map_or_else(String::new, ToString::to_string);
                 let permit = gate.enter(host).await?;
-                let response = client
-                    .request(request)
-                    .await
-                    .map_err(explain_handshake_refusal)?;
-                Ok::<_, BoxError>((permit, response))
+                Ok::<_, BoxError>((permit, client.request(request).await?))
             }))
         };
         async move {
             let (permit, response) = match sending {
-                Ok((permit, response)) => {
-                    (permit, response.await.map_err(explain_handshake_refusal)?)
-                }
+                Ok((permit, response)) => (permit, response.await?),
                 Err(waiting) => waiting.await?,
             };
             Ok(response.map(|body| Gated::new(body, permit)))

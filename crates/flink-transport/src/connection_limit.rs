@@ -24,6 +24,7 @@ use tower::Service;
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 
+use crate::error::explain_handshake_refusal;
 use crate::stream::{Attached, Attachment};
 use crate::{BoxError, BoxFuture};
 
@@ -108,7 +109,11 @@ where
                     waited: wait,
                 })?
                 .map_err(|closed| Box::new(closed) as BoxError)?;
-            let stream = inner.call(destination).await.map_err(Into::into)?;
+            // Connecting includes the TLS handshake: a refused one says what to change.
+            let stream = inner
+                .call(destination)
+                .await
+                .map_err(explain_handshake_refusal)?;
             Ok(Attached::new(stream, permit))
         })
     }

@@ -162,7 +162,8 @@ pub(crate) fn is_older_than(version: &str, major: u32, minor: u32) -> bool {
     }
 }
 
-fn parse_version(value: &str) -> Result<String, String> {
+/// A Flink release as published on PyPI (`2.3.0`), for clap.
+pub(crate) fn parse_version(value: &str) -> Result<String, String> {
     let parts: Vec<&str> = value.split('.').collect();
     if parts.len() == 3
         && parts

@@ -79,11 +79,10 @@ pub(crate) fn flink_at_least(major: u16, minor: u16) -> bool {
     let Ok(version) = std::env::var("FLINK_TEST_VERSION") else {
         return true;
     };
-    let mut parts = version.split('.').map(str::parse::<u16>);
-    match (parts.next(), parts.next()) {
-        (Some(Ok(have_major)), Some(Ok(have_minor))) => (have_major, have_minor) >= (major, minor),
-        _ => panic!("FLINK_TEST_VERSION={version} is not a Flink version"),
-    }
+    version
+        .parse::<flink_client::prelude::FlinkVersion>()
+        .unwrap_or_else(|error| panic!("FLINK_TEST_VERSION: {error}"))
+        .at_least(major, minor)
 }
 
 /// `flinkctl ARGS` of a call Flink `major.minor` added: its output, or `None` on an older

@@ -100,7 +100,7 @@ pub(crate) async fn read_all(mut stream: ByteStream) -> (Vec<u8>, usize) {
 
 /// The answer to a call that Flink `major.minor` added, or `None` on an older server, where
 /// the client must have refused it before sending anything ([`ApiError::is_unsupported`]).
-pub(crate) async fn added_in<T: std::fmt::Debug>(
+pub(crate) async fn added_in<T>(
     client: &FlinkClient,
     (major, minor): (u16, u16),
     answer: Result<T, ApiError>,
@@ -108,7 +108,9 @@ pub(crate) async fn added_in<T: std::fmt::Debug>(
     if flink_at_least(client, major, minor).await {
         Some(answer.unwrap_or_else(|error| panic!("{error}")))
     } else {
-        let error = answer.expect_err("Flink before {major}.{minor} lacks the call");
+        let Err(error) = answer else {
+            panic!("Flink before {major}.{minor} lacks the call, yet it answered");
+        };
         assert!(error.is_unsupported(), "{error:?}");
         None
     }
